@@ -1,0 +1,233 @@
+"""Read canonical records (YAML, JSON, JSON Lines) into Books, with file, line and field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
+from bookrdf.model import Book, book_from_dict, book_to_dict, nearest_line
+
+RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".jsonl", ".ndjson"}
+
+
+@cache
+def record_schema() -> dict[str, Any]:
+    """The JSON Schema of a record, as shipped in the package."""
+    text = resources.files("bookrdf").joinpath("record.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(record_schema())
+
+
+def read_records(path: Path) -> Iterator[Book]:
+    """Every book in one record file, lazily for JSON Lines."""
+    if path.suffix.lower() in {".jsonl", ".ndjson"}:
+        yield from _read_json_lines(path)
+        return
+    text = _read_text(path)
+    if path.suffix.lower() == ".json":
+        data, lines = _parse_json(text, str(path))
+    else:
+        data, lines = _parse_yaml(text, str(path))
+    yield parse_record(data, str(path), lines)
+
+
+def parse_record(data: Any, source: str, lines: Mapping[str, int] | None = None) -> Book:
+    """Check one record against the schema and the field rules; raise every problem at once."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise RecordError(
+            Problem(source, lines.get(""), "", f"the record is {kind}, not a mapping of fields")
+        )
+    problems = [_schema_problem(error, source, lines) for error in _validator().iter_errors(data)]
+    if problems:
+        raise RecordErrors(sorted(problems, key=lambda p: (p.line or 0, p.field)))
+    return book_from_dict(data, source, lines)
+
+
+def dump_record(book: Book) -> str:
+    """A book as a canonical YAML record."""
+    return yaml.safe_dump(
+        book_to_dict(book), sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; give a record file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise RecordError(
+            Problem(str(path), line, "", "is not UTF-8 text; save the file as UTF-8")
+        ) from None
+
+
+def _read_json_lines(path: Path) -> Iterator[Book]:
+    text = _read_text(path)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        data, _ = _parse_json(line, str(path), first_line=number)
+        yield parse_record(data, str(path), {"": number})
+
+
+def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as err:
+        raise RecordError(
+            Problem(source, first_line + err.lineno - 1, "", f"is not valid JSON: {err.msg}")
+        ) from None
+    except _DuplicateKeyError as err:
+        raise RecordError(
+            Problem(source, first_line, str(err), "appears twice; keep one")
+        ) from None
+    if first_line != 1:
+        return data, {"": first_line}
+    # JSON has no positions of its own; JSON is YAML, so YAML's composer gives field lines.
+    try:
+        return data, _field_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return data, {"": 1}
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
+
+
+class _RecordLoader(yaml.SafeLoader):
+    """YAML that reads every plain value as text: no field of a record is a number, a boolean
+    or a date, and YAML 1.1 would otherwise turn `label: 1.` into 1.0 and `title: No` into False.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
+    loader = _RecordLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {"": 1}
+        _check_duplicate_keys(node, source)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        what = err.problem or "cannot be parsed"
+        raise RecordError(Problem(source, line, "", f"is not valid YAML: {what}")) from None
+    except yaml.YAMLError as err:
+        raise RecordError(Problem(source, None, "", f"is not valid YAML: {err}")) from None
+    finally:
+        loader.dispose()
+    return data, _field_lines(node)
+
+
+def _check_duplicate_keys(node: yaml.Node, source: str, path: str = "") -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            here = f"{path}.{name}" if path else name
+            if name in seen:
+                raise RecordError(
+                    Problem(source, key.start_mark.line + 1, here, "appears twice; keep one")
+                )
+            seen.add(name)
+            _check_duplicate_keys(value, source, here)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _check_duplicate_keys(item, source, f"{path}[{index}]")
+
+
+def _field_lines(node: yaml.Node | None, path: str = "") -> dict[str, int]:
+    """Map field paths ('chapters[3].pages') to 1-based lines."""
+    if node is None:
+        return {"": 1}
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = f"{path}.{key.value}" if path else str(key.value)
+            lines.update(_field_lines(value, here))
+            lines[here] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(_field_lines(item, f"{path}[{index}]"))
+    return lines
+
+
+def _schema_problem(
+    error: jsonschema.ValidationError, source: str, lines: Mapping[str, int]
+) -> Problem:
+    path = _field_path(error.absolute_path)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        field = f"{path}.{extra[0]}" if path else extra[0]
+        allowed = ", ".join(error.schema.get("properties", {}))
+        message = f"unknown field {extra[0]!r}; the fields here are {allowed}"
+        return Problem(source, nearest_line(lines, field), field, message)
+    if error.validator == "required":
+        message = f"{error.message.split(' ')[0]} is required and missing"
+    elif error.validator == "enum":
+        options = ", ".join(str(v) for v in error.validator_value)
+        message = f"{error.instance!r} is not one of {options}"
+    elif error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        message = f"{_short(error.instance)} should be {_article(expected)}"
+    elif error.validator == "pattern" and path == "id":
+        message = f"{error.instance!r} is not a slug; use letters, digits, '.', '_' and '-'"
+    elif error.validator == "minLength":
+        message = "is empty; give a value or leave the field out"
+    else:
+        message = error.message
+    return Problem(source, nearest_line(lines, path), path, message)
+
+
+def _field_path(parts: Any) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"

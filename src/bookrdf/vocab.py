@@ -1,0 +1,158 @@
+"""Namespaces, the kinds of contents entries, and IRI minting — the one place IRIs are made."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, XSD
+
+from bookrdf.errors import ConfigError
+
+SCHEMA = SDO
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+DOCO = Namespace("http://purl.org/spar/doco/")
+DEO = Namespace("http://purl.org/spar/deo/")
+BOOKRDF = Namespace("https://w3id.org/bookrdf/ns#")
+
+DEFAULT_BASE = "https://example.org/bookrdf/"
+
+PREFIXES: dict[str, str] = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "schema": str(SCHEMA),
+    "dcterms": str(DCTERMS),
+    "bibo": str(BIBO),
+    "doco": str(DOCO),
+    "deo": str(DEO),
+    "bookrdf": str(BOOKRDF),
+}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of contents entry: its record name, its DoCO/DEO class, where it sits."""
+
+    name: str
+    term: URIRef
+    matter: str  # "front", "body" or "back": DoCO's three principal parts
+
+
+# The record's closed list of entry kinds. DoCO/DEO have no class for notes or a title page, so
+# those map to the principal part they belong to.
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("front-matter", DOCO.FrontMatter, "front"),
+        Kind("title-page", DOCO.FrontMatter, "front"),
+        Kind("dedication", DEO.Dedication, "front"),
+        Kind("contents", DOCO.TableOfContents, "front"),
+        Kind("list-of-figures", DOCO.ListOfFigures, "front"),
+        Kind("list-of-tables", DOCO.ListOfTables, "front"),
+        Kind("foreword", DOCO.Foreword, "front"),
+        Kind("preface", DOCO.Preface, "front"),
+        Kind("acknowledgements", DEO.Acknowledgements, "front"),
+        Kind("abstract", DOCO.Abstract, "front"),
+        Kind("prologue", DEO.Prologue, "body"),
+        Kind("introduction", DEO.Introduction, "body"),
+        Kind("chapter", DOCO.Chapter, "body"),
+        Kind("part", DOCO.Part, "body"),
+        Kind("conclusion", DEO.Conclusion, "body"),
+        Kind("epilogue", DEO.Epilogue, "body"),
+        Kind("afterword", DOCO.Afterword, "back"),
+        Kind("appendix", DOCO.Appendix, "back"),
+        Kind("notes", DOCO.BackMatter, "back"),
+        Kind("glossary", DOCO.Glossary, "back"),
+        Kind("bibliography", DOCO.Bibliography, "back"),
+        Kind("index", DOCO.Index, "back"),
+        Kind("colophon", DOCO.Colophon, "back"),
+        Kind("back-matter", DOCO.BackMatter, "back"),
+    )
+}
+
+MATTER_TERMS: dict[str, URIRef] = {
+    "front": DOCO.FrontMatter,
+    "body": DOCO.BodyMatter,
+    "back": DOCO.BackMatter,
+}
+
+BOOK_FORMATS: dict[str, URIRef | None] = {
+    "electronic": SCHEMA.EBook,
+    "hardcover": SCHEMA.Hardcover,
+    "paperback": SCHEMA.Paperback,
+    "print": None,  # schema.org has no plain "print" format; say nothing rather than guess
+}
+
+# Characters RFC 3987 allows unescaped in a path segment (ASCII part); everything else,
+# including non-ASCII letters, is percent-encoded so that strict N-Triples loaders accept it.
+_SEGMENT_SAFE = "-._~!$&'()*+,;=:@"
+_IRI_SAFE = _SEGMENT_SAFE + "/?#[]%"
+
+
+def slug(text: str) -> str:
+    """A readable, stable path segment for a name: 'Andrei N. Lankov' -> 'andrei-n-lankov'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", folded.lower())
+    if words:
+        return "-".join(words)[:120]
+    # Names with no Latin letters (e.g. 金日成) keep their letters, percent-encoded.
+    return quote(unicodedata.normalize("NFC", text.strip()).lower(), safe="")[:240] or "unnamed"
+
+
+def segment(text: str) -> str:
+    """Percent-encode one path segment."""
+    return quote(text, safe=_SEGMENT_SAFE)
+
+
+def safe_iri(iri: str) -> URIRef:
+    """An absolute IRI with unsafe characters percent-encoded (existing escapes kept)."""
+    cleaned = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", iri)
+    return URIRef(quote(cleaned, safe=_IRI_SAFE))
+
+
+@dataclass(frozen=True)
+class Minter:
+    """Mints every IRI bookrdf writes, from a base and stable keys."""
+
+    base: str = DEFAULT_BASE
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", self.base):
+            raise ConfigError(
+                f"base IRI {self.base!r} is not an http(s) IRI ending in '/'; "
+                "give one like https://example.org/books/"
+            )
+
+    def work(self, book_id: str) -> URIRef:
+        return URIRef(f"{self.base}book/{segment(book_id)}")
+
+    def graph(self, book_id: str) -> URIRef:
+        """The named graph holding one book (its work IRI plus '/graph')."""
+        return URIRef(f"{self.work(book_id)}/graph")
+
+    def chapter(self, book_id: str, position: int) -> URIRef:
+        return URIRef(f"{self.work(book_id)}/chapter/{position}")
+
+    def pdf(self, book_id: str, position: int) -> URIRef:
+        return URIRef(f"{self.chapter(book_id, position)}/pdf")
+
+    def edition(self, isbn13: str) -> URIRef:
+        return URIRef(f"{self.base}isbn/{segment(isbn13)}")
+
+    def list_cell(self, owner: URIRef, list_name: str, index: int) -> URIRef:
+        return URIRef(f"{owner}/{list_name}/{index}")
+
+    def person(self, book_id: str, key: str) -> URIRef:
+        """A contributor: global when identified (ORCID, ISNI…), else scoped to the book."""
+        if ":" in key:
+            scheme, value = key.split(":", 1)
+            return URIRef(f"{self.base}person/{scheme}/{segment(value)}")
+        return URIRef(f"{self.work(book_id)}/person/{key}")
+
+    def organization(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}org/{slug(name)}")
