@@ -84,12 +84,21 @@ def _read_text(path: Path) -> str:
 
 
 def _read_json_lines(path: Path) -> Iterator[Book]:
-    text = _read_text(path)
-    for number, line in enumerate(text.splitlines(), start=1):
+    """Each line a book; the good ones are yielded, then every bad line is reported at once."""
+    problems: list[Problem] = []
+    for number, line in enumerate(_read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
-        data, _ = _parse_json(line, str(path), first_line=number)
-        yield parse_record(data, str(path), {"": number})
+        try:
+            data, _ = _parse_json(line, str(path), first_line=number)
+            book = parse_record(data, str(path), {"": number})
+        except RecordError as err:
+            problems.extend(err.problems)
+            continue
+        if not problems:
+            yield book
+    if problems:
+        raise RecordErrors(problems)
 
 
 def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
@@ -130,7 +139,7 @@ class _RecordLoader(yaml.SafeLoader):
     or a date, and YAML 1.1 would otherwise turn `label: 1.` into 1.0 and `title: No` into False.
     """
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
         first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
@@ -189,9 +198,8 @@ def _field_lines(node: yaml.Node | None, path: str = "") -> dict[str, int]:
     return lines
 
 
-def _schema_problem(
-    error: jsonschema.ValidationError, source: str, lines: Mapping[str, int]
-) -> Problem:
+def _schema_problem(error: Any, source: str, lines: Mapping[str, int]) -> Problem:
+    """One schema error as a Problem a person can act on (error: jsonschema.ValidationError)."""
     path = _field_path(error.absolute_path)
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))

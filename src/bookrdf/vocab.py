@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from bookrdf.errors import ConfigError
 
-SCHEMA = SDO
+# http, not https: the IRIs schema.org's own JSON-LD context expands to, so data written by
+# other schema.org tools joins ours without owl:sameAs bridges.
+SCHEMA = Namespace("http://schema.org/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 DOCO = Namespace("http://purl.org/spar/doco/")
 DEO = Namespace("http://purl.org/spar/deo/")

@@ -1,0 +1,236 @@
+"""The `bookrdf` command: a thin shell over the library. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from bookrdf import __version__
+from bookrdf.config import Config, load_config
+from bookrdf.crosswalk import CROSSWALK
+from bookrdf.errors import BookRdfError, Problem, RecordError
+from bookrdf.importers.muse import read_muse_page
+from bookrdf.model import Book
+from bookrdf.pipeline import map_book, publish, read_books
+from bookrdf.publish import DEFAULT_FORMATS, FORMATS, atomic_files, book_document
+from bookrdf.records import dump_record, record_schema
+from bookrdf.vocab import PREFIXES, Minter
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def _warn(problem: Problem) -> None:
+    stderr.print(f"Warning: {problem}", markup=False, soft_wrap=True)
+
+
+def _minter(ctx: click.Context, base: str | None) -> Minter:
+    config: Config = ctx.obj
+    return Minter(base or config.base)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    """A book counter on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda _book: None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed} books"),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None)
+        yield lambda _book: progress.advance(task)
+
+
+class Failure(click.ClickException):
+    """A bookrdf error as Click shows it: `Error: where: what; what to do` lines on stderr."""
+
+    def __init__(self, lines: Sequence[str], exit_code: int) -> None:
+        super().__init__("\n".join(lines))
+        self.exit_code = exit_code  # type: ignore[misc]  # Click declares it per class
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class BookRdfGroup(click.Group):
+    """Turns every BookRdfError raised by a command into a Failure, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RecordError as err:
+            raise Failure([f"Error: {p}" for p in err.problems], err.exit_code) from None
+        except BookRdfError as err:
+            raise Failure([f"Error: {err}"], err.exit_code) from None
+
+
+base_option = click.option(
+    "--base", metavar="IRI", help="Base IRI for minted IRIs (default: from bookrdf.toml)."
+)
+
+
+@click.group(cls=BookRdfGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bookrdf")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./bookrdf.toml when present).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Publish book and chapter metadata as linked data (Dublin Core Terms + schema.org)."""
+    ctx.obj = load_config(config_path)
+
+
+@cli.group(name="import")
+def import_() -> None:
+    """Turn pages and catalogue exports into bookrdf records."""
+
+
+@import_.command(name="muse")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="A .yaml file (one page) or a folder (one record per book). Default: stdout.",
+)
+def import_muse(pages: Sequence[Path], output: Path | None) -> None:
+    """Read Project MUSE book pages saved as text into YAML records.
+
+    In Python: bookrdf.importers.muse.read_muse_page(path).
+    """
+    books: list[Book] = []
+    for page in pages:
+        result = read_muse_page(page)
+        for problem in result.warnings:
+            _warn(problem)
+        books.append(result.book)
+    _write_records(books, output)
+
+
+def _write_records(books: Sequence[Book], output: Path | None) -> None:
+    if output is None:
+        click.echo("---\n".join(dump_record(book) for book in books), nl=False)
+        return
+    if output.suffix.lower() in {".yaml", ".yml"}:
+        if len(books) != 1:
+            raise click.UsageError("several books read: give a folder to -o, not a .yaml file")
+        targets = {output.name: dump_record(books[0])}
+        folder = output.parent
+    else:
+        targets = {f"{book.id}.yaml": dump_record(book) for book in books}
+        folder = output
+    with atomic_files(folder, list(targets)) as handles:
+        for name, text in targets.items():
+            handles[name].write(text.encode("utf-8"))
+    for name in targets:
+        stderr.print(f"wrote {folder / name}", markup=False)
+
+
+@cli.command(name="map")
+@click.argument("record", type=click.Path(path_type=Path))
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="ttl", show_default=True
+)
+@base_option
+@click.pass_context
+def map_(ctx: click.Context, record: Path, fmt: str, base: str | None) -> None:
+    """Print one book as RDF on stdout.
+
+    In Python: bookrdf.mapping.to_triples(book).
+    """
+    minter = _minter(ctx, base)
+    books = list(read_books([record], warn=_warn))
+    if len(books) != 1:
+        raise click.UsageError(f"{record} holds {len(books)} books; `map` prints one")
+    sys.stdout.buffer.write(book_document(map_book(books[0], minter), fmt))
+
+
+@cli.command(name="publish")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Release folder.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(list(FORMATS)),
+    multiple=True,
+    help=f"Formats to write (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
+)
+@base_option
+@click.pass_context
+def publish_(
+    ctx: click.Context, inputs: Sequence[Path], out: Path, formats: Sequence[str], base: str | None
+) -> None:
+    """Publish records, folders of records or MUSE pages as Turtle, JSON-LD and N-Triples.
+
+    In Python: bookrdf.pipeline.publish(paths, out).
+    """
+    minter = _minter(ctx, base)
+    with _progress("publishing") as advance:
+        summary = publish(
+            list(inputs),
+            out,
+            formats=formats or DEFAULT_FORMATS,
+            minter=minter,
+            warn=_warn,
+            on_book=advance,
+        )
+    stderr.print(f"published {summary.books} books, {summary.triples} triples:", markup=False)
+    for path in summary.files:
+        stderr.print(f"  {path}", markup=False)
+
+
+@cli.command(name="crosswalk")
+def crosswalk() -> None:
+    """Print the crosswalk from record fields to RDF terms as a Markdown table."""
+    click.echo(render_crosswalk())
+
+
+def render_crosswalk() -> str:
+    """The crosswalk as Markdown, with prefixed names."""
+    lines = ["| record field | RDF terms | note |", "|---|---|---|"]
+    for route in CROSSWALK.values():
+        terms = ", ".join(f"`{_prefixed(str(p))}`" for p in route.predicates)
+        lines.append(f"| `{route.field}` | {terms} | {route.note} |")
+    return "\n".join(lines)
+
+
+def _prefixed(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+@cli.command(name="schema")
+def schema() -> None:
+    """Print the JSON Schema of a bookrdf record."""
+    import json
+
+    click.echo(json.dumps(record_schema(), indent=2))
+
+
+def main() -> None:
+    """The console script."""
+    cli(prog_name="bookrdf")

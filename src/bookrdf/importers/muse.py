@@ -1,0 +1,425 @@
+"""Project MUSE book pages saved as text -> Book, with every line it cannot place reported.
+
+A page reads: chrome, title (and subtitle), people, year, description, "Published by:",
+then contents entries anchored on their "Download PDF" line, then ISBNs. Each entry is
+[title [chapter people]] PDF [pages] [excerpt [read more]]; untitled entries start at PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from stdnum import isbn as stdnum_isbn
+
+from bookrdf.errors import InputError, Problem, RecordError
+from bookrdf.model import PAGE, Book, roman_to_int
+from bookrdf.records import parse_record
+from bookrdf.vocab import slug
+
+Line = tuple[int, str]  # 1-based line number, whitespace-normalised text
+Para = list[Line]
+
+_ADVICE = "save the book's page on muse.jhu.edu as UTF-8 text and import that file"
+_CHROME = {
+    "we cannot verify your location", "browse book and journal content on project muse",
+    "download full book", "table of contents", "book", "or", "search", "buy this book in print",
+    "marc record", "marc record download", "additional information",
+}  # fmt: skip
+_HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
+_PDF = re.compile(r"(?:pdf\s*icon\s*)?download pdf(?:\s*\((?P<size>[^)]*)\))?", re.I)
+_SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
+_PAGES = re.compile(r"pp?\.\s*(?P<pages>\S.*)")
+_PAGE_RANGE = re.compile(rf"(?:{PAGE.pattern})(?:\s*[-\u2010-\u2015]\s*(?:{PAGE.pattern}))?")
+_READ_MORE = re.compile(r"read more", re.I)
+_ISBN = re.compile(
+    r"(?:(?P<kind>e|electronic|print|hardcover|cloth|paperback|paper|related)[- ]?)?isbn"
+    r"(?:-?1[03])?(?:\s*\((?P<kind2>[a-z]+)\))?\s*:?\s*(?P<value>[0-9][0-9xX -]{8,16})",
+    re.I,
+)
+_ISBN_FORMATS = {"e": "electronic", "electronic": "electronic", "print": "print",
+                 "hardcover": "hardcover", "cloth": "hardcover", "paperback": "paperback",
+                 "paper": "paperback"}  # fmt: skip
+# Keys MUSE prints as "Key: value" on the page, or as rows under "Additional Information".
+_KEYED = re.compile(
+    r"(?P<key>publication year|copyright year|published by|series|language|oclc|pages"
+    r"|launched on muse|open access|marc record)\s*(?P<colon>:)?\s*(?P<value>.*)",
+    re.I,
+)
+_PAGE_KEYS = {"publication year", "copyright year", "published by", "series"}
+_NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
+_LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
+              "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja",
+              "korean": "ko"}  # fmt: skip
+_ROLES = (
+    (r"edited and translated by", ("editor", "translator")),
+    (r"(?:edited|ed\.|compiled) by", ("editor",)),
+    (r"(?:translated|trans\.) by", ("translator",)),
+    (r"(?:with )?(?:an? )?(?:foreword|introduction|afterword) by", ("contributor",)),
+    (r"(?-i:by)", ("author",)),
+)
+_NAME_SPLIT = re.compile(r"\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*[,;]\s*")
+_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du",
+              "dos", "bin", "ibn", "al", "y"}  # fmt: skip
+_SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
+_NOT_NAMES = {"The", "A", "An", "Of", "In", "On", "At", "For", "To", "From", "With", "Why",
+              "How", "What", "When", "Where", "Who", "Is", "Are", "Its", "Our", "New"}  # fmt: skip
+# Romanised East Asian names are often written family name first; do not guess the order.
+_EAST_ASIAN_FAMILY = {"Kim", "Lee", "Yi", "Park", "Pak", "Choi", "Jung", "Chung", "Kang", "Cho",
+                      "Yoon", "Han", "Shin", "Sin", "Oh", "Kwon", "Hwang", "Ahn", "Song", "Hong",
+                      "Ryu", "Wang", "Li", "Zhang", "Liu", "Chen", "Zhao", "Zhou", "Xu", "Sun",
+                      "Hu", "Guo", "Lin", "Mao", "Deng", "Ma", "Wu"}  # fmt: skip
+_LATIN_WORD = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-Za-zÀ-ÿ]+)*")
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w.'\u2019-]*")
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af]+")
+_LABELLED = re.compile(
+    r"(?P<label>(?i:chapter|part|book|section)\s+(?:[0-9]+|[IVXLC]+|[ivxlc]+))[.:]\s+(?P<t1>\S.*)"
+    r"|(?P<number>[0-9]+)\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
+)
+
+
+@dataclass(frozen=True)
+class MuseImport:
+    book: Book
+    warnings: tuple[Problem, ...]
+
+
+def looks_like_muse_page(text: str) -> bool:
+    """Whether a text looks like a saved Project MUSE book page (a cheap sniff)."""
+    return "Project MUSE" in text[:4000] or bool(
+        re.search(r"^\s*Published by:", text, re.M) and _PDF.search(text)
+    )
+
+
+def read_muse_page(path: Path, book_id: str | None = None) -> MuseImport:
+    """Read one saved MUSE page (UTF-8, BOM and CRLF allowed) into a Book."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror}); check the path") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise RecordError(Problem(str(path), line, "", f"is not UTF-8 text; {_ADVICE}")) from None
+    return parse_muse_page(text, str(path), book_id)
+
+
+def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = None) -> MuseImport:
+    """Parse the text of one MUSE book page; lines it cannot place come back as warnings."""
+    reader = _Reader(source)
+    lines = reader.keyed_lines(_page_lines(text, source))
+    publisher = reader.lines.get("publisher")
+    if publisher is None:
+        reader.fail(1, "has no 'Published by:' line, so it is not a Project MUSE book page")
+    reader.read_head(_paragraphs(lines[: publisher - 1]))
+    reader.read_contents(lines[publisher:])
+    if not reader.chapters:
+        reader.fail(publisher, "has no contents entries ('Download PDF' lines) after it")
+    book = parse_record(reader.record(book_id), source, reader.lines)
+    return MuseImport(book, tuple(sorted(reader.warnings, key=lambda w: w.line or 0)))
+
+
+def _page_lines(text: str, source: str) -> list[Line]:
+    text = text.removeprefix("\ufeff")
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
+    for bad, what in (
+        (not text.strip(), "is empty"),
+        ("\x00" in text or controls > len(text) // 100, "is a binary file, not a text page"),
+        (_HTML.match(text), "is HTML, not a page saved as text"),
+    ):
+        if bad:
+            raise RecordError(Problem(source, 1, "", f"{what}; {_ADVICE}"))
+    return [(n, " ".join(raw.split())) for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)]
+
+
+def _paragraphs(lines: list[Line]) -> list[Para]:
+    paras: list[Para] = [[]]
+    for line in lines:
+        if line[1]:
+            paras[-1].append(line)
+        elif paras[-1]:
+            paras.append([])
+    return [p for p in paras if p]
+
+
+def _joined(paras: list[Para]) -> str:
+    return "\n\n".join(" ".join(text for _, text in para) for para in paras)
+
+
+@dataclass
+class _Reader:
+    """Collects one page's record fields, their lines and the warnings."""
+
+    source: str
+    data: dict[str, Any] = field(default_factory=dict)
+    isbns: list[dict[str, str]] = field(default_factory=list)
+    chapters: list[dict[str, Any]] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=lambda: {"": 1})
+    warnings: list[Problem] = field(default_factory=list)
+
+    def fail(self, line: int, message: str) -> NoReturn:
+        raise RecordError(Problem(self.source, line, "", f"{message}; {_ADVICE}"))
+
+    def unplaced(self, line: Line, path: str = "", why: str = "") -> None:
+        text = line[1] if len(line[1]) <= 60 else line[1][:57] + "..."
+        why = why or "was not placed in the record; add it by hand if needed"
+        self.warnings.append(Problem(self.source, line[0], path, f'"{text}" {why}'))
+
+    def put(self, path: str, value: Any, line: int) -> None:
+        self.data[path] = value
+        self.lines[path] = line
+
+    def keyed_lines(self, lines: list[Line]) -> list[Line]:
+        """Blank out chrome and 'Key: value' lines; chrome right above a PDF line is a title."""
+        out: list[Line] = []
+        info = 0  # 1: after the "Additional Information" heading, 2: in the table below it
+        for i, (number, text) in enumerate(lines):
+            if text:
+                took = self.keyed_line(number, text, info > 0)
+                info = 1 if text.lower() == "additional information" else 2 if info else 0
+                nxt = next((t for _, t in lines[i + 1 :] if t), "")
+                if took or (text.lower() in _CHROME and not _PDF.fullmatch(nxt)):
+                    text = ""
+            else:
+                info = 0 if info == 2 else info
+            out.append((number, text))
+        return out
+
+    def keyed_line(self, number: int, text: str, info: bool) -> bool:
+        if isbn := _ISBN.fullmatch(text):
+            value = re.sub(r"[ -]", "", isbn["value"]).upper()
+            fmt = _ISBN_FORMATS.get((isbn["kind"] or isbn["kind2"] or "").lower())
+            if all(i["value"] != value for i in self.isbns):
+                self.lines[f"isbn[{len(self.isbns)}]"] = number
+                self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
+            return True
+        keyed = _KEYED.fullmatch(text)
+        # Outside "Additional Information" only the page's own "Key: value" lines count.
+        if keyed and (info or (keyed["colon"] and keyed["key"].lower() in _PAGE_KEYS)):
+            self.keyed_value((number, text), keyed["key"].lower(), keyed["value"])
+            return True
+        if info and text.lower() not in _CHROME:
+            self.unplaced((number, text))
+        return info
+
+    def keyed_value(self, line: Line, key: str, value: str) -> None:
+        year = re.fullmatch(r"[0-9]{4}", value)
+        if key == "published by" and "publisher" not in self.data and value:
+            self.put("publisher", {"name": value}, line[0])
+        elif key == "publication year" and year and "published" not in self.data:
+            self.put("published", value, line[0])
+        elif key == "language" and value.lower() in _LANGUAGES:
+            self.put("language", _LANGUAGES[value.lower()], line[0])
+        elif key == "marc record" or (
+            # MUSE prints the year twice; a copyright year equal to it loses nothing
+            key in ("publication year", "copyright year") and self.data.get("published") == value
+        ):
+            pass
+        elif key in _NO_FIELD:
+            self.unplaced(line, why="was left out: a bookrdf record has no such field")
+        else:
+            self.unplaced(line)
+
+    def read_head(self, paras: list[Para]) -> None:
+        """Title (and subtitle), people, and the description, from above 'Published by:'."""
+        if not paras:
+            self.fail(self.lines["publisher"], "has no book title above 'Published by:'")
+        (first, title), *more = paras[0]
+        self.put("title", title, first)
+        people: list[Line] = []
+        description: list[Para] = []
+        year = self.lines.get("published", 0)
+        for para in paras[1:]:
+            if not description and all(_people(text) for _, text in para):
+                people += para
+            elif people or description or para[0][0] > year > 0:
+                description.append(para)
+            else:  # perhaps a subtitle, but nothing on the page says so
+                for line in para:
+                    self.unplaced(line)
+        if more and not people and all(_people(text) for _, text in more):
+            people, more = more, []
+        if len(more) == 1:  # a second line in the title's own paragraph
+            self.put("subtitle", more[0][1], more[0][0])
+        for line in more if len(more) > 1 else []:
+            self.unplaced(line)
+        self.data["contributors"] = self.people(people, "contributors")
+        if description:
+            self.put("description", _joined(description), description[0][0][0])
+
+    def people(self, lines: list[Line], path: str) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        for number, text in lines:
+            for name, role in _people(text) or []:
+                self.lines[f"{path}[{len(out)}]"] = number
+                out.append({"name": name, "role": role, **_name_parts(name)})
+        return out
+
+    def read_contents(self, lines: list[Line]) -> None:
+        items = _items(lines)
+        pdfs = [i for i, (kind, _) in enumerate(items) if kind == "pdf"]
+        gaps = [items[a + 1 : b] for a, b in zip([-1, *pdfs], [*pdfs, len(items)], strict=True)]
+        for n, gap in enumerate(gaps):
+            tail, stray, head = _split_gap(gap, has_next=n < len(pdfs))
+            if n and tail:
+                self.chapters[-1]["excerpt"] = _joined(tail)
+                self.lines[f"chapters[{n - 1}].excerpt"] = tail[0][0][0]
+            for line in (line for para in (stray if n else tail + stray) for line in para):
+                self.unplaced(line, f"chapters[{n - 1}]" if n else "")
+            if n < len(pdfs):
+                self.start_entry(head, items[pdfs[n]][1])
+
+    def start_entry(self, head: list[Para], pdf: Para) -> None:
+        path = f"chapters[{len(self.chapters)}]"
+        head_lines = [line for para in head for line in para]
+        entry: dict[str, Any] = {"pdf": self.pdf(pdf[0], path)}
+        self.lines[path] = (head_lines or pdf)[0][0]
+        if head_lines:
+            label, entry["title"] = _label_title(head_lines[0][1])
+            entry |= {"label": label} if label else {}
+            self.lines[f"{path}.title"] = self.lines[f"{path}.label"] = head_lines[0][0]
+        people = [line for line in head_lines[1:] if _people(line[1])]
+        for line in (line for line in head_lines[1:] if line not in people):
+            self.unplaced(line, path)
+        if people:
+            entry["contributors"] = self.people(people, f"{path}.contributors")
+        pages = _PAGES.fullmatch(pdf[-1][1]) if len(pdf) > 1 else None
+        if pages and _PAGE_RANGE.fullmatch(pages["pages"]):
+            entry["pages"] = pages["pages"]
+            self.lines[f"{path}.pages"] = pdf[1][0]
+        elif len(pdf) > 1:
+            self.unplaced(pdf[1], f"{path}.pages", "is not a page range; left out")
+        self.chapters.append(entry)
+
+    def pdf(self, line: Line, path: str) -> dict[str, str]:
+        self.lines[f"{path}.pdf"] = line[0]
+        match = _PDF.fullmatch(line[1])
+        size = match["size"] if match else None
+        if size is not None and not _SIZE.fullmatch(size):
+            self.unplaced((line[0], size), f"{path}.pdf.size", "is not a file size; left out")
+            size = None
+        return {"size": size} if size else {}
+
+    def record(self, book_id: str | None) -> dict[str, Any]:
+        data = {**self.data, "isbn": self.isbns, "chapters": self.chapters}
+        data["id"] = book_id or _book_id(self.isbns, str(data["title"]))
+        return {key: value for key, value in data.items() if value}
+
+
+def _items(lines: list[Line]) -> list[tuple[str, Para]]:
+    """The contents as ('pdf', [pdf, pages?]), ('more', [line]) and ('text', paragraph) items."""
+    items: list[tuple[str, Para]] = []
+    for line in lines:
+        last_kind, last = items[-1] if items else ("", [])
+        seen_kind, seen = next((item for item in reversed(items) if item[0]), ("", []))
+        if not line[1]:
+            items.append(("", []))
+        elif _PDF.fullmatch(line[1]):
+            items.append(("pdf", [line]))
+        elif seen_kind == "pdf" and len(seen) == 1 and _PAGES.fullmatch(line[1]):
+            seen.append(line)
+        elif _READ_MORE.fullmatch(line[1]):
+            items.append(("more", [line]))
+        elif last_kind == "text":
+            last.append(line)
+        else:
+            items.append(("text", [line]))
+    return [item for item in items if item[0]]
+
+
+def _split_gap(
+    gap: list[tuple[str, Para]], has_next: bool
+) -> tuple[list[Para], list[Para], list[Para]]:
+    """Split the items between two PDF lines into (excerpt, unplaced, next entry's head)."""
+    more = [i for i, (kind, _) in enumerate(gap) if kind == "more"]
+    texts = [para for kind, para in gap if kind == "text"]
+    if more:  # "read more" closes an excerpt
+        tail = [para for kind, para in gap[: more[0]] if kind == "text"]
+        rest = [para for kind, para in gap[more[-1] + 1 :] if kind == "text"]
+        stray = [p for p in texts if p not in tail and p not in rest]
+    else:
+        tail, rest, stray = [], texts, []
+    head = _pick_head(rest) if has_next else []
+    rest = rest[: len(rest) - len(head)]
+    if not more:  # without "read more" only the first paragraph can be the excerpt
+        tail, rest = rest[:1], rest[1:]
+    return tail, stray + rest, head
+
+
+def _pick_head(paras: list[Para]) -> list[Para]:
+    """The title paragraph (and a chapter people paragraph below it) just above a PDF line."""
+    if not paras or not _heading_like(paras[-1]):
+        return []
+    last = [text for _, text in paras[-1]]
+    if len(paras) > 1 and all(_people(t) for t in last) and _heading_like(paras[-2]):
+        return paras[-2:]
+    return paras[-1:]
+
+
+def _heading_like(para: Para) -> bool:
+    """Not an excerpt: excerpts are long or cut off with '...'."""
+    return all(len(text) <= 200 for _, text in para) and not para[-1][1].endswith(("...", "…"))
+
+
+def _label_title(text: str) -> tuple[str | None, str]:
+    match = _LABELLED.fullmatch(text)
+    if not match or (match["roman"] and roman_to_int(match["roman"]) is None):
+        return None, text
+    label = match["label"] or match["number"] or match["roman"]
+    return label, match["t1"] or match["t2"] or match["t3"]
+
+
+def _people(text: str) -> list[tuple[str, str]] | None:
+    """The (name, role) pairs a people line names, None when it is not such a line."""
+    roles: tuple[str, ...] = ()
+    for prefix, named in _ROLES:
+        if match := re.match(rf"{prefix}\s+", text, re.I):
+            text, roles = text[match.end() :], named
+            break
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(text):
+        if part in _SUFFIXES and names:
+            names[-1] += f", {part}"
+        elif part:
+            names.append(part)
+    if not names or (not roles and not all(_name_like(n) for n in names)):
+        return None
+    return [(name, role) for name in names for role in roles or ("author",)]
+
+
+def _name_like(name: str) -> bool:
+    tokens = name.replace(",", "").split()  # "King, Jr."
+    if len(tokens) == 1 and _CJK.fullmatch(name):
+        return True
+    return 2 <= len(tokens) <= 6 and all(
+        t in _PARTICLES or (_NAME_TOKEN.fullmatch(t) and t[0].isupper() and t not in _NOT_NAMES)
+        for t in tokens
+    )
+
+
+def _name_parts(name: str) -> dict[str, str]:
+    """Given and family names, only for plain Western names ('Andrei N. Lankov')."""
+    tokens = name.split()
+    if (
+        len(tokens) < 2
+        or tokens[0] in _EAST_ASIAN_FAMILY
+        or not all(_LATIN_WORD.fullmatch(t) or re.fullmatch(r"[A-Z]\.", t) for t in tokens)
+        or not _LATIN_WORD.fullmatch(tokens[-1])
+    ):
+        return {}
+    return {"given_name": " ".join(tokens[:-1]), "family_name": tokens[-1]}
+
+
+def _book_id(isbns: list[dict[str, str]], title: str) -> str:
+    """The print (else first) ISBN as 13 digits, else a slug of the title."""
+    for isbn in sorted(isbns, key=lambda i: i.get("format") in (None, "electronic")):
+        if stdnum_isbn.is_valid(isbn["value"]):
+            return stdnum_isbn.to_isbn13(isbn["value"])
+    name = slug(title)  # titles without Latin letters slug to %-escapes, which ids cannot hold
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}", name):
+        return name
+    return "book-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:12]

@@ -1,0 +1,47 @@
+"""The typed model of a book: values, parsing from record fields, and entry kinds."""
+
+from bookrdf.model.dump import book_to_dict
+from bookrdf.model.kinds import inferred_matter, told_kind
+from bookrdf.model.parse import PAGE, book_from_dict
+from bookrdf.model.values import (
+    ROMAN_PAGE,
+    Book,
+    Chapter,
+    Contributor,
+    DatePrecision,
+    Identifiers,
+    Isbn,
+    IsbnFormat,
+    PageRange,
+    Pdf,
+    PublicationDate,
+    Publisher,
+    Role,
+    int_to_roman,
+    nearest_line,
+    roman_to_int,
+)
+
+__all__ = [
+    "PAGE",
+    "ROMAN_PAGE",
+    "Book",
+    "Chapter",
+    "Contributor",
+    "DatePrecision",
+    "Identifiers",
+    "Isbn",
+    "IsbnFormat",
+    "PageRange",
+    "Pdf",
+    "PublicationDate",
+    "Publisher",
+    "Role",
+    "book_from_dict",
+    "book_to_dict",
+    "inferred_matter",
+    "int_to_roman",
+    "nearest_line",
+    "roman_to_int",
+    "told_kind",
+]

@@ -1,0 +1,274 @@
+"""Parse a record's fields into a Book, once, reporting every problem with its field and line."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from stdnum import isbn as stdnum_isbn
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.iso7064 import mod_11_2
+
+from bookrdf.errors import Problem, RecordErrors
+from bookrdf.model.values import (
+    Book,
+    Chapter,
+    Contributor,
+    DatePrecision,
+    Identifiers,
+    Isbn,
+    PageRange,
+    Pdf,
+    PublicationDate,
+    Publisher,
+    nearest_line,
+)
+from bookrdf.vocab import KINDS
+
+Locate = Callable[[str], int | None]
+
+PAGE = re.compile(r"[0-9]+|[ivxlcdm]+|[IVXLCDM]+|[A-Za-z]{1,3}-?[0-9]+")
+_RANGE_DASH = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
+_LANGUAGE = re.compile(
+    r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*"
+)
+_DOI = re.compile(r"10\.[0-9]{4,9}/[^\s]+")
+# A clean host; the rest may hold spaces or non-ASCII letters, percent-encoded when written.
+_ABSOLUTE_URL = re.compile(r"https?://[^\s/?#<>\"{}|\\^`%]+([/?#][^\x00-\x1f\x7f]*)?")
+_SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
+_ORCID = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
+_ISNI = re.compile(r"[0-9]{15}[0-9X]")
+_WIKIDATA = re.compile(r"Q[1-9][0-9]*")
+_FILE_SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB|KiB|MiB|GiB)")
+
+
+class _Parser:
+    """Turns one validated record dict into a Book, collecting every problem."""
+
+    def __init__(self, source: str, locate: Locate) -> None:
+        self.source = source
+        self.locate = locate
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.source, self.locate(path), path, message))
+
+    def text(self, value: Any) -> str | None:
+        return None if value is None else " ".join(str(value).split()) or None
+
+    def long_text(self, value: Any) -> str | None:
+        return None if value is None else str(value).strip() or None
+
+    def book(self, data: Mapping[str, Any]) -> Book:
+        chapters = tuple(
+            self.chapter(ch, f"chapters[{i}]") for i, ch in enumerate(data.get("chapters") or [])
+        )
+        return Book(
+            id=str(data["id"]),
+            title=self.text(data["title"]) or "",
+            subtitle=self.text(data.get("subtitle")),
+            contributors=self.contributors(data.get("contributors"), "contributors"),
+            publisher=self.publisher(data.get("publisher")),
+            published=self.date(data.get("published"), "published"),
+            language=self.language(data.get("language"), "language"),
+            description=self.long_text(data.get("description")),
+            isbns=tuple(
+                isbn
+                for i, raw in enumerate(data.get("isbn") or [])
+                if (isbn := self.isbn(raw, f"isbn[{i}]")) is not None
+            ),
+            doi=self.doi(data.get("doi"), "doi"),
+            url=self.url(data.get("url"), "url"),
+            subjects=tuple(s for s in (self.text(v) for v in data.get("subjects") or []) if s),
+            license=self.license(data.get("license"), "license"),
+            chapters=chapters,
+        )
+
+    def chapter(self, data: Mapping[str, Any], path: str) -> Chapter:
+        kind = data.get("kind")
+        if kind is not None and kind not in KINDS:
+            self.fail(
+                f"{path}.kind", f"{kind!r} is not a kind of entry; use one of {', '.join(KINDS)}"
+            )
+            kind = None
+        pdf = data.get("pdf")
+        return Chapter(
+            label=self.text(data.get("label")),
+            title=self.text(data.get("title")),
+            kind=kind,
+            pages=self.pages(data.get("pages"), f"{path}.pages"),
+            contributors=self.contributors(data.get("contributors"), f"{path}.contributors"),
+            pdf=None if pdf is None else self.pdf(pdf, f"{path}.pdf"),
+            excerpt=self.long_text(data.get("excerpt")),
+            doi=self.doi(data.get("doi"), f"{path}.doi"),
+        )
+
+    def contributors(self, items: Sequence[Any] | None, path: str) -> tuple[Contributor, ...]:
+        return tuple(self.contributor(item, f"{path}[{i}]") for i, item in enumerate(items or []))
+
+    def contributor(self, data: Mapping[str, Any], path: str) -> Contributor:
+        ids = data.get("identifiers") or {}
+        return Contributor(
+            name=self.text(data["name"]) or "",
+            role=data.get("role", "author"),
+            given_name=self.text(data.get("given_name")),
+            family_name=self.text(data.get("family_name")),
+            identifiers=Identifiers(
+                orcid=self.orcid(ids.get("orcid"), f"{path}.identifiers.orcid"),
+                isni=self.isni(ids.get("isni"), f"{path}.identifiers.isni"),
+                viaf=self.viaf(ids.get("viaf"), f"{path}.identifiers.viaf"),
+                wikidata=self.wikidata(ids.get("wikidata"), f"{path}.identifiers.wikidata"),
+            ),
+        )
+
+    def publisher(self, data: Mapping[str, Any] | None) -> Publisher | None:
+        if data is None:
+            return None
+        return Publisher(name=self.text(data["name"]) or "", place=self.text(data.get("place")))
+
+    def pdf(self, data: Mapping[str, Any], path: str) -> Pdf:
+        size = self.text(data.get("size"))
+        if size is not None and not _FILE_SIZE.fullmatch(size):
+            self.fail(f"{path}.size", f"{size!r} is not a file size; write it like '99.7 KB'")
+            size = None
+        return Pdf(size=size, url=self.url(data.get("url"), f"{path}.url"))
+
+    def pages(self, value: Any, path: str) -> PageRange | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        for prefix in ("pp.", "p."):
+            text = text.removeprefix(prefix).strip()
+        parts = _RANGE_DASH.split(text)
+        if len(parts) == 1 and PAGE.fullmatch(parts[0]):
+            return PageRange(parts[0], parts[0])
+        if len(parts) == 2 and all(PAGE.fullmatch(p) for p in parts):
+            return PageRange(parts[0], parts[1])
+        self.fail(path, f'"{value}" is not a page range; write it like "vii-xii", "v" or "7-25"')
+        return None
+
+    def date(self, value: Any, path: str) -> PublicationDate | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        formats: tuple[tuple[str, str, DatePrecision], ...] = (
+            (r"[0-9]{4}", "%Y", "year"),
+            (r"[0-9]{4}-[0-9]{2}", "%Y-%m", "month"),
+            (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "%Y-%m-%d", "day"),
+        )
+        for pattern, fmt, precision in formats:
+            if re.fullmatch(pattern, text):
+                try:
+                    dt.datetime.strptime(text, fmt)
+                except ValueError:
+                    break
+                return PublicationDate(text, precision)
+        self.fail(path, f'"{value}" is not a date; write YYYY, YYYY-MM or YYYY-MM-DD')
+        return None
+
+    def language(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if _LANGUAGE.fullmatch(text):
+            return text
+        self.fail(path, f'"{value}" is not a BCP 47 language tag; write it like "en" or "pt-BR"')
+        return None
+
+    def isbn(self, data: Mapping[str, Any], path: str) -> Isbn | None:
+        raw = str(data["value"])
+        compact = stdnum_isbn.compact(raw)
+        if re.fullmatch(r"97[89][0-9]{10}", compact):
+            return Isbn(compact, data.get("format"))
+        if re.fullmatch(r"[0-9]{9}[0-9X]", compact):
+            try:
+                return Isbn(
+                    stdnum_isbn.to_isbn13(stdnum_isbn.validate(compact)), data.get("format")
+                )
+            except StdnumError:
+                self.fail(f"{path}.value", f'ISBN-10 "{raw}" has a wrong check digit; check it')
+                return None
+        self.fail(f"{path}.value", f'"{raw}" is not an ISBN; give 13 digits (978… or 979…)')
+        return None
+
+    def doi(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        text = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(value).strip(), flags=re.I)
+        if _DOI.fullmatch(text):
+            return text
+        self.fail(path, f'"{value}" is not a DOI; write it like "10.1515/9780824862039"')
+        return None
+
+    def url(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if _ABSOLUTE_URL.fullmatch(text):
+            return text
+        self.fail(path, f'"{value}" is not an absolute http(s) URL')
+        return None
+
+    def license(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if _ABSOLUTE_URL.fullmatch(text):
+            return text
+        if _SPDX_ID.fullmatch(text):
+            return f"https://spdx.org/licenses/{text}"
+        self.fail(path, f'"{value}" is not a licence URL or SPDX identifier (e.g. CC-BY-4.0)')
+        return None
+
+    def orcid(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        text = re.sub(r"^https?://orcid\.org/", "", str(value).strip())
+        if _ORCID.fullmatch(text) and mod_11_2.is_valid(text.replace("-", "")):
+            return text
+        self.fail(path, f'"{value}" is not a valid ORCID iD (0000-0002-1825-0097)')
+        return None
+
+    def isni(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        text = re.sub(r"^https?://isni\.org/isni/|\s", "", str(value).strip())
+        if _ISNI.fullmatch(text) and mod_11_2.is_valid(text):
+            return text
+        self.fail(path, f'"{value}" is not a valid ISNI (16 characters, check digit last)')
+        return None
+
+    def viaf(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        text = re.sub(r"^https?://viaf\.org/viaf/", "", str(value).strip()).rstrip("/")
+        if re.fullmatch(r"[1-9][0-9]{0,21}", text):
+            return text
+        self.fail(path, f'"{value}" is not a VIAF identifier (digits)')
+        return None
+
+    def wikidata(self, value: Any, path: str) -> str | None:
+        if value is None:
+            return None
+        text = re.sub(r"^https?://www\.wikidata\.org/(wiki|entity)/", "", str(value).strip())
+        if _WIKIDATA.fullmatch(text):
+            return text
+        self.fail(path, f'"{value}" is not a Wikidata item (Q followed by digits)')
+        return None
+
+
+def book_from_dict(
+    data: Mapping[str, Any],
+    source: str = "<record>",
+    lines: Mapping[str, int] | None = None,
+) -> Book:
+    """Parse one structurally valid record into a Book; raise RecordErrors listing every problem."""
+    lines = dict(lines or {})
+    parser = _Parser(source, lambda path: nearest_line(lines, path))
+    book = parser.book(data)
+    if parser.problems:
+        raise RecordErrors(sorted(parser.problems, key=lambda p: (p.line or 0, p.field)))
+    return dataclasses.replace(book, source=source, lines=lines)

@@ -1,0 +1,42 @@
+"""Shared fixtures: the hand-typed seed record and its graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph
+
+from bookrdf.mapping import to_triples
+from bookrdf.model import Book
+from bookrdf.records import parse_record, read_records
+from bookrdf.vocab import Minter
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_RECORD = FIXTURES / "records" / "crisis.yaml"
+SEED_PAGE = Path(__file__).parent.parent / "data" / "raw" / "000_b131de8bda212195.txt"
+BASE = "https://example.org/bookrdf/"
+WORK = f"{BASE}book/crisis-in-north-korea"
+
+
+@pytest.fixture(scope="session")
+def crisis() -> Book:
+    return next(read_records(SEED_RECORD))
+
+
+@pytest.fixture(scope="session")
+def crisis_graph(crisis: Book) -> Graph:
+    return graph_of(crisis)
+
+
+def graph_of(book: Book, minter: Minter | None = None) -> Graph:
+    graph = Graph()
+    for triple in to_triples(book, minter or Minter()):
+        graph.add(triple)
+    return graph
+
+
+def book_from(**fields: Any) -> Book:
+    """A book from record fields, with an id and title unless given."""
+    return parse_record({"id": "b", "title": "T", **fields}, "test")

@@ -1,0 +1,200 @@
+"""The CLI: data on stdout, one `Error:` line per problem on stderr, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from bookrdf.cli import cli, render_crosswalk
+from tests.conftest import SEED_PAGE, SEED_RECORD
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def assert_clean_error(result: Result, code: int, line: str) -> None:
+    assert result.exit_code == code, result.output
+    assert result.stderr.strip().splitlines()[0] == line
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_map_prints_turtle_that_is_the_mapped_graph(crisis_graph: Graph) -> None:
+    result = run("map", str(SEED_RECORD))
+    assert result.exit_code == 0, result.stderr
+    assert isomorphic(Graph().parse(data=result.stdout, format="turtle"), crisis_graph)
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("nt", "nt"), ("jsonld", "json-ld"), ("xml", "xml")])
+def test_map_formats(crisis_graph: Graph, fmt: str, parser: str) -> None:
+    result = run("map", str(SEED_RECORD), "-f", fmt)
+    assert result.exit_code == 0
+    assert isomorphic(Graph().parse(data=result.stdout, format=parser), crisis_graph)
+
+
+def test_map_with_base(crisis_graph: Graph) -> None:
+    result = run("map", str(SEED_RECORD), "-f", "nt", "--base", "https://data.press.example/")
+    graph = Graph().parse(data=result.stdout, format="nt")
+    assert len(graph) == len(crisis_graph)
+    assert all(str(s).startswith("https://data.press.example/") for s in graph.subjects())
+
+
+def test_base_from_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "bookrdf.toml"
+    config.write_text('[bookrdf]\nbase = "https://cfg.example/"\n', "utf-8")
+    result = run("--config", str(config), "map", str(SEED_RECORD), "-f", "nt")
+    assert result.exit_code == 0
+    assert "<https://cfg.example/book/" in result.stdout
+
+
+def test_bad_base_is_a_usage_error() -> None:
+    result = run("map", str(SEED_RECORD), "--base", "not an iri")
+    assert_clean_error(
+        result,
+        2,
+        "Error: base IRI 'not an iri' is not an http(s) IRI ending in '/'; "
+        "give one like https://example.org/books/",
+    )
+
+
+def test_publish_writes_the_release(tmp_path: Path) -> None:
+    result = run("publish", str(SEED_RECORD), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "books.jsonld",
+        "books.nt",
+        "books.ttl",
+        "context.jsonld",
+    ]
+    assert "published 1 books" in result.stderr
+
+
+def test_publish_a_muse_page_directly(tmp_path: Path) -> None:
+    result = run("publish", str(SEED_PAGE), "--out", str(tmp_path), "-f", "nt")
+    assert result.exit_code == 0, result.stderr
+    graph = Graph().parse(tmp_path / "books.nt", format="nt")
+    chapters = graph.query("SELECT (COUNT(?c) AS ?n) WHERE { ?c a <http://schema.org/Chapter> }")
+    assert [int(row[0]) for row in chapters] == [20]  # type: ignore[index, arg-type]
+
+
+def test_missing_file() -> None:
+    result = run("map", "nope.yaml")
+    assert_clean_error(result, 2, "Error: nope.yaml: no such file or folder; check the path")
+
+
+def test_bad_yaml(tmp_path: Path) -> None:
+    bad = tmp_path / "x.yaml"
+    bad.write_text("id: x\ntitle: [\n", "utf-8")
+    result = run("map", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}:3: is not valid YAML")
+    assert "Traceback" not in result.output
+
+
+def test_unknown_field(tmp_path: Path) -> None:
+    bad = tmp_path / "x.yaml"
+    bad.write_text("id: x\ntitle: T\nyear: 2005\n", "utf-8")
+    result = run("publish", str(bad), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}:3: year: unknown field 'year'")
+    assert not (tmp_path / "out" / "books.ttl").exists()
+
+
+def test_every_problem_is_its_own_error_line(tmp_path: Path) -> None:
+    bad = tmp_path / "x.yaml"
+    bad.write_text("id: x\ntitle: T\npublished: 20\nchapters:\n  - pages: '-'\n", "utf-8")
+    result = run("map", str(bad))
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"Error: {bad}:") for line in lines)
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text("id: same\ntitle: T\n", "utf-8")
+    result = run("publish", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f'Error: {tmp_path}/b.yaml:1: id: "same" is already the id')
+
+
+def test_import_muse_to_stdout_reads_back(tmp_path: Path) -> None:
+    result = run("import", "muse", str(SEED_PAGE))
+    assert result.exit_code == 0, result.stderr
+    record = tmp_path / "seed.yaml"
+    record.write_text(result.stdout, "utf-8")
+    mapped = run("map", str(record), "-f", "nt")
+    assert len(Graph().parse(data=mapped.stdout, format="nt")) > 400
+
+
+def test_import_muse_to_folder(tmp_path: Path) -> None:
+    result = run("import", "muse", str(SEED_PAGE), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in tmp_path.glob("*.yaml")] == ["9780824828097.yaml"]
+
+
+def test_committed_seed_record_is_what_the_importer_makes(tmp_path: Path) -> None:
+    committed = Path(__file__).parent.parent / "data" / "books" / "9780824828097.yaml"
+    result = run("import", "muse", str(SEED_PAGE))
+    assert result.stdout == committed.read_text("utf-8")
+
+
+def test_hand_typed_seed_matches_the_imported_one() -> None:
+    from bookrdf.importers.muse import read_muse_page
+    from bookrdf.records import read_records
+
+    imported = read_muse_page(SEED_PAGE).book
+    (typed,) = read_records(SEED_RECORD)
+    for mine, theirs in zip(imported.chapters, typed.chapters, strict=True):
+        assert (mine.label, mine.title, mine.pages, mine.pdf) == (
+            theirs.label,
+            theirs.title,
+            theirs.pages,
+            theirs.pdf,
+        )
+
+
+def test_crosswalk_table_in_readme_is_current() -> None:
+    assert render_crosswalk() in README.read_text("utf-8")
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(cli))
+def test_every_command_has_help_and_is_in_the_readme(name: str, command: click.Command) -> None:
+    assert command.help
+    assert command.help.strip()
+    result = run(*name.split(), "--help")
+    assert result.exit_code == 0
+    if not isinstance(command, click.Group):
+        assert f"`bookrdf {name}" in README.read_text("utf-8")
+
+
+def test_console_script_runs_and_exits_2_without_traceback(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "bookrdf"
+    done = subprocess.run(
+        [str(script), "map", str(tmp_path / "none.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: ")
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""

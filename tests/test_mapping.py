@@ -1,0 +1,332 @@
+"""Facts of the mapping, asked of the output graph with SPARQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SDO, XSD
+
+from bookrdf.mapping import to_triples
+from bookrdf.model import Book
+from bookrdf.vocab import BIBO, BOOKRDF, DEO, DOCO, PREFIXES, SCHEMA, Minter
+from tests.conftest import WORK, book_from, graph_of
+
+PREFIX_LINES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
+
+
+def ask(graph: Graph, query: str, **bindings: Any) -> bool:
+    return bool(
+        graph.query(PREFIX_LINES + "\nASK {" + query + "}", initBindings=bindings).askAnswer
+    )
+
+
+def rows(graph: Graph, query: str) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in graph.query(PREFIX_LINES + "\n" + query)]  # type: ignore[arg-type]
+
+
+def test_work_carries_title_in_both_vocabularies(crisis_graph: Graph) -> None:
+    assert ask(
+        crisis_graph,
+        f"""<{WORK}> a schema:Book ; dcterms:title "Crisis in North Korea"@en ;
+                     schema:name "Crisis in North Korea"@en .""",
+    )
+
+
+def test_author_is_creator_and_schema_author_in_an_ordered_list(crisis_graph: Graph) -> None:
+    found = rows(
+        crisis_graph,
+        f"""SELECT ?name WHERE {{ <{WORK}> dcterms:creator ?p ; schema:author ?p ;
+              bibo:authorList/rdf:first ?p . ?p a schema:Person ; schema:name ?name ;
+              schema:givenName "Andrei N." ; schema:familyName "Lankov" }}""",
+    )
+    assert found == [(Literal("Andrei N. Lankov"),)]
+
+
+def test_publisher_date_language_description(crisis_graph: Graph) -> None:
+    assert ask(
+        crisis_graph,
+        f"""<{WORK}> dcterms:publisher ?org ; schema:publisher ?org ;
+              dcterms:issued "2005"^^xsd:gYear ; schema:datePublished "2005"^^xsd:gYear ;
+              dcterms:language "en"^^dcterms:RFC5646 ; schema:inLanguage "en" ;
+              dcterms:description ?d ; schema:description ?d .
+            ?org a schema:Organization ; schema:name "University of Hawai'i Press" .""",
+    )
+
+
+def test_one_edition_per_isbn_with_format(crisis_graph: Graph) -> None:
+    found = rows(
+        crisis_graph,
+        f"""SELECT ?isbn ?format WHERE {{
+              <{WORK}> schema:workExample ?e . ?e schema:exampleOfWork <{WORK}> ;
+                a schema:Book ; schema:isbn ?isbn ; bibo:isbn13 ?isbn ; dcterms:identifier ?urn .
+              FILTER(?urn = CONCAT("urn:isbn:", ?isbn))
+              OPTIONAL {{ ?e schema:bookFormat ?format }} }} ORDER BY ?isbn""",
+    )
+    assert found == [
+        (Literal("9780824828097"), None),
+        (Literal("9780824862039"), SCHEMA.EBook),
+    ]
+
+
+def test_all_twenty_entries_are_chapters_in_order(crisis_graph: Graph) -> None:
+    found = rows(
+        crisis_graph,
+        f"""SELECT ?pos WHERE {{ <{WORK}> dcterms:hasPart ?c ; schema:hasPart ?c .
+              ?c a schema:Chapter ; dcterms:isPartOf <{WORK}> ; schema:isPartOf <{WORK}> ;
+                 schema:position ?pos }} ORDER BY ?pos""",
+    )
+    assert [row[0] for row in found] == [Literal(n) for n in range(1, 21)]
+    assert all(row[0].datatype == XSD.integer for row in found)
+
+
+def test_untitled_entries_have_no_title(crisis_graph: Graph) -> None:
+    found = rows(
+        crisis_graph,
+        """SELECT ?pos WHERE { ?c a schema:Chapter ; schema:position ?pos .
+             FILTER NOT EXISTS { ?c dcterms:title ?t } FILTER NOT EXISTS { ?c schema:name ?n } }
+           ORDER BY ?pos""",
+    )
+    assert [int(row[0]) for row in found] == [2, 3, 4, 6, 18, 19, 20]
+
+
+def test_labels_and_titles(crisis_graph: Graph) -> None:
+    found = rows(
+        crisis_graph,
+        """SELECT ?label ?title WHERE { ?c schema:position 7 ; bookrdf:printedLabel ?label ;
+             dcterms:title ?title ; schema:name ?title }""",
+    )
+    assert found == [
+        (Literal("1"), Literal("North Korea and Its Leadership in the Mid-1950s", lang="en"))
+    ]
+    assert len(rows(crisis_graph, "SELECT ?c WHERE { ?c bookrdf:printedLabel ?l }")) == 10
+
+
+@pytest.mark.parametrize(
+    ("position", "start", "end", "pagination"),
+    [(2, "v", "v", "v"), (3, "vii", "xii", "vii-xii"), (7, "7", "25", "7-25")],
+)
+def test_pages_are_text_as_printed(
+    crisis_graph: Graph, position: int, start: str, end: str, pagination: str
+) -> None:
+    assert ask(
+        crisis_graph,
+        """?c schema:position ?pos ; schema:pageStart ?s ; schema:pageEnd ?e ;
+              bibo:pageStart ?s ; bibo:pageEnd ?e ; schema:pagination ?p .""",
+        pos=Literal(position),
+        s=Literal(start),
+        e=Literal(end),
+        p=Literal(pagination),
+    )
+
+
+def test_title_page_has_no_pages(crisis_graph: Graph) -> None:
+    assert not ask(crisis_graph, "?c schema:position 1 ; schema:pageStart ?s .")
+
+
+def test_pdf_is_a_media_object_with_size(crisis_graph: Graph) -> None:
+    assert ask(
+        crisis_graph,
+        """?c schema:position 11 ; schema:encoding ?m . ?m a schema:MediaObject ;
+              schema:encodesCreativeWork ?c ; schema:encodingFormat "application/pdf" ;
+              dcterms:format "application/pdf"^^dcterms:IMT ;
+              schema:contentSize "9.7 MB" ; dcterms:extent "9.7 MB" .""",
+    )
+
+
+def test_excerpt_is_a_description_not_an_abstract(crisis_graph: Graph) -> None:
+    found = rows(
+        crisis_graph,
+        "SELECT ?d WHERE { ?c schema:position 3 ; dcterms:description ?d ; schema:description ?d }",
+    )
+    assert str(found[0][0]).startswith("The 1956 crisis")
+    assert not ask(crisis_graph, "?c schema:abstract ?a")
+
+
+@pytest.mark.parametrize(
+    ("position", "kind"),
+    [(1, DOCO.FrontMatter), (7, DOCO.Chapter), (17, DEO.Conclusion)],
+)
+def test_kind_told_by_label_or_title(crisis_graph: Graph, position: int, kind: URIRef) -> None:
+    assert ask(
+        crisis_graph,
+        "?c schema:position ?pos ; dcterms:type ?k ; schema:additionalType ?k .",
+        pos=Literal(position),
+        k=kind,
+    )
+
+
+@pytest.mark.parametrize(
+    ("position", "matter"),
+    [(2, DOCO.FrontMatter), (3, DOCO.FrontMatter), (18, DOCO.BackMatter), (20, DOCO.BackMatter)],
+)
+def test_guessed_kind_is_marked_inferred(
+    crisis_graph: Graph, position: int, matter: URIRef
+) -> None:
+    assert ask(
+        crisis_graph,
+        "?c schema:position ?pos ; bookrdf:inferredMatter ?m . FILTER NOT EXISTS { ?c dcterms:type ?t }",
+        pos=Literal(position),
+        m=matter,
+    )
+
+
+def test_untitled_arabic_entry_before_chapters_gets_no_kind(crisis_graph: Graph) -> None:
+    assert not ask(crisis_graph, "?c schema:position 6 ; dcterms:type|bookrdf:inferredMatter ?k .")
+
+
+def test_no_blank_nodes_and_every_iri_is_valid(crisis_graph: Graph) -> None:
+    for triple in crisis_graph:
+        assert not any(isinstance(term, BNode) for term in triple)
+        for term in triple:
+            if isinstance(term, URIRef):
+                ox.NamedNode(str(term))  # raises on an invalid IRI
+
+
+def test_every_schema_and_dcterms_term_exists(crisis_graph: Graph) -> None:
+    everything = graph_of(
+        book_from(
+            subtitle="S",
+            contributors=[
+                {"name": "A", "identifiers": {"orcid": "0000-0002-1825-0097"}},
+                {"name": "E", "role": "editor"},
+                {"name": "T", "role": "translator"},
+                {"name": "C", "role": "contributor"},
+            ],
+            publisher={"name": "P", "place": "Honolulu"},
+            doi="10.1515/9780824862039",
+            url="https://example.com/b",
+            subjects=["History", "http://id.loc.gov/authorities/subjects/sh85072956"],
+            license="CC-BY-4.0",
+            isbn=[{"value": "9780824828097", "format": "paperback"}],
+            chapters=[
+                {"title": "Index", "pdf": {"size": "1 MB", "url": "https://example.com/c.pdf"}}
+            ],
+        )
+    )
+    used = {
+        term for triple in everything | crisis_graph for term in triple if isinstance(term, URIRef)
+    }
+    schema_terms = {t for t in used if str(t).startswith(str(SCHEMA))}
+    dcterms_terms = {t for t in used if str(t).startswith(str(DCTERMS))}
+    assert len(schema_terms) > 30
+    assert len(dcterms_terms) > 15
+    missing = [t for t in schema_terms if URIRef(str(t).replace(str(SCHEMA), str(SDO))) not in SDO]
+    missing += [t for t in dcterms_terms if t not in DCTERMS]
+    assert missing == []
+
+
+def test_roles_map_to_their_terms_and_lists() -> None:
+    graph = graph_of(
+        book_from(
+            contributors=[
+                {"name": "Ed One", "role": "editor"},
+                {"name": "Ed Two", "role": "editor"},
+                {"name": "Tra", "role": "translator"},
+            ]
+        )
+    )
+    editors = rows(
+        graph,
+        """SELECT ?name WHERE { ?w bibo:editorList/rdf:rest*/rdf:first ?p .
+             ?w schema:editor ?p ; dcterms:contributor ?p . ?p schema:name ?name }""",
+    )
+    assert [str(r[0]) for r in editors] == ["Ed One", "Ed Two"]
+    assert ask(
+        graph, '?w schema:translator ?p ; bibo:contributorList/rdf:first ?p . ?p schema:name "Tra"'
+    )
+    assert not ask(graph, "?w dcterms:creator ?p")
+
+
+def test_author_order_survives() -> None:
+    names = ["Zed", "Amy", "Mia", "Bob"]
+    graph = graph_of(book_from(contributors=[{"name": n} for n in names]))
+    ordered = rows(
+        graph,
+        """SELECT ?name (COUNT(?mid) AS ?n) WHERE {
+             ?w bibo:authorList ?list . ?list rdf:rest* ?mid . ?mid rdf:rest* ?cell .
+             ?cell rdf:first/schema:name ?name } GROUP BY ?name ORDER BY ?n""",
+    )
+    assert [str(r[0]) for r in ordered] == names
+
+
+def test_identified_person_is_global_and_same_as() -> None:
+    graph = graph_of(
+        book_from(
+            contributors=[
+                {
+                    "name": "Josiah Carberry",
+                    "identifiers": {"orcid": "https://orcid.org/0000-0002-1825-0097"},
+                }
+            ]
+        )
+    )
+    person = URIRef("https://example.org/bookrdf/person/orcid/0000-0002-1825-0097")
+    orcid = URIRef("https://orcid.org/0000-0002-1825-0097")
+    assert ask(graph, "?p owl:sameAs ?o ; schema:sameAs ?o .", p=person, o=orcid)
+
+
+def test_subtitle_and_full_title() -> None:
+    graph = graph_of(book_from(title="Crisis", subtitle="The Failure", language="en"))
+    assert ask(
+        graph,
+        """?w dcterms:title "Crisis"@en ; schema:alternativeHeadline "The Failure"@en ;
+              dcterms:alternative "Crisis: The Failure"@en .""",
+    )
+
+
+@pytest.mark.parametrize(
+    ("published", "datatype"),
+    [("2005", XSD.gYear), ("2005-03", XSD.gYearMonth), ("2005-03-09", XSD.date)],
+)
+def test_dates_are_typed(published: str, datatype: URIRef) -> None:
+    graph = graph_of(book_from(published=published))
+    assert ask(
+        graph,
+        "?w dcterms:issued ?d ; schema:datePublished ?d .",
+        d=Literal(published, datatype=datatype),
+    )
+
+
+def test_unsafe_characters_are_percent_encoded() -> None:
+    book = book_from(
+        url="https://example.com/a b/ü?q=<x>",
+        chapters=[{"pdf": {"url": "https://example.com/pdfs/Kapitel ü.pdf"}}],
+    )
+    for s, p, o in to_triples(book):
+        for term in (s, p, o):
+            if isinstance(term, URIRef):
+                assert " " not in term
+                assert "<" not in term
+                ox.NamedNode(str(term))
+    graph = graph_of(book)
+    assert ask(graph, "?w schema:url <https://example.com/a%20b/%C3%BC?q=%3Cx%3E>")
+
+
+def test_book_ids_and_base_shape_iris() -> None:
+    minter = Minter("https://data.press.example/")
+    graph = graph_of(book_from(id="lankov-2005", chapters=[{"title": "A"}]), minter)
+    assert ask(graph, "<https://data.press.example/book/lankov-2005/chapter/1> a schema:Chapter")
+
+
+def test_mapping_is_deterministic(crisis: Book) -> None:
+    assert to_triples(crisis) == to_triples(crisis)
+
+
+def test_no_triple_twice(crisis: Book) -> None:
+    triples = to_triples(crisis)
+    assert len(triples) == len(set(triples))
+
+
+def test_empty_optional_fields_emit_nothing() -> None:
+    graph = graph_of(book_from())
+    predicates = {p for _, p, _ in graph}
+    assert predicates == {
+        URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        DCTERMS.title,
+        SCHEMA.name,
+    }
+    assert BIBO.authorList not in predicates
+    assert BOOKRDF.printedLabel not in predicates

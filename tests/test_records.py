@@ -1,0 +1,178 @@
+"""Reading records: every problem reported with file, line and field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bookrdf.errors import InputError, RecordError
+from bookrdf.model import book_to_dict
+from bookrdf.records import dump_record, parse_record, read_records, record_schema
+from tests.conftest import SEED_RECORD
+
+
+def problems_of(tmp_path: Path, name: str, text: str | bytes) -> list[str]:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, "utf-8")
+    with pytest.raises(RecordError) as caught:
+        list(read_records(path))
+    return [str(p).replace(str(tmp_path) + "/", "") for p in caught.value.problems]
+
+
+def test_seed_record_reads(crisis_graph: object) -> None:
+    (book,) = read_records(SEED_RECORD)
+    assert book.title == "Crisis in North Korea"
+    assert len(book.chapters) == 20
+    assert book.line_of("chapters[3].pages") is not None
+
+
+def test_every_problem_at_once_with_line_and_field(tmp_path: Path) -> None:
+    text = """id: x
+title: T
+published: 2005-02-30
+chapters:
+  - title: A
+    pages: "12-"
+  - label: "2"
+    pages: vii-xii
+  - pages: "7 to 9"
+"""
+    assert problems_of(tmp_path, "x.yaml", text) == [
+        'x.yaml:3: published: "2005-02-30" is not a date; write YYYY, YYYY-MM or YYYY-MM-DD',
+        'x.yaml:6: chapters[0].pages: "12-" is not a page range; write it like "vii-xii", "v" or "7-25"',
+        'x.yaml:9: chapters[2].pages: "7 to 9" is not a page range; write it like "vii-xii", "v" or "7-25"',
+    ]
+
+
+def test_unknown_field_names_the_allowed_ones(tmp_path: Path) -> None:
+    (problem,) = problems_of(tmp_path, "x.yaml", "id: x\ntitle: T\nchapters:\n  - titel: A\n")
+    assert problem.startswith(
+        "x.yaml:4: chapters[0].titel: unknown field 'titel'; the fields here are label, title"
+    )
+
+
+def test_missing_title(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, "x.yaml", "id: x\n") == [
+        "x.yaml:1: 'title' is required and missing"
+    ]
+
+
+def test_bad_yaml_gives_its_line(tmp_path: Path) -> None:
+    (problem,) = problems_of(tmp_path, "x.yaml", "id: x\ntitle: [unclosed\nchapters: []\n")
+    assert problem.startswith("x.yaml:3: is not valid YAML")
+
+
+def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, "x.yaml", "id: x\ntitle: A\ntitle: B\n") == [
+        "x.yaml:3: title: appears twice; keep one"
+    ]
+    assert problems_of(tmp_path, "x.json", '{"id": "x", "title": "A", "title": "B"}') == [
+        "x.json:1: title: appears twice; keep one"
+    ]
+
+
+def test_yaml_values_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        "id: x\ntitle: No\npublished: 2005\nchapters:\n  - label: 1.\n    title: On\n", "utf-8"
+    )
+    (book,) = read_records(path)
+    assert book.title == "No"
+    assert book.chapters[0].label == "1."
+    assert book.chapters[0].title == "On"
+    assert book.published is not None
+    assert book.published.text == "2005"
+
+
+def test_json_gives_field_lines(tmp_path: Path) -> None:
+    text = '{\n  "id": "x",\n  "title": "T",\n  "isbn": [\n    {"value": "12345"}\n  ]\n}\n'
+    assert problems_of(tmp_path, "x.json", text) == [
+        'x.json:5: isbn[0].value: "12345" is not an ISBN; give 13 digits (978… or 979…)'
+    ]
+
+
+def test_bad_json(tmp_path: Path) -> None:
+    (problem,) = problems_of(tmp_path, "x.json", '{"id": "x",\n "title": }')
+    assert problem.startswith("x.json:2: is not valid JSON")
+
+
+def test_json_lines_report_every_bad_line(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "a", "title": "A"}),
+        json.dumps({"id": "b"}),
+        "{not json",
+        json.dumps({"id": "c", "title": "C", "language": "english!"}),
+    ]
+    problems = problems_of(tmp_path, "x.jsonl", "\n".join(lines) + "\n")
+    assert [p.split(":")[1] for p in problems] == ["2", "3", "4"]
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, "x.yaml", "- a\n- b\n") == [
+        "x.yaml:1: the record is a list, not a mapping of fields"
+    ]
+    assert problems_of(tmp_path, "e.yaml", "") == [
+        "e.yaml:1: the record is empty, not a mapping of fields"
+    ]
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, "x.yaml", b"id: x\ntitle: caf\xe9\n") == [
+        "x.yaml:2: is not UTF-8 text; save the file as UTF-8"
+    ]
+
+
+def test_missing_file() -> None:
+    with pytest.raises(InputError, match="no such file"):
+        list(read_records(Path("/nonexistent/x.yaml")))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("isbn", [{"value": "0-8248-2809-7"}], "9780824828097"),
+        ("isbn", [{"value": "978-0-8248-2809-7"}], "9780824828097"),
+        ("doi", "https://doi.org/10.1515/9780824862039", "10.1515/9780824862039"),
+        ("license", "CC-BY-4.0", "https://spdx.org/licenses/CC-BY-4.0"),
+    ],
+)
+def test_values_are_normalised(field: str, value: object, expected: str) -> None:
+    book = parse_record({"id": "x", "title": "T", field: value}, "t")
+    got = book.isbns[0].value if field == "isbn" else getattr(book, field)
+    assert got == expected
+
+
+def test_isbn10_with_bad_check_digit_is_refused() -> None:
+    with pytest.raises(RecordError, match=r"ISBN-10 .* wrong check digit"):
+        parse_record({"id": "x", "title": "T", "isbn": [{"value": "0824828098"}]}, "t")
+
+
+def test_isbn13_check_digit_is_left_to_shacl() -> None:
+    book = parse_record({"id": "x", "title": "T", "isbn": [{"value": "9780824828096"}]}, "t")
+    assert book.isbns[0].value == "9780824828096"
+
+
+@pytest.mark.parametrize("bad_id", ["a b", "../x", "x/y", "é", ""])
+def test_ids_must_be_slugs(bad_id: str) -> None:
+    with pytest.raises(RecordError, match="id"):
+        parse_record({"id": bad_id, "title": "T"}, "t")
+
+
+def test_dump_and_read_back_is_the_same_book(tmp_path: Path) -> None:
+    (book,) = read_records(SEED_RECORD)
+    path = tmp_path / "again.yaml"
+    path.write_text(dump_record(book), "utf-8")
+    (again,) = read_records(path)
+    assert again == book
+    assert book_to_dict(again) == book_to_dict(book)
+
+
+def test_schema_ships_and_describes_every_field() -> None:
+    schema = record_schema()
+    assert set(schema["properties"]) >= {"id", "title", "contributors", "isbn", "chapters"}
+    assert schema["required"] == ["id", "title"]
