@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from stdnum import isbn as stdnum_isbn
 
 from bookrdf.errors import InputError, Problem, RecordError
+from bookrdf.importers.names import name_parts, people_in
 from bookrdf.model import PAGE, Book, roman_to_int
 from bookrdf.records import parse_record
 from bookrdf.vocab import slug
@@ -54,27 +55,6 @@ _NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
 _LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
               "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja",
               "korean": "ko"}  # fmt: skip
-_ROLES = (
-    (r"edited and translated by", ("editor", "translator")),
-    (r"(?:edited|ed\.|compiled) by", ("editor",)),
-    (r"(?:translated|trans\.) by", ("translator",)),
-    (r"(?:with )?(?:an? )?(?:foreword|introduction|afterword) by", ("contributor",)),
-    (r"(?-i:by)", ("author",)),
-)
-_NAME_SPLIT = re.compile(r"\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*[,;]\s*")
-_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du",
-              "dos", "bin", "ibn", "al", "y"}  # fmt: skip
-_SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
-_NOT_NAMES = {"The", "A", "An", "Of", "In", "On", "At", "For", "To", "From", "With", "Why",
-              "How", "What", "When", "Where", "Who", "Is", "Are", "Its", "Our", "New"}  # fmt: skip
-# Romanised East Asian names are often written family name first; do not guess the order.
-_EAST_ASIAN_FAMILY = {"Kim", "Lee", "Yi", "Park", "Pak", "Choi", "Jung", "Chung", "Kang", "Cho",
-                      "Yoon", "Han", "Shin", "Sin", "Oh", "Kwon", "Hwang", "Ahn", "Song", "Hong",
-                      "Ryu", "Wang", "Li", "Zhang", "Liu", "Chen", "Zhao", "Zhou", "Xu", "Sun",
-                      "Hu", "Guo", "Lin", "Mao", "Deng", "Ma", "Wu"}  # fmt: skip
-_LATIN_WORD = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-Za-zÀ-ÿ]+)*")
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w.'\u2019-]*")
-_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af]+")
 _LABELLED = re.compile(
     r"(?P<label>(?i:chapter|part|book|section)\s+(?:[0-9]+|[IVXLC]+|[ivxlc]+))[.:]\s+(?P<t1>\S.*)"
     r"|(?P<number>[0-9]+)\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
@@ -234,14 +214,14 @@ class _Reader:
         description: list[Para] = []
         year = self.lines.get("published", 0)
         for para in paras[1:]:
-            if not description and all(_people(text) for _, text in para):
+            if not description and all(people_in(text) for _, text in para):
                 people += para
             elif people or description or para[0][0] > year > 0:
                 description.append(para)
             else:  # perhaps a subtitle, but nothing on the page says so
                 for line in para:
                     self.unplaced(line)
-        if more and not people and all(_people(text) for _, text in more):
+        if more and not people and all(people_in(text) for _, text in more):
             people, more = more, []
         if len(more) == 1:  # a second line in the title's own paragraph
             self.put("subtitle", more[0][1], more[0][0])
@@ -254,9 +234,9 @@ class _Reader:
     def people(self, lines: list[Line], path: str) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
         for number, text in lines:
-            for name, role in _people(text) or []:
+            for name, role in people_in(text) or []:
                 self.lines[f"{path}[{len(out)}]"] = number
-                out.append({"name": name, "role": role, **_name_parts(name)})
+                out.append({"name": name, "role": role, **name_parts(name)})
         return out
 
     def read_contents(self, lines: list[Line]) -> None:
@@ -282,7 +262,7 @@ class _Reader:
             label, entry["title"] = _label_title(head_lines[0][1])
             entry |= {"label": label} if label else {}
             self.lines[f"{path}.title"] = self.lines[f"{path}.label"] = head_lines[0][0]
-        people = [line for line in head_lines[1:] if _people(line[1])]
+        people = [line for line in head_lines[1:] if people_in(line[1])]
         for line in (line for line in head_lines[1:] if line not in people):
             self.unplaced(line, path)
         if people:
@@ -355,7 +335,7 @@ def _pick_head(paras: list[Para]) -> list[Para]:
     if not paras or not _heading_like(paras[-1]):
         return []
     last = [text for _, text in paras[-1]]
-    if len(paras) > 1 and all(_people(t) for t in last) and _heading_like(paras[-2]):
+    if len(paras) > 1 and all(people_in(t) for t in last) and _heading_like(paras[-2]):
         return paras[-2:]
     return paras[-1:]
 
@@ -371,47 +351,6 @@ def _label_title(text: str) -> tuple[str | None, str]:
         return None, text
     label = match["label"] or match["number"] or match["roman"]
     return label, match["t1"] or match["t2"] or match["t3"]
-
-
-def _people(text: str) -> list[tuple[str, str]] | None:
-    """The (name, role) pairs a people line names, None when it is not such a line."""
-    roles: tuple[str, ...] = ()
-    for prefix, named in _ROLES:
-        if match := re.match(rf"{prefix}\s+", text, re.I):
-            text, roles = text[match.end() :], named
-            break
-    names: list[str] = []
-    for part in _NAME_SPLIT.split(text):
-        if part in _SUFFIXES and names:
-            names[-1] += f", {part}"
-        elif part:
-            names.append(part)
-    if not names or (not roles and not all(_name_like(n) for n in names)):
-        return None
-    return [(name, role) for name in names for role in roles or ("author",)]
-
-
-def _name_like(name: str) -> bool:
-    tokens = name.replace(",", "").split()  # "King, Jr."
-    if len(tokens) == 1 and _CJK.fullmatch(name):
-        return True
-    return 2 <= len(tokens) <= 6 and all(
-        t in _PARTICLES or (_NAME_TOKEN.fullmatch(t) and t[0].isupper() and t not in _NOT_NAMES)
-        for t in tokens
-    )
-
-
-def _name_parts(name: str) -> dict[str, str]:
-    """Given and family names, only for plain Western names ('Andrei N. Lankov')."""
-    tokens = name.split()
-    if (
-        len(tokens) < 2
-        or tokens[0] in _EAST_ASIAN_FAMILY
-        or not all(_LATIN_WORD.fullmatch(t) or re.fullmatch(r"[A-Z]\.", t) for t in tokens)
-        or not _LATIN_WORD.fullmatch(tokens[-1])
-    ):
-        return {}
-    return {"given_name": " ".join(tokens[:-1]), "family_name": tokens[-1]}
 
 
 def _book_id(isbns: list[dict[str, str]], title: str) -> str:

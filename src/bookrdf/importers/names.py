@@ -1,0 +1,72 @@
+"""People in bibliographic text: "Edited by A and B", "A, B, and C", and given/family names.
+
+Shared by the importers; every rule here is conservative: when a line may not be a list of
+people, or a name's parts are not plain, it says so (None, or no parts) rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ROLES = (
+    (r"edited and translated by", ("editor", "translator")),
+    (r"(?:edited|ed\.|compiled) by", ("editor",)),
+    (r"(?:translated|trans\.) by", ("translator",)),
+    (r"(?:with )?(?:an? )?(?:foreword|introduction|afterword) by", ("contributor",)),
+    (r"(?-i:by)", ("author",)),
+)
+_NAME_SPLIT = re.compile(r"\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*[,;]\s*")
+_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du",
+              "dos", "bin", "ibn", "al", "y"}  # fmt: skip
+_SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
+_NOT_NAMES = {"The", "A", "An", "Of", "In", "On", "At", "For", "To", "From", "With", "Why",
+              "How", "What", "When", "Where", "Who", "Is", "Are", "Its", "Our", "New"}  # fmt: skip
+# Romanised East Asian names are often written family name first; do not guess the order.
+_EAST_ASIAN_FAMILY = {"Kim", "Lee", "Yi", "Park", "Pak", "Choi", "Jung", "Chung", "Kang", "Cho",
+                      "Yoon", "Han", "Shin", "Sin", "Oh", "Kwon", "Hwang", "Ahn", "Song", "Hong",
+                      "Ryu", "Wang", "Li", "Zhang", "Liu", "Chen", "Zhao", "Zhou", "Xu", "Sun",
+                      "Hu", "Guo", "Lin", "Mao", "Deng", "Ma", "Wu"}  # fmt: skip
+_LATIN_WORD = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-Za-zÀ-ÿ]+)*")
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w.'\u2019-]*")
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af]+")
+
+
+def people_in(text: str) -> list[tuple[str, str]] | None:
+    """The (name, role) pairs a people line names, None when it is not such a line."""
+    roles: tuple[str, ...] = ()
+    for prefix, named in _ROLES:
+        if match := re.match(rf"{prefix}\s+", text, re.I):
+            text, roles = text[match.end() :], named
+            break
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(text):
+        if part in _SUFFIXES and names:
+            names[-1] += f", {part}"
+        elif part:
+            names.append(part)
+    if not names or (not roles and not all(_name_like(n) for n in names)):
+        return None
+    return [(name, role) for name in names for role in roles or ("author",)]
+
+
+def _name_like(name: str) -> bool:
+    tokens = name.replace(",", "").split()  # "King, Jr."
+    if len(tokens) == 1 and _CJK.fullmatch(name):
+        return True
+    return 2 <= len(tokens) <= 6 and all(
+        t in _PARTICLES or (_NAME_TOKEN.fullmatch(t) and t[0].isupper() and t not in _NOT_NAMES)
+        for t in tokens
+    )
+
+
+def name_parts(name: str) -> dict[str, str]:
+    """Given and family names, only for plain Western names ('Andrei N. Lankov')."""
+    tokens = name.split()
+    if (
+        len(tokens) < 2
+        or tokens[0] in _EAST_ASIAN_FAMILY
+        or not all(_LATIN_WORD.fullmatch(t) or re.fullmatch(r"[A-Z]\.", t) for t in tokens)
+        or not _LATIN_WORD.fullmatch(tokens[-1])
+    ):
+        return {}
+    return {"given_name": " ".join(tokens[:-1]), "family_name": tokens[-1]}
