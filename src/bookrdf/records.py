@@ -66,27 +66,13 @@ def dump_record(book: Book) -> str:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; check the path") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; give a record file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise RecordError(
-            Problem(str(path), line, "", "is not UTF-8 text; save the file as UTF-8")
-        ) from None
+    return "".join(line for _, line in _numbered_lines(path))
 
 
 def _read_json_lines(path: Path) -> Iterator[Book]:
-    """Each line a book; the good ones are yielded, then every bad line is reported at once."""
+    """Each line a book, streamed; good ones are yielded, then every bad line reported at once."""
     problems: list[Problem] = []
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+    for number, line in _numbered_lines(path):
         if not line.strip():
             continue
         try:
@@ -99,6 +85,27 @@ def _read_json_lines(path: Path) -> Iterator[Book]:
             yield book
     if problems:
         raise RecordErrors(problems)
+
+
+def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The lines of a UTF-8 file, one at a time, so JSON Lines of any size stream."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; give a record file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise RecordError(
+                    Problem(str(path), number, "", "is not UTF-8 text; save the file as UTF-8")
+                ) from None
+            yield number, text.removeprefix("\ufeff") if number == 1 else text
 
 
 def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
