@@ -176,3 +176,20 @@ def test_schema_ships_and_describes_every_field() -> None:
     schema = record_schema()
     assert set(schema["properties"]) >= {"id", "title", "contributors", "isbn", "chapters"}
     assert schema["required"] == ["id", "title"]
+
+
+@pytest.mark.parametrize(
+    ("escaped", "code"),
+    [("\\u0000", "U+0000"), ("\\ud800", "U+D800"), ("\\ufffe", "U+FFFE"), ("\\u001b", "U+001B")],
+)
+def test_characters_that_break_rdf_are_refused(tmp_path: Path, escaped: str, code: str) -> None:
+    text = '{"id": "x", "title": "T", "chapters": [{"title": "a' + escaped + 'b"}]}\n'
+    assert problems_of(tmp_path, "x.jsonl", text) == [
+        f"x.jsonl:1: chapters[0].title: contains the character {code} at position 2; remove it"
+    ]
+
+
+def test_newlines_and_tabs_in_text_are_fine() -> None:
+    book = parse_record({"id": "x", "title": "Two\nlines\tand tab", "description": "a\n\nb"}, "t")
+    assert book.title == "Two lines and tab"
+    assert book.description == "a\n\nb"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -53,9 +54,43 @@ def parse_record(data: Any, source: str, lines: Mapping[str, int] | None = None)
             Problem(source, lines.get(""), "", f"the record is {kind}, not a mapping of fields")
         )
     problems = [_schema_problem(error, source, lines) for error in _validator().iter_errors(data)]
+    problems += _bad_characters(data, source, lines)
     if problems:
         raise RecordErrors(sorted(problems, key=lambda p: (p.line or 0, p.field)))
     return book_from_dict(data, source, lines)
+
+
+# Characters no RDF text should carry: C0 controls but tab and newlines, DEL, lone surrogates
+# (which cannot even be written as UTF-8) and Unicode noncharacters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _bad_characters(
+    value: Any, source: str, lines: Mapping[str, int], path: str = ""
+) -> list[Problem]:
+    """Every text value holding a character that has no place in metadata."""
+    if isinstance(value, str):
+        found = _FORBIDDEN.search(value)
+        if not found:
+            return []
+        code = f"U+{ord(found.group()):04X}"
+        message = f"contains the character {code} at position {found.start() + 1}; remove it"
+        return [Problem(source, nearest_line(lines, path), path, message)]
+    if isinstance(value, dict):
+        return [
+            problem
+            for key, item in value.items()
+            for problem in _bad_characters(
+                item, source, lines, f"{path}.{key}" if path else str(key)
+            )
+        ]
+    if isinstance(value, list):
+        return [
+            problem
+            for index, item in enumerate(value)
+            for problem in _bad_characters(item, source, lines, f"{path}[{index}]")
+        ]
+    return []
 
 
 def dump_record(book: Book) -> str:
