@@ -191,4 +191,5 @@ def _add_doi(out: _Triples, node: URIRef, doi: str | None) -> None:
 def _text(value: str | None, lang: str | None) -> Literal | None:
     if value is None:
         return None
-    return Literal(value, lang=lang) if lang else Literal(value)
+    # Language tags are case-insensitive; lower case is the form RDF tools normalise to.
+    return Literal(value, lang=lang.lower()) if lang else Literal(value)

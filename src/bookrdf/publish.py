@@ -69,7 +69,9 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.Literal:
 
 
 def _natural_key(text: str) -> list[Any]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", text)]
+    # split() alternates text and ASCII digit runs, so the n-th items always compare alike
+    parts = re.split(r"([0-9]+)", text)
+    return [int(part) if i % 2 else part for i, part in enumerate(parts)]
 
 
 def sorted_triples(book: BookGraph) -> list[ox.Triple]:

@@ -1,0 +1,115 @@
+"""Properties over generated records: every format is the same graph, mapping is deterministic."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyoxigraph as ox
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyld import jsonld
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from bookrdf.model import int_to_roman
+from bookrdf.pipeline import map_book
+from bookrdf.publish import book_document, refuse_remote_context
+from bookrdf.records import parse_record
+from bookrdf.vocab import Minter
+from tests.conftest import graph_of
+
+# Any Unicode text but the characters records refuse (controls, surrogates, noncharacters).
+TEXT = st.text(
+    st.characters(
+        blacklist_categories=["Cs", "Cc"],
+        blacklist_characters=["\ufffe", "\uffff", *map(chr, range(0xFDD0, 0xFDF0))],
+    ),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip() != "")
+PAGES = st.one_of(
+    st.integers(1, 999).map(str),
+    st.integers(1, 60).map(int_to_roman),
+    st.tuples(st.integers(1, 500), st.integers(0, 50)).map(lambda t: f"{t[0]}-{t[0] + t[1]}"),
+)
+PERSON = st.fixed_dictionaries(
+    {"name": TEXT},
+    optional={"role": st.sampled_from(["author", "editor", "translator", "contributor"])},
+)
+CHAPTER = st.fixed_dictionaries(
+    {},
+    optional={
+        "label": st.one_of(st.integers(1, 30).map(str), TEXT),
+        "title": TEXT,
+        "pages": PAGES,
+        "excerpt": TEXT,
+        "contributors": st.lists(PERSON, max_size=2),
+        "pdf": st.fixed_dictionaries({"size": st.sampled_from(["99.7 KB", "9.7 MB", "12 KB"])}),
+    },
+)
+RECORD = st.fixed_dictionaries(
+    {
+        "id": st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True),
+        "title": TEXT,
+    },
+    optional={
+        "subtitle": TEXT,
+        "contributors": st.lists(PERSON, max_size=4),
+        "publisher": st.fixed_dictionaries({"name": TEXT}),
+        "published": st.sampled_from(["1999", "2005-03", "2020-02-29"]),
+        "language": st.sampled_from(["en", "ko", "pt-BR", "zh-Hant"]),
+        "description": TEXT,
+        "isbn": st.lists(
+            st.fixed_dictionaries(
+                {"value": st.sampled_from(["9780824862039", "9780824828097", "0824828097"])},
+                optional={"format": st.sampled_from(["print", "electronic", "paperback"])},
+            ),
+            max_size=2,
+            unique_by=lambda i: i["value"][-4:],
+        ),
+        "chapters": st.lists(CHAPTER, max_size=12),
+    },
+)
+PROPERTY_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def _pyld_graph(data: bytes) -> Graph:
+    document = json.loads(data)
+    nquads = jsonld.to_rdf(
+        document, {"format": "application/n-quads", "documentLoader": refuse_remote_context}
+    )
+    return Graph().parse(data=nquads, format="nt")
+
+
+def _oxigraph_graph(data: bytes, fmt: ox.RdfFormat) -> Graph:
+    nt = ox.serialize(list(ox.parse(data, format=fmt)), format=ox.RdfFormat.N_TRIPLES)
+    assert nt is not None
+    return Graph().parse(data=nt, format="nt")
+
+
+@PROPERTY_SETTINGS
+@given(RECORD)
+def test_every_format_parses_to_the_mapped_graph(record: dict[str, Any]) -> None:
+    book = parse_record(record, "generated")
+    expected = graph_of(book)
+    mapped = map_book(book, Minter())
+    turtle = book_document(mapped, "ttl")
+    ntriples = book_document(mapped, "nt")
+    document = book_document(mapped, "jsonld")
+    assert isomorphic(Graph().parse(data=turtle, format="turtle"), expected)
+    assert isomorphic(_oxigraph_graph(turtle, ox.RdfFormat.TURTLE), expected)
+    assert isomorphic(Graph().parse(data=ntriples, format="nt"), expected)
+    assert isomorphic(Graph().parse(data=document, format="json-ld"), expected)
+    assert isomorphic(_oxigraph_graph(document, ox.RdfFormat.JSON_LD), expected)
+    assert isomorphic(_pyld_graph(document), expected)
+
+
+@PROPERTY_SETTINGS
+@given(RECORD)
+def test_mapping_is_byte_deterministic(record: dict[str, Any]) -> None:
+    first = book_document(map_book(parse_record(record, "a"), Minter()), "nt")
+    second = book_document(map_book(parse_record(dict(record), "b"), Minter()), "nt")
+    assert first == second
