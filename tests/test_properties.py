@@ -48,29 +48,28 @@ CHAPTER = st.fixed_dictionaries(
         "pdf": st.fixed_dictionaries({"size": st.sampled_from(["99.7 KB", "9.7 MB", "12 KB"])}),
     },
 )
-RECORD = st.fixed_dictionaries(
-    {
-        "id": st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True),
-        "title": TEXT,
-    },
-    optional={
-        "subtitle": TEXT,
-        "contributors": st.lists(PERSON, max_size=4),
-        "publisher": st.fixed_dictionaries({"name": TEXT}),
-        "published": st.sampled_from(["1999", "2005-03", "2020-02-29"]),
-        "language": st.sampled_from(["en", "ko", "pt-BR", "zh-Hant"]),
-        "description": TEXT,
-        "isbn": st.lists(
-            st.fixed_dictionaries(
-                {"value": st.sampled_from(["9780824862039", "9780824828097", "0824828097"])},
-                optional={"format": st.sampled_from(["print", "electronic", "paperback"])},
-            ),
-            max_size=2,
-            unique_by=lambda i: i["value"][-4:],
+REQUIRED: dict[str, st.SearchStrategy[Any]] = {
+    "id": st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True),
+    "title": TEXT,
+}
+OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
+    "subtitle": TEXT,
+    "contributors": st.lists(PERSON, max_size=4),
+    "publisher": st.fixed_dictionaries({"name": TEXT}),
+    "published": st.sampled_from(["1999", "2005-03", "2020-02-29"]),
+    "language": st.sampled_from(["en", "ko", "pt-BR", "zh-Hant"]),
+    "description": TEXT,
+    "isbn": st.lists(
+        st.fixed_dictionaries(
+            {"value": st.sampled_from(["9780824862039", "9780824828097", "0824828097"])},
+            optional={"format": st.sampled_from(["print", "electronic", "paperback"])},
         ),
-        "chapters": st.lists(CHAPTER, max_size=12),
-    },
-)
+        max_size=2,
+        unique_by=lambda i: str(i["value"])[-4:],
+    ),
+    "chapters": st.lists(CHAPTER, max_size=12),
+}
+RECORD = st.fixed_dictionaries(REQUIRED, optional=OPTIONAL)
 PROPERTY_SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
