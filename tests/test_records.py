@@ -193,3 +193,15 @@ def test_newlines_and_tabs_in_text_are_fine() -> None:
     book = parse_record({"id": "x", "title": "Two\nlines\tand tab", "description": "a\n\nb"}, "t")
     assert book.title == "Two lines and tab"
     assert book.description == "a\n\nb"
+
+
+def test_same_isbn_twice_is_refused() -> None:
+    with pytest.raises(RecordError, match=r"isbn\[1\].value: ISBN 9780824828097 is listed twice"):
+        parse_record(
+            {
+                "id": "x",
+                "title": "T",
+                "isbn": [{"value": "9780824828097"}, {"value": "0-8248-2809-7"}],
+            },
+            "t",
+        )

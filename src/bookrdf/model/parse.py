@@ -75,11 +75,7 @@ class _Parser:
             published=self.date(data.get("published"), "published"),
             language=self.language(data.get("language"), "language"),
             description=self.long_text(data.get("description")),
-            isbns=tuple(
-                isbn
-                for i, raw in enumerate(data.get("isbn") or [])
-                if (isbn := self.isbn(raw, f"isbn[{i}]")) is not None
-            ),
+            isbns=self.isbns(data.get("isbn") or []),
             doi=self.doi(data.get("doi"), "doi"),
             url=self.url(data.get("url"), "url"),
             subjects=tuple(s for s in (self.text(v) for v in data.get("subjects") or []) if s),
@@ -177,6 +173,18 @@ class _Parser:
             return text
         self.fail(path, f'"{value}" is not a BCP 47 language tag; write it like "en" or "pt-BR"')
         return None
+
+    def isbns(self, items: Sequence[Mapping[str, Any]]) -> tuple[Isbn, ...]:
+        found: dict[str, Isbn] = {}
+        for index, raw in enumerate(items):
+            isbn = self.isbn(raw, f"isbn[{index}]")
+            if isbn is None:
+                continue
+            if isbn.value in found:
+                self.fail(f"isbn[{index}].value", f"ISBN {isbn.value} is listed twice; keep one")
+                continue
+            found[isbn.value] = isbn
+        return tuple(found.values())
 
     def isbn(self, data: Mapping[str, Any], path: str) -> Isbn | None:
         raw = str(data["value"])
