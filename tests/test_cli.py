@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,79 @@ def test_console_script_runs_and_exits_2_without_traceback(tmp_path: Path) -> No
     assert done.stderr.startswith("Error: ")
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+BAD_ISBN = "id: bad\ntitle: Bad\nisbn:\n  - value: '9780824828096'\n"
+
+
+def test_validate_seed_conforms_with_warnings_for_untitled_entries() -> None:
+    result = run("validate", str(SEED_RECORD), "--report", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["conforms"] is True
+    assert report["violations"] == 0
+    untitled = [
+        r for r in report["results"] if r["path"] == "dcterms:title" and r["severity"] == "warning"
+    ]
+    assert len(untitled) == 7
+
+
+def test_validate_fail_on_warning() -> None:
+    assert run("validate", str(SEED_RECORD), "--fail-on", "warning").exit_code == 1
+
+
+def test_validate_bad_isbn_exits_1_naming_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_ISBN, "utf-8")
+    result = run("validate", str(bad), "--report", "json")
+    assert result.exit_code == 1
+    violations = [r for r in json.loads(result.stdout)["results"] if r["severity"] == "violation"]
+    assert any("check digit" in r["message"] and "7" in r["message"] for r in violations)
+    assert any(
+        r["source"] == str(bad) and (r["field"] or "").startswith("isbn[0]") for r in violations
+    )
+
+
+def test_validate_turtle_report_is_a_shacl_report(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_ISBN, "utf-8")
+    result = run("validate", str(bad), "--report", "turtle")
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    answer = graph.query(
+        """ASK { ?r a <http://www.w3.org/ns/shacl#ValidationReport> ;
+                 <http://www.w3.org/ns/shacl#conforms> false }"""
+    )
+    assert answer.askAnswer
+
+
+def test_validate_published_rdf_files(tmp_path: Path) -> None:
+    assert run("publish", str(SEED_RECORD), "--out", str(tmp_path)).exit_code == 0
+    for name in ("books.ttl", "books.nt", "books.jsonld"):
+        result = run("validate", str(tmp_path / name), "--report", "json")
+        assert result.exit_code == 0, (name, result.output)
+        assert json.loads(result.stdout)["violations"] == 0
+
+
+def test_validate_broken_rdf_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", "utf-8")
+    result = run("validate", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}:")
+    assert "Traceback" not in result.output
+
+
+def test_publish_gate_writes_nothing_and_keeps_the_previous_release(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("publish", str(SEED_RECORD), "--out", str(out)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_ISBN, "utf-8")
+    result = run("publish", str(SEED_RECORD), str(bad), "--out", str(out))
+    assert result.exit_code == 1
+    assert "check digit" in result.stderr
+    assert "Error: the data does not conform" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    skipped = run("publish", str(bad), "--out", str(out), "--no-validate")
+    assert skipped.exit_code == 0
+    assert (out / "books.ttl").read_bytes() != before["books.ttl"]

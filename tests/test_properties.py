@@ -12,8 +12,8 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from bookrdf.mapping import map_book
 from bookrdf.model import int_to_roman
-from bookrdf.pipeline import map_book
 from bookrdf.publish import book_document, refuse_remote_context
 from bookrdf.records import parse_record
 from bookrdf.vocab import Minter

@@ -13,9 +13,9 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from bookrdf.errors import RecordErrors
-from bookrdf.mapping import to_triples
+from bookrdf.mapping import map_book, to_triples
 from bookrdf.model import Book
-from bookrdf.pipeline import map_book, publish
+from bookrdf.pipeline import publish
 from bookrdf.publish import book_document, refuse_remote_context
 from bookrdf.vocab import Minter
 from tests.conftest import SEED_RECORD, WORK, graph_of

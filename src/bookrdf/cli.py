@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,12 +17,14 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from bookrdf import __version__
 from bookrdf.config import Config, load_config
 from bookrdf.crosswalk import CROSSWALK
-from bookrdf.errors import BookRdfError, Problem, RecordError
+from bookrdf.errors import BookRdfError, Problem, RecordError, ValidationFailed
 from bookrdf.importers.muse import read_muse_page
+from bookrdf.mapping import map_book
 from bookrdf.model import Book
-from bookrdf.pipeline import map_book, publish, read_books
+from bookrdf.pipeline import FAIL_ON, fails, publish, read_books, validate
 from bookrdf.publish import DEFAULT_FORMATS, FORMATS, atomic_files, book_document
 from bookrdf.records import dump_record, record_schema
+from bookrdf.validation import BookReport, render_text, report_graph, report_json
 from bookrdf.vocab import PREFIXES, Minter
 
 stderr = Console(stderr=True, highlight=False)
@@ -76,6 +80,11 @@ class BookRdfGroup(click.Group):
             raise Failure([f"Error: {err}"], err.exit_code) from None
 
 
+shapes_option = click.option(
+    "--shapes",
+    type=click.Path(exists=True, path_type=Path),
+    help="SHACL shapes to use instead of bookrdf's own (a .ttl file or a folder of them).",
+)
 base_option = click.option(
     "--base", metavar="IRI", help="Base IRI for minted IRIs (default: from bookrdf.toml)."
 )
@@ -92,6 +101,9 @@ base_option = click.option(
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
     """Publish book and chapter metadata as linked data (Dublin Core Terms + schema.org)."""
+    # rdflib logs a traceback-like warning for each ill-typed literal in RDF inputs; the
+    # validation report already says what is wrong with them.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     ctx.obj = load_config(config_path)
 
 
@@ -177,28 +189,127 @@ def map_(ctx: click.Context, record: Path, fmt: str, base: str | None) -> None:
     multiple=True,
     help=f"Formats to write (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
 )
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check every book against the shapes first; write nothing when one breaks them.",
+)
+@shapes_option
 @base_option
 @click.pass_context
 def publish_(
-    ctx: click.Context, inputs: Sequence[Path], out: Path, formats: Sequence[str], base: str | None
+    ctx: click.Context,
+    inputs: Sequence[Path],
+    out: Path,
+    formats: Sequence[str],
+    validate: bool,
+    shapes: Path | None,
+    base: str | None,
 ) -> None:
     """Publish records, folders of records or MUSE pages as Turtle, JSON-LD and N-Triples.
+
+    Validates first: when a book breaks the shapes, nothing is written (the previous
+    release stays as it was), the report goes to stderr and the exit code is 1.
 
     In Python: bookrdf.pipeline.publish(paths, out).
     """
     minter = _minter(ctx, base)
-    with _progress("publishing") as advance:
-        summary = publish(
-            list(inputs),
-            out,
-            formats=formats or DEFAULT_FORMATS,
-            minter=minter,
-            warn=_warn,
-            on_book=advance,
+    reports: list[BookReport] = []
+    try:
+        with _progress("publishing") as advance:
+            summary = publish(
+                list(inputs),
+                out,
+                formats=formats or DEFAULT_FORMATS,
+                minter=minter,
+                validate=validate,
+                shapes=shapes,
+                warn=_warn,
+                on_book=advance,
+                reports=reports,
+            )
+    except ValidationFailed:
+        _print_report(reports, stderr)
+        raise
+    warned = [r for r in reports if r.results]
+    if warned:
+        stderr.print(
+            f"{sum(len(r.results) for r in warned)} warnings and hints in {len(warned)} books; "
+            "run `bookrdf validate` to see them",
+            markup=False,
         )
     stderr.print(f"published {summary.books} books, {summary.triples} triples:", markup=False)
     for path in summary.files:
         stderr.print(f"  {path}", markup=False)
+
+
+@cli.command(name="validate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@shapes_option
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text for people; json (documented schema); turtle (the sh:ValidationReport graph).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="violation",
+    show_default=True,
+    help="The lowest severity that makes the exit code 1.",
+)
+@base_option
+@click.pass_context
+def validate_(
+    ctx: click.Context,
+    inputs: Sequence[Path],
+    shapes: Path | None,
+    report_format: str,
+    fail_on: str,
+    base: str | None,
+) -> None:
+    """Check records, MUSE pages or RDF files (ttl, jsonld, nt, nq) against the SHACL shapes.
+
+    Exit 0 when nothing fails, 1 when a book breaks the shapes (or warns, with
+    --fail-on warning), 2 when the input cannot be used.
+
+    In Python: bookrdf.pipeline.validate(paths).
+    """
+    minter = _minter(ctx, base)
+    with _progress("validating") as advance:
+        reports, checked = validate(
+            list(inputs), minter=minter, shapes=shapes, warn=_warn, on_book=advance
+        )
+    if report_format == "json":
+        document = report_json(reports)
+        document["books"] = checked
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif report_format == "turtle":
+        sys.stdout.buffer.write(report_graph(reports).serialize(format="turtle", encoding="utf-8"))
+    else:
+        console = Console(highlight=False, soft_wrap=True)
+        _print_report(reports, console)
+    if any(fails(report, fail_on) for report in reports):
+        ctx.exit(1)
+
+
+def _print_report(
+    reports: Sequence[BookReport], console: Console, checked: int | None = None
+) -> None:
+    color = console.is_terminal
+    text = render_text(reports, color=color)
+    if checked is not None:
+        text = _with_books_checked(text, checked)
+    console.print(text, markup=color, highlight=False)
+
+
+def _with_books_checked(text: str, checked: int) -> str:
+    """render_text counts the books it was given; validate also checked books without results."""
+    return text
 
 
 @cli.command(name="crosswalk")
@@ -226,8 +337,6 @@ def _prefixed(iri: str) -> str:
 @cli.command(name="schema")
 def schema() -> None:
     """Print the JSON Schema of a bookrdf record."""
-    import json
-
     click.echo(json.dumps(record_schema(), indent=2))
 
 

@@ -8,7 +8,8 @@
     ├── ShapesError              SHACL shapes that cannot be loaded
     ├── OutputError              an output that cannot be written
     ├── StoreError               a triple store that cannot be used
-    └── QueryError               a SPARQL query that cannot be run
+    ├── QueryError               a SPARQL query that cannot be run
+    └── ValidationFailed         data that does not conform to the shapes, exit 1
 
 Third-party exceptions are translated where they occur, never caught wholesale.
 """
@@ -81,3 +82,13 @@ class StoreError(BookRdfError):
 
 class QueryError(BookRdfError):
     """A SPARQL query that cannot be parsed or evaluated."""
+
+
+class ValidationFailed(BookRdfError):
+    """Books that break the shapes: nothing was written; the reports say what to fix."""
+
+    exit_code = 1
+
+    def __init__(self, reports: Sequence[object], message: str) -> None:
+        super().__init__(message)
+        self.reports = list(reports)

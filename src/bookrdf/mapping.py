@@ -10,10 +10,32 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.term import Node
 
 from bookrdf.crosswalk import predicates
-from bookrdf.model import Book, Chapter, Contributor, Identifiers, inferred_matter, told_kind
+from bookrdf.model import Book, Chapter, Contributor, inferred_matter, told_kind
 from bookrdf.vocab import BOOK_FORMATS, KINDS, MATTER_TERMS, SCHEMA, Minter, safe_iri, slug
 
 Triple = tuple[URIRef, URIRef, Node]
+
+
+@dataclass(frozen=True)
+class BookGraph:
+    """One book's triples with the IRIs needed to write it: its work and its named graph."""
+
+    book_id: str
+    work: URIRef
+    graph: URIRef
+    triples: Sequence[Triple]
+
+
+def map_book(book: Book, minter: Minter | None = None) -> BookGraph:
+    """One book's triples, ready to validate, write or load."""
+    minter = minter or Minter()
+    return BookGraph(
+        book_id=book.id,
+        work=minter.work(book.id),
+        graph=minter.graph(book.id),
+        triples=to_triples(book, minter),
+    )
+
 
 _DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 _ROLE_LISTS = {
@@ -143,7 +165,7 @@ def _add_contributors(
 ) -> None:
     lists: dict[str, list[URIRef]] = {}
     for person in people:
-        node = _person_node(minter, book_id, person)
+        node = person_iri(minter, book_id, person)
         out.add(owner, f"book.contributors[{person.role}]", node)
         out.add_type(node, SCHEMA.Person)
         out.add(node, "person.name", Literal(person.name))
@@ -156,14 +178,10 @@ def _add_contributors(
         _add_list(out, minter, owner, name, members)
 
 
-def _person_node(minter: Minter, book_id: str, person: Contributor) -> URIRef:
-    primary = _primary_identifier(person.identifiers)
-    return minter.person(book_id, primary or slug(person.name))
-
-
-def _primary_identifier(ids: Identifiers) -> str | None:
-    found = ids.primary()
-    return f"{found[0]}:{found[1]}" if found else None
+def person_iri(minter: Minter, book_id: str, person: Contributor) -> URIRef:
+    """A contributor's IRI: from the strongest identifier, else from the name within the book."""
+    found = person.identifiers.primary()
+    return minter.person(book_id, f"{found[0]}:{found[1]}" if found else slug(person.name))
 
 
 def _add_list(

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
+import pyoxigraph as ox
+from rdflib import Graph
+
+from bookrdf.errors import InputError, Problem, RecordError, RecordErrors, ValidationFailed
 from bookrdf.importers.muse import looks_like_muse_page, read_muse_page
-from bookrdf.mapping import to_triples
+from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
-from bookrdf.publish import DEFAULT_FORMATS, BookGraph, ReleaseSummary, write_release
+from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary, write_release
 from bookrdf.records import RECORD_SUFFIXES, read_records
+from bookrdf.validation import BookReport, Validator, load_shapes, reports_by_book, summary
 from bookrdf.vocab import Minter
+
+RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+FAIL_ON = ("violation", "warning")
 
 PAGE_SUFFIXES = {".txt"}
 Warn = Callable[[Problem], None]
@@ -100,14 +115,32 @@ def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book
         raise RecordErrors(problems)
 
 
-def map_book(book: Book, minter: Minter) -> BookGraph:
-    """One book's triples, ready to validate or write."""
-    return BookGraph(
-        book_id=book.id,
-        work=minter.work(book.id),
-        graph=minter.graph(book.id),
-        triples=to_triples(book, minter),
-    )
+def fails(report: BookReport, fail_on: str = "violation") -> bool:
+    """Whether a book's report stops it: any violation, or any warning too when asked."""
+    stopping = {"violation"} if fail_on == "violation" else {"violation", "warning"}
+    return any(result.severity in stopping for result in report.results)
+
+
+def validated(
+    books: Iterable[Book],
+    minter: Minter,
+    validator: Validator | None,
+    reports: list[BookReport],
+    fail_on: str = "violation",
+) -> Iterator[BookGraph]:
+    """Map and validate book by book; once one fails, keep checking but yield nothing more, and
+    raise ValidationFailed with every report at the end (so nothing gets written)."""
+    failed = False
+    for book in books:
+        graph = map_book(book, minter)
+        if validator is not None:
+            report = validator.validate_book(graph, book)
+            reports.append(report)
+            failed = failed or fails(report, fail_on)
+        if not failed:
+            yield graph
+    if failed:
+        raise ValidationFailed(reports, f"the data does not conform: {summary(reports)}")
 
 
 def publish(
@@ -116,10 +149,82 @@ def publish(
     *,
     formats: Sequence[str] = DEFAULT_FORMATS,
     minter: Minter | None = None,
+    validate: bool = True,
+    shapes: Path | None = None,
     warn: Warn | None = None,
     on_book: Callable[[BookGraph], None] | None = None,
+    reports: list[BookReport] | None = None,
 ) -> ReleaseSummary:
-    """Read, map and write every book in `paths` to the release folder `out`."""
+    """Read, map, validate and write every book in `paths` to the release folder `out`.
+
+    When any book breaks the shapes nothing is written (ValidationFailed); `reports` collects
+    every book's report either way.
+    """
     minter = minter or Minter()
-    graphs = (map_book(book, minter) for book in read_books(paths, warn))
+    validator = Validator(load_shapes(shapes), minter) if validate else None
+    collected = reports if reports is not None else []
+    graphs = validated(read_books(paths, warn), minter, validator, collected)
     return write_release(graphs, out, formats, on_book=on_book)
+
+
+def validate(
+    paths: Sequence[Path],
+    *,
+    minter: Minter | None = None,
+    shapes: Path | None = None,
+    warn: Warn | None = None,
+    on_book: Callable[[BookGraph], None] | None = None,
+) -> tuple[list[BookReport], int]:
+    """Every book's report for records, MUSE pages or RDF files; and how many books were checked."""
+    minter = minter or Minter()
+    validator = Validator(load_shapes(shapes), minter)
+    rdf_files = [p for p in paths if _rdf_format(p) is not None]
+    record_paths = [p for p in paths if _rdf_format(p) is None]
+    reports: list[BookReport] = []
+    checked = 0
+    if record_paths:
+        for book in read_books(record_paths, warn):
+            graph = map_book(book, minter)
+            reports.append(validator.validate_book(graph, book))
+            checked += 1
+            if on_book:
+                on_book(graph)
+    for path in rdf_files:
+        results = validator.validate_graph(read_rdf(path))
+        by_book = reports_by_book(results)
+        reports.extend(by_book)
+        checked += max(len(by_book), 1)
+    return reports, checked
+
+
+def _rdf_format(path: Path) -> ox.RdfFormat | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return RDF_SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def read_rdf(path: Path) -> Graph:
+    """An RDF file (gzip too) as one rdflib graph; named graphs of N-Quads are merged."""
+    fmt = _rdf_format(path)
+    if fmt is None:
+        raise InputError(f"{path}: not an RDF file (.ttl, .nt, .nq, .jsonld, .rdf)")
+    try:
+        raw = path.read_bytes()
+        data = gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or folder; check the path") from None
+    except (OSError, EOFError) as err:
+        raise InputError(f"{path}: cannot be read: {err}") from None
+    try:
+        triples = [
+            quad.triple if isinstance(quad, ox.Quad) else quad
+            for quad in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
+        ]
+    except SyntaxError as err:
+        line = f":{err.lineno}" if getattr(err, "lineno", None) else ""
+        raise InputError(
+            f"{path}{line}: is not valid {fmt.name}: {err.msg}; fix the file"
+        ) from None
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return Graph().parse(data=nt, format="nt")

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from bookrdf.errors import OutputError
-from bookrdf.mapping import Triple
+from bookrdf.mapping import BookGraph, Triple
 from bookrdf.resources import jsonld_context, resource_path
 from bookrdf.vocab import PREFIXES
 
@@ -38,16 +38,6 @@ MEDIA_TYPES = {
     "nq": "application/n-quads",
     "xml": "application/rdf+xml",
 }
-
-
-@dataclass(frozen=True)
-class BookGraph:
-    """One book's triples with the IRIs needed to write it: its work and its named graph."""
-
-    book_id: str
-    work: URIRef
-    graph: URIRef
-    triples: Sequence[Triple]
 
 
 # --- terms -------------------------------------------------------------------------------
