@@ -205,3 +205,28 @@ def test_same_isbn_twice_is_refused() -> None:
             },
             "t",
         )
+
+
+@pytest.mark.parametrize(
+    ("scheme", "given", "kept"),
+    [
+        ("orcid", "https://orcid.org/0000-0002-1825-0097", "0000-0002-1825-0097"),
+        ("isni", "0000 0001 2103 2683", "0000000121032683"),
+        ("viaf", "https://viaf.org/viaf/123/", "123"),
+        ("wikidata", "http://www.wikidata.org/entity/Q42", "Q42"),
+    ],
+)
+def test_person_identifiers_are_normalised(scheme: str, given: str, kept: str) -> None:
+    person = {"name": "A", "identifiers": {scheme: given}}
+    book = parse_record({"id": "x", "title": "T", "contributors": [person]}, "t")
+    assert getattr(book.contributors[0].identifiers, scheme) == kept
+
+
+@pytest.mark.parametrize(
+    ("scheme", "bad"),
+    [("orcid", "0000-0002-1825-0098"), ("isni", "0000000121032684"), ("wikidata", "P31")],
+)
+def test_bad_person_identifiers_are_refused(scheme: str, bad: str) -> None:
+    person = {"name": "A", "identifiers": {scheme: bad}}
+    with pytest.raises(RecordError, match=rf"contributors\[0\]\.identifiers\.{scheme}"):
+        parse_record({"id": "x", "title": "T", "contributors": [person]}, "t")

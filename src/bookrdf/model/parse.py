@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from stdnum import isbn as stdnum_isbn
@@ -113,10 +114,10 @@ class _Parser:
             given_name=self.text(data.get("given_name")),
             family_name=self.text(data.get("family_name")),
             identifiers=Identifiers(
-                orcid=self.orcid(ids.get("orcid"), f"{path}.identifiers.orcid"),
-                isni=self.isni(ids.get("isni"), f"{path}.identifiers.isni"),
-                viaf=self.viaf(ids.get("viaf"), f"{path}.identifiers.viaf"),
-                wikidata=self.wikidata(ids.get("wikidata"), f"{path}.identifiers.wikidata"),
+                **{
+                    scheme: self.identifier(scheme, ids.get(scheme), f"{path}.identifiers.{scheme}")
+                    for scheme in ("orcid", "isni", "viaf", "wikidata")
+                },
             ),
         )
 
@@ -166,13 +167,7 @@ class _Parser:
         return None
 
     def language(self, value: Any, path: str) -> str | None:
-        if value is None:
-            return None
-        text = str(value).strip()
-        if _LANGUAGE.fullmatch(text):
-            return text
-        self.fail(path, f'"{value}" is not a BCP 47 language tag; write it like "en" or "pt-BR"')
-        return None
+        return self.checked("language", value, path)
 
     def isbns(self, items: Sequence[Mapping[str, Any]]) -> tuple[Isbn, ...]:
         found: dict[str, Isbn] = {}
@@ -203,22 +198,10 @@ class _Parser:
         return None
 
     def doi(self, value: Any, path: str) -> str | None:
-        if value is None:
-            return None
-        text = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(value).strip(), flags=re.I)
-        if _DOI.fullmatch(text):
-            return text
-        self.fail(path, f'"{value}" is not a DOI; write it like "10.1515/9780824862039"')
-        return None
+        return self.checked("doi", value, path)
 
     def url(self, value: Any, path: str) -> str | None:
-        if value is None:
-            return None
-        text = str(value).strip()
-        if _ABSOLUTE_URL.fullmatch(text):
-            return text
-        self.fail(path, f'"{value}" is not an absolute http(s) URL')
-        return None
+        return self.checked("url", value, path)
 
     def license(self, value: Any, path: str) -> str | None:
         if value is None:
@@ -231,41 +214,64 @@ class _Parser:
         self.fail(path, f'"{value}" is not a licence URL or SPDX identifier (e.g. CC-BY-4.0)')
         return None
 
-    def orcid(self, value: Any, path: str) -> str | None:
+    def identifier(self, scheme: str, value: Any, path: str) -> str | None:
+        return self.checked(scheme, value, path)
+
+    def checked(self, kind: str, value: Any, path: str) -> str | None:
+        """A value normalised and checked by its rule in _RULES; None (and a problem) if bad."""
         if value is None:
             return None
-        text = re.sub(r"^https?://orcid\.org/", "", str(value).strip())
-        if _ORCID.fullmatch(text) and mod_11_2.is_valid(text.replace("-", "")):
+        rule = _RULES[kind]
+        text = (
+            rule.strip.sub("", str(value).strip()).rstrip("/") if rule.strip else str(value).strip()
+        )
+        if rule.pattern.fullmatch(text) and (rule.check is None or rule.check(text)):
             return text
-        self.fail(path, f'"{value}" is not a valid ORCID iD (0000-0002-1825-0097)')
+        self.fail(path, f'"{value}" {rule.message}')
         return None
 
-    def isni(self, value: Any, path: str) -> str | None:
-        if value is None:
-            return None
-        text = re.sub(r"^https?://isni\.org/isni/|\s", "", str(value).strip())
-        if _ISNI.fullmatch(text) and mod_11_2.is_valid(text):
-            return text
-        self.fail(path, f'"{value}" is not a valid ISNI (16 characters, check digit last)')
-        return None
 
-    def viaf(self, value: Any, path: str) -> str | None:
-        if value is None:
-            return None
-        text = re.sub(r"^https?://viaf\.org/viaf/", "", str(value).strip()).rstrip("/")
-        if re.fullmatch(r"[1-9][0-9]{0,21}", text):
-            return text
-        self.fail(path, f'"{value}" is not a VIAF identifier (digits)')
-        return None
+@dataclass(frozen=True)
+class _Rule:
+    """How to read one kind of identifier: what to strip, its pattern, its check digit."""
 
-    def wikidata(self, value: Any, path: str) -> str | None:
-        if value is None:
-            return None
-        text = re.sub(r"^https?://www\.wikidata\.org/(wiki|entity)/", "", str(value).strip())
-        if _WIKIDATA.fullmatch(text):
-            return text
-        self.fail(path, f'"{value}" is not a Wikidata item (Q followed by digits)')
-        return None
+    pattern: re.Pattern[str]
+    message: str
+    strip: re.Pattern[str] | None = None
+    check: Callable[[str], bool] | None = None
+
+
+_RULES: dict[str, _Rule] = {
+    "language": _Rule(_LANGUAGE, 'is not a BCP 47 language tag; write it like "en" or "pt-BR"'),
+    "doi": _Rule(
+        _DOI,
+        'is not a DOI; write it like "10.1515/9780824862039"',
+        re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.I),
+    ),
+    "url": _Rule(_ABSOLUTE_URL, "is not an absolute http(s) URL"),
+    "orcid": _Rule(
+        _ORCID,
+        "is not a valid ORCID iD (0000-0002-1825-0097)",
+        re.compile(r"^https?://orcid\.org/"),
+        lambda text: bool(mod_11_2.is_valid(text.replace("-", ""))),
+    ),
+    "isni": _Rule(
+        _ISNI,
+        "is not a valid ISNI (16 characters, check digit last)",
+        re.compile(r"^https?://isni\.org/isni/|\s"),
+        lambda text: bool(mod_11_2.is_valid(text)),
+    ),
+    "viaf": _Rule(
+        re.compile(r"[1-9][0-9]{0,21}"),
+        "is not a VIAF identifier (digits)",
+        re.compile(r"^https?://viaf\.org/viaf/"),
+    ),
+    "wikidata": _Rule(
+        _WIKIDATA,
+        "is not a Wikidata item (Q followed by digits)",
+        re.compile(r"^https?://www\.wikidata\.org/(wiki|entity)/"),
+    ),
+}
 
 
 def book_from_dict(
