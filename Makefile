@@ -30,5 +30,8 @@ pytest: install
 
 test: lint typecheck pytest
 
+bench: install
+	$(BIN)/python benchmarks/bench_validate.py
+
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache
