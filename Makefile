@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+STORE ?= .bookrdf/store
+
 demo: install
 	$(BIN)/bookrdf publish data/books --out $(OUT)
+	$(BIN)/bookrdf load data/books --store $(STORE)
+	$(BIN)/bookrdf query toc --store $(STORE)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

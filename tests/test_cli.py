@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -14,7 +15,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from bookrdf.cli import cli, render_crosswalk
-from tests.conftest import SEED_PAGE, SEED_RECORD
+from tests.conftest import SEED_PAGE, SEED_RECORD, graph_of
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -275,3 +276,46 @@ def test_publish_gate_writes_nothing_and_keeps_the_previous_release(tmp_path: Pa
     skipped = run("publish", str(bad), "--out", str(out), "--no-validate")
     assert skipped.exit_code == 0
     assert (out / "books.ttl").read_bytes() != before["books.ttl"]
+
+
+def test_load_then_query_the_table_of_contents(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = run("load", str(SEED_RECORD), "--store", str(store))
+    assert first.exit_code == 0, first.output
+    again = run("load", str(SEED_RECORD), "--store", str(store))
+    assert "(1 unchanged)" in again.stderr
+    result = run("query", "toc", "--store", str(store), "-f", "json")
+    assert result.exit_code == 0, result.output
+    bindings = json.loads(result.stdout)["results"]["bindings"]
+    assert [int(b["position"]["value"]) for b in bindings] == list(range(1, 21))
+    assert bindings[6]["title"]["value"] == "North Korea and Its Leadership in the Mid-1950s"
+
+
+def test_load_refuses_a_bad_record_and_leaves_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("load", str(SEED_RECORD), "--store", str(store)).exit_code == 0
+    count_query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    before = run("query", "-e", count_query, "--store", str(store), "-f", "csv").stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_ISBN, "utf-8")
+    result = run("load", str(SEED_RECORD), str(bad), "--store", str(store))
+    assert result.exit_code == 1
+    assert "check digit" in result.stderr
+    after = run("query", "-e", count_query, "--store", str(store), "-f", "csv").stdout
+    assert after == before
+    assert int(after.splitlines()[1]) == len(graph_of(next(iter(_records(SEED_RECORD)))))
+
+
+def _records(path: Path) -> list[Any]:
+    from bookrdf.records import read_records
+
+    return list(read_records(path))
+
+
+def test_malformed_query_exits_2_with_line_and_column(tmp_path: Path) -> None:
+    data = tmp_path / "d.ttl"
+    data.write_text("<http://x/a> <http://x/b> <http://x/c> .\n", "utf-8")
+    result = run("query", "-e", "SELECT ?x WHERE {\n ?x a }", "--data", str(data))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: query:2:")
+    assert "Traceback" not in result.output

@@ -15,17 +15,11 @@ from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary, write_release
 from bookrdf.records import RECORD_SUFFIXES, read_records
+from bookrdf.store import LoadSummary, Target, load_books, load_files
+from bookrdf.store.files import RDF_FORMATS
 from bookrdf.validation import BookReport, Validator, load_shapes, reports_by_book, summary
 from bookrdf.vocab import Minter
 
-RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
 FAIL_ON = ("violation", "warning")
 
 PAGE_SUFFIXES = {".txt"}
@@ -201,7 +195,7 @@ def _rdf_format(path: Path) -> ox.RdfFormat | None:
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
-    return RDF_SUFFIXES.get(suffixes[-1]) if suffixes else None
+    return RDF_FORMATS.get(suffixes[-1]) if suffixes else None
 
 
 def read_rdf(path: Path) -> Graph:
@@ -228,3 +222,39 @@ def read_rdf(path: Path) -> Graph:
         ) from None
     nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     return Graph().parse(data=nt, format="nt")
+
+
+def is_rdf_file(path: Path) -> bool:
+    """Whether a path names an RDF file (by its suffix, .gz included)."""
+    return _rdf_format(path) is not None
+
+
+def load(
+    paths: Sequence[Path],
+    target: Target,
+    *,
+    minter: Minter | None = None,
+    validate: bool = True,
+    shapes: Path | None = None,
+    warn: Warn | None = None,
+    on_book: Callable[[BookGraph], None] | None = None,
+    reports: list[BookReport] | None = None,
+) -> LoadSummary:
+    """Read, map, validate and load books into a store, each in its own named graph.
+
+    RDF files are loaded as they are; records and pages are validated first. Nothing in the
+    store changes unless every input was read (and, for records, conforms).
+    """
+    minter = minter or Minter()
+    rdf_files = [path for path in paths if is_rdf_file(path)]
+    if rdf_files and len(rdf_files) != len(paths):
+        raise InputError(
+            f"{rdf_files[0]}: load RDF files and records in separate runs, "
+            "so that each run is all or nothing"
+        )
+    if rdf_files:
+        return load_files(rdf_files, target, base=minter.base)
+    validator = Validator(load_shapes(shapes), minter) if validate else None
+    collected = reports if reports is not None else []
+    graphs = validated(read_books(paths, warn), minter, validator, collected)
+    return load_books(graphs, target, on_book=on_book)

@@ -1,0 +1,111 @@
+"""What bookrdf reads of a SPARQL query's text without parsing it: its form, the prefixes it
+declares and uses, its variables and where its WHERE clause opens; and parameter binding.
+
+Parameters are bound by a VALUES block at the start of the WHERE clause, written from
+pyoxigraph's serialisation of each term: no value can change the query's text. (pyoxigraph's
+own `substitutions` were tried: its BOUND() and BIND() do not see substituted variables, and a
+remote server needs the VALUES form anyway, so every target gets the same query.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from bookrdf.errors import QueryError
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+_TOKENS = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<var>[?$]\w+)
+  | (?P<word>[^\s{}()<>"'\#?$,;]+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_USED_PREFIX = re.compile(r"(?:^|[|/^!(])([A-Za-z][\w.-]*)?:")
+
+
+@dataclass(frozen=True)
+class _Token:
+    """A lexical token: strings, IRIs and comments are whole, so their braces do not count."""
+
+    kind: str
+    text: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What bookrdf needs to know of a query without parsing it fully."""
+
+    form: str
+    declared: frozenset[str]
+    used: frozenset[str]
+    variables: frozenset[str]
+    where: int | None  # offset just after the '{' that opens the WHERE clause
+
+
+def read_shape(text: str, source: str) -> Shape:
+    """The form, prefixes, variables and WHERE clause of a query; a QueryError if no query."""
+    tokens = [
+        _Token(m.lastgroup or "", m.group(), m.start())
+        for m in _TOKENS.finditer(text)
+        if m.lastgroup not in {"space", "comment"}
+    ]
+    declared: set[str] = set()
+    i = 0
+    while i < len(tokens) and tokens[i].text.upper() in {"BASE", "PREFIX"}:
+        if tokens[i].text.upper() == "PREFIX" and i + 1 < len(tokens):
+            declared.add(tokens[i + 1].text.rstrip(":"))
+        i += 3 if tokens[i].text.upper() == "PREFIX" else 2
+    form = tokens[i].text.upper() if i < len(tokens) else ""
+    if form not in _FORMS:
+        raise QueryError(f"{source}: not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    used = {p for t in tokens if t.kind == "word" for p in _USED_PREFIX.findall(t.text)}
+    variables = frozenset(t.text[1:] for t in tokens if t.kind == "var")
+    return Shape(form, frozenset(declared), frozenset(used), variables, _where(tokens[i:]))
+
+
+def _where(tokens: list[_Token]) -> int | None:
+    """The offset after the '{' opening the WHERE clause (a CONSTRUCT template is skipped)."""
+    rest = tokens[1:]
+    if tokens[0].text.upper() == "CONSTRUCT" and rest and rest[0].text == "{":
+        depth = 0
+        for index, token in enumerate(rest):
+            depth += {"{": 1, "}": -1}.get(token.text, 0)
+            if depth == 0:
+                rest = rest[index + 1 :]
+                break
+    elif tokens[0].text.upper() == "CONSTRUCT":
+        return None  # CONSTRUCT WHERE { … }: its pattern is also its template
+    parens = 0
+    for token in rest:
+        parens += {"(": 1, ")": -1}.get(token.text, 0)
+        if token.text == "{" and parens == 0:
+            return token.start + 1
+    return None
+
+
+def with_values(text: str, shape: Shape, params: Mapping[str, Term], source: str) -> str:
+    """The query with a VALUES block for the parameters, on the same line (lines keep numbers)."""
+    if not params:
+        return text
+    for name in params:
+        if name not in shape.variables:
+            raise QueryError(f"{source}: the query has no variable ?{name} to bind")
+    if shape.where is None:
+        raise QueryError(f"{source}: parameters need a WHERE clause written as WHERE {{ … }}")
+    names = " ".join(f"?{name}" for name in params)
+    values = " ".join(str(term) for term in params.values())
+    return f"{text[: shape.where]} VALUES ({names}) {{ ({values}) }} {text[shape.where :]}"

@@ -1,0 +1,143 @@
+"""Read RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; gzipped or not) as quads,
+each triple in the named graph of the book it describes."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, cast
+
+import pyoxigraph as ox
+
+from bookrdf.errors import InputError
+from bookrdf.vocab import DEFAULT_BASE
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The format of an RDF file, from its name ('books.nt.gz' is N-Triples)."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes.pop()
+    fmt = RDF_FORMATS.get(suffixes[-1] if suffixes else "")
+    if fmt is None:
+        known = ", ".join(RDF_FORMATS)
+        raise InputError(f"{path}: not an RDF file bookrdf reads ({known}, each also as .gz)")
+    return fmt
+
+
+def parse_quads(path: Path) -> Iterator[ox.Quad]:
+    """Every quad in one RDF file as parsed; remote JSON-LD contexts are never fetched."""
+    fmt = rdf_format(path)
+    try:
+        with ExitStack() as stack:
+            stream: IO[bytes] = stack.enter_context(path.open("rb"))
+            if path.suffix.lower() == ".gz":
+                # typeshed does not count GzipFile as an IO[bytes]; it is one
+                stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream)))
+            yield from ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as err:
+        raise InputError(_syntax_message(path, err)) from None
+    except (OSError, EOFError, zlib.error) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise InputError(f"{path}: cannot read the file: {reason}") from None
+
+
+def _syntax_message(path: Path, err: SyntaxError) -> str:
+    """A parser's error with file, line and column."""
+    if "LoadDocumentCallback" in str(err):
+        return (
+            f"{path}: the JSON-LD names a remote @context, which bookrdf never fetches; "
+            "put the context itself in the file (bookrdf's is ontology/context.jsonld)"
+        )
+    where = f"{path}:{err.lineno}:{err.offset}" if err.lineno else str(path)
+    return f"{where}: not valid {rdf_format(path).name}: {err.msg}"
+
+
+class _Router:
+    """Finds the book graph(s) a triple belongs to, the way `bookrdf publish` groups them."""
+
+    def __init__(self, base: str, fallback: ox.NamedNode) -> None:
+        self.base = base
+        self.books = f"{base}book/"
+        self.fallback = fallback
+        # our IRIs outside any book (editions, publishers, identified people) -> book graphs
+        self.owners: dict[str, set[str]] = {}
+
+    def book_graph(self, term: object) -> str | None:
+        """'{base}book/ID/…' -> '{base}book/ID/graph'."""
+        if not isinstance(term, ox.NamedNode) or not term.value.startswith(self.books):
+            return None
+        book_id = term.value[len(self.books) :].split("/", 1)[0].split("#", 1)[0]
+        return f"{self.books}{book_id}/graph" if book_id else None
+
+    def _shared(self, term: object) -> str | None:
+        """One of our IRIs that is not inside a book."""
+        if isinstance(term, ox.NamedNode) and term.value.startswith(self.base):
+            return term.value if self.book_graph(term) is None else None
+        return None
+
+    def observe(self, quad: ox.Quad) -> None:
+        """First pass: a link between a book and one of our shared IRIs, either way round."""
+        for inside, outside in ((quad.subject, quad.object), (quad.object, quad.subject)):
+            graph, shared = self.book_graph(inside), self._shared(outside)
+            if graph and shared:
+                self.owners.setdefault(shared, set()).add(graph)
+
+    def graphs(self, quad: ox.Quad) -> list[ox.NamedNode]:
+        """Second pass: the graphs a default-graph triple goes to."""
+        graph = self.book_graph(quad.subject)
+        if graph:
+            return [ox.NamedNode(graph)]
+        subject = quad.subject
+        owners = self.owners.get(subject.value) if isinstance(subject, ox.NamedNode) else None
+        if owners:
+            return [ox.NamedNode(iri) for iri in sorted(owners)]
+        return [self.fallback]
+
+
+def read_quads(path: Path, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
+    """The quads of an RDF file, each triple in its book's named graph (nq/TriG graphs are kept).
+
+    Triples about a bookrdf book (subjects under '{base}book/ID') go to '{base}book/ID/graph';
+    editions, publishers and identified people go to the graph of every book linking to them;
+    anything else goes to one graph named after the file. Blank nodes are renamed per file.
+    """
+    router = _Router(base, ox.NamedNode(path.resolve().as_uri()))
+    for quad in parse_quads(path):
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            router.observe(quad)
+    blanks: dict[str, ox.BlankNode] = {}
+    for parsed in parse_quads(path):
+        quad = _renamed(parsed, blanks)
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            yield quad
+            continue
+        for graph in router.graphs(quad):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+
+
+def _renamed(quad: ox.Quad, blanks: dict[str, ox.BlankNode]) -> ox.Quad:
+    """Blank nodes made unique to this file (parsers keep labels such as _:b0 as they are)."""
+    subject, obj, graph = quad.subject, quad.object, quad.graph_name
+    if not any(isinstance(term, ox.BlankNode) for term in (subject, obj, graph)):
+        return quad
+    if isinstance(subject, ox.BlankNode):
+        subject = blanks.setdefault(subject.value, ox.BlankNode())
+    if isinstance(obj, ox.BlankNode):
+        obj = blanks.setdefault(obj.value, ox.BlankNode())
+    if isinstance(graph, ox.BlankNode):
+        graph = blanks.setdefault(graph.value, ox.BlankNode())
+    return ox.Quad(subject, quad.predicate, obj, graph)

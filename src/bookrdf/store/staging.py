@@ -1,0 +1,159 @@
+"""Stage a run's graphs on disk before any target is touched, so that a failed run changes nothing.
+
+The input stream (records being read, mapped and validated) can fail at any book, so the whole
+run is written to a temporary folder first, in bounded memory however large it is: books as
+N-Triples in one spool file (already grouped by book), RDF files' quads bulk-loaded into a
+private Oxigraph store (which groups them by graph). A target then reads each graph back.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.term import Node
+
+from bookrdf.errors import StoreError
+from bookrdf.mapping import BookGraph
+from bookrdf.publish import to_oxigraph
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a target did with a staged run."""
+
+    graphs: int
+    triples: int
+    unchanged: int = 0
+
+
+class LoadError(StoreError):
+    """A load that failed after some graphs were written; `loaded` names them."""
+
+    def __init__(self, message: str, loaded: list[str], total: int) -> None:
+        done = f"{len(loaded)} of {total} books were loaded"
+        if loaded:
+            shown = ", ".join(loaded[:5]) + (", …" if len(loaded) > 5 else "")
+            done += f" ({shown})"
+        super().__init__(f"{message}; {done}, the others were not; run the load again")
+        self.loaded = tuple(loaded)
+
+
+class Staging:
+    """One run's named graphs, in the order they came, held on disk until a target writes them."""
+
+    def __init__(self, folder: Path, spool: IO[bytes]) -> None:
+        self.folder = folder
+        self._spool = spool
+        self._spans: dict[str, list[tuple[int, int]]] = {}  # graph IRI -> (offset, size)
+        self._store: ox.Store | None = None
+        # graph IRI -> how messages name it (a book id); insertion order is the run's order
+        self.labels: dict[str, str] = {}
+
+    def add_books(
+        self, books: Iterable[BookGraph], on_book: Callable[[BookGraph], None] | None = None
+    ) -> None:
+        """Stage every book's triples as N-Triples (reading the stream to its end)."""
+        for book in books:
+            body = _ntriples(book)
+            self.labels.setdefault(str(book.graph), book.book_id)
+            self._spans.setdefault(str(book.graph), []).append((self._spool.tell(), len(body)))
+            try:
+                self._spool.write(body)
+            except OSError as err:
+                raise StoreError(f"{self.folder}: cannot stage the load: {err}") from None
+            if on_book:
+                on_book(book)
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Stage quads that already name their graphs (read from RDF files)."""
+        try:
+            if self._store is None:
+                self._store = ox.Store(str(self.folder / "quads"))
+            self._store.bulk_extend(self._tracked(quads))
+        except OSError as err:
+            raise StoreError(f"{self.folder}: cannot stage the load: {err}") from None
+
+    def _tracked(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """The quads, noting each graph as it first appears."""
+        for quad in quads:
+            graph = quad.graph_name
+            assert isinstance(graph, ox.NamedNode), "staged quads are in named graphs"
+            self.labels.setdefault(graph.value, graph.value)
+            yield quad
+
+    def graphs(self) -> Iterator[tuple[ox.NamedNode, bytes]]:
+        """Each staged graph with its triples as N-Triples, in the order the run gave them."""
+        for iri in self.labels:
+            graph = ox.NamedNode(iri)
+            try:
+                yield graph, self._spooled(iri) + self._dumped(graph)
+            except OSError as err:
+                raise StoreError(f"{self.folder}: cannot read the staged load: {err}") from None
+
+    def _spooled(self, iri: str) -> bytes:
+        """A graph's N-Triples from the spool file."""
+        parts = []
+        for offset, size in self._spans.get(iri, ()):
+            self._spool.seek(offset)
+            parts.append(self._spool.read(size))
+        self._spool.seek(0, 2)
+        return b"".join(parts)
+
+    def _dumped(self, graph: ox.NamedNode) -> bytes:
+        """A graph's N-Triples from the staging store."""
+        if self._store is None:
+            return b""
+        body = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        assert body is not None
+        return body
+
+    def close(self) -> None:
+        """Drop the staging store, so that its folder can be removed."""
+        self._store = None
+
+
+@contextmanager
+def staging_area(near: Path | None = None) -> Iterator[Staging]:
+    """A staging area in a temporary folder (inside `near` when given), removed afterwards."""
+    try:
+        folder = tempfile.TemporaryDirectory(prefix=".bookrdf-staging-", dir=near)
+    except OSError as err:
+        raise StoreError(f"{near or 'temporary folder'}: cannot stage the load: {err}") from None
+    with folder as name, (Path(name) / "books.nt").open("w+b") as spool:
+        staging = Staging(Path(name), spool)
+        try:
+            yield staging
+        finally:
+            staging.close()
+
+
+def _ntriples(book: BookGraph) -> bytes:
+    """One book's triples as N-Triples, written by pyoxigraph (which also checks every IRI)."""
+    try:
+        triples = [ox.Triple(_named(str(s)), _named(str(p)), _term(o)) for s, p, o in book.triples]
+    except ValueError as err:
+        raise StoreError(f"book {book.book_id}: cannot store a triple: {err}") from None
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert body is not None
+    return body
+
+
+def _term(term: Node) -> ox.NamedNode | ox.Literal:
+    """An rdflib term as a pyoxigraph one; IRIs repeat a lot, so they are cached."""
+    if isinstance(term, URIRef):
+        return _named(str(term))
+    return to_oxigraph(term)
+
+
+@lru_cache(maxsize=1 << 16)
+def _named(iri: str) -> ox.NamedNode:
+    """A pyoxigraph IRI (cached: a run repeats the same predicates and classes)."""
+    return ox.NamedNode(iri)

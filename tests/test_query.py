@@ -1,0 +1,318 @@
+"""SPARQL over the embedded store, a real SPARQL server and in-memory files: same answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bookrdf.errors import QueryError
+from bookrdf.mapping import BookGraph, map_book
+from bookrdf.pipeline import read_books
+from bookrdf.publish import write_release
+from bookrdf.query import (
+    PARAM_KINDS,
+    QueryResult,
+    Target,
+    bind_params,
+    list_named_queries,
+    named_query,
+    parse_param,
+    render,
+    run_query,
+    table,
+)
+from bookrdf.store import Client, EmbeddedStore, RemoteStore, load_books, memory_store, open_store
+from bookrdf.vocab import Minter
+from tests.conftest import SEED_RECORD, WORK, book_from
+from tests.servers import oxigraph_server
+
+MINTER = Minter()
+NO_ISBN = "https://example.org/bookrdf/book/no-isbn"
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("BOOKRDF_TOKEN", "BOOKRDF_USER", "BOOKRDF_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+
+
+@pytest.fixture(scope="module")
+def books() -> list[BookGraph]:
+    """The seed book and an edited volume without ISBN whose chapter names its author."""
+    seed = next(read_books([SEED_RECORD]))
+    edited = book_from(
+        id="no-isbn",
+        title="No ISBN Here",
+        contributors=[{"name": "Jane Roe", "role": "editor"}],
+        chapters=[
+            {
+                "title": "One",
+                "pages": "1-10",
+                "contributors": [{"name": "Ann Lankova", "role": "author"}],
+                "pdf": {"size": "1.5 GB"},
+            },
+            {"title": "Two", "pages": "xi-3"},
+        ],
+    )
+    return [map_book(book, MINTER) for book in (seed, edited)]
+
+
+@pytest.fixture(scope="module")
+def embedded(
+    tmp_path_factory: pytest.TempPathFactory, books: list[BookGraph]
+) -> Iterator[EmbeddedStore]:
+    with open_store(tmp_path_factory.mktemp("query") / "store") as store:
+        load_books(books, store)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def remote(books: list[BookGraph]) -> Iterator[RemoteStore]:
+    with oxigraph_server() as server:
+        target = RemoteStore(
+            server.query_url,
+            gsp_endpoint=server.store_url,
+            client=Client(timeout=10, retries=1, backoff=0.01),
+        )
+        load_books(books, target)
+        yield target
+
+
+@pytest.fixture(scope="module")
+def data_files(tmp_path_factory: pytest.TempPathFactory, books: list[BookGraph]) -> EmbeddedStore:
+    """`bookrdf query --data`: the release files, in memory."""
+    out = tmp_path_factory.mktemp("release")
+    write_release(books, out, formats=["ttl", "jsonld"])
+    return memory_store([out / "books.ttl", out / "books.jsonld"])
+
+
+@pytest.fixture(params=["embedded", "remote", "data_files"])
+def target(request: pytest.FixtureRequest) -> Target:
+    found: Target = request.getfixturevalue(request.param)
+    return found
+
+
+def answers(text: str, target: Target, /, **params: str) -> list[dict[str, str]]:
+    terms = {name: parse_param(value) for name, value in params.items()}
+    return run_query(text, target, terms).rows()
+
+
+def named(query_name: str, target: Target, /, **values: str) -> QueryResult:
+    query = named_query(query_name)
+    return run_query(query.text, target, bind_params(query, values, MINTER), source=query_name)
+
+
+def column(result: QueryResult, name: str) -> list[str]:
+    header, rows = table(result)
+    return [row[header.index(name)] for row in rows]
+
+
+# --- named queries -----------------------------------------------------------------------
+
+NAMED_RUNS = [
+    ("toc", {}),
+    ("toc", {"book": "crisis-in-north-korea"}),
+    ("toc", {"book": NO_ISBN}),
+    ("books-by-contributor", {}),
+    ("books-by-contributor", {"name": "LANKOV"}),
+    ("books-by-contributor", {"person": f"{WORK}/person/andrei-n-lankov"}),
+    ("contributor-chapters", {"name": "lankov"}),
+    ("books-without-isbn", {}),
+    ("largest-pdfs", {}),
+    ("largest-pdfs", {"book": "no-isbn"}),
+]
+
+
+def test_the_named_queries_ship_with_a_description_and_typed_parameters() -> None:
+    queries = list_named_queries()
+    assert {query.name for query in queries} == {
+        "toc",
+        "books-by-contributor",
+        "contributor-chapters",
+        "books-without-isbn",
+        "largest-pdfs",
+    }
+    for query in queries:
+        assert query.text.startswith("# ")
+        assert query.description
+        for param in query.params:
+            assert param.kind in PARAM_KINDS
+            assert f"?{param.name}" in query.text
+
+
+@pytest.mark.parametrize(("name", "values"), NAMED_RUNS)
+def test_every_named_query_gives_the_same_answers_everywhere(
+    name: str,
+    values: dict[str, str],
+    embedded: EmbeddedStore,
+    remote: RemoteStore,
+    data_files: EmbeddedStore,
+) -> None:
+    local = named(name, embedded, **values).rows()
+    assert local
+    assert named(name, remote, **values).rows() == local
+    assert named(name, data_files, **values).rows() == local
+
+
+def test_toc_counts_arabic_and_roman_pages(embedded: EmbeddedStore) -> None:
+    result = named("toc", embedded, book="crisis-in-north-korea")
+    assert column(result, "position") == [str(n) for n in range(1, 21)]
+    pages = dict(zip(column(result, "pages"), column(result, "pageCount"), strict=True))
+    assert pages["v"] == "1"
+    assert pages["vii-xii"] == "6"
+    assert pages["xiii-xiv"] == "2"
+    assert pages["7-25"] == "19"
+    assert pages["267-274"] == "8"
+    assert pages[""] == ""  # the title page has no pages
+    mixed = named("toc", embedded, book="no-isbn")
+    assert column(mixed, "pageCount") == ["10", ""]  # xi-3 mixes roman and arabic
+
+
+def test_books_by_contributor_by_name_or_person(embedded: EmbeddedStore) -> None:
+    by_name = named("books-by-contributor", embedded, name="lankov")
+    assert column(by_name, "contributor") == ["Andrei N. Lankov", "Ann Lankova"]
+    assert column(by_name, "role") == ["author", "author of a chapter"]
+    by_person = named("books-by-contributor", embedded, person=f"{WORK}/person/andrei-n-lankov")
+    assert column(by_person, "title") == ["Crisis in North Korea"]
+
+
+def test_contributor_chapters_follow_chapter_authors_then_book_authors(
+    embedded: EmbeddedStore,
+) -> None:
+    ann = named("contributor-chapters", embedded, name="Ann")
+    assert column(ann, "chapterTitle") == ["One"]
+    andrei = named("contributor-chapters", embedded, name="Andrei")
+    assert len(column(andrei, "position")) == 20
+    assert named("contributor-chapters", embedded, name="Jane Roe").rows() == []
+
+
+def test_books_without_isbn_and_largest_pdfs(embedded: EmbeddedStore) -> None:
+    assert column(named("books-without-isbn", embedded), "title") == ["No ISBN Here"]
+    largest = named("largest-pdfs", embedded)
+    assert column(largest, "size")[:3] == ["1.5 GB", "9.7 MB", "187.6 KB"]
+    assert column(largest, "bytes")[:2] == [str(3 * 2**29), str(round(9.7 * 2**20))]
+    assert len(column(largest, "size")) == 20
+
+
+# --- parameters --------------------------------------------------------------------------
+
+HOSTILE = ["> } ; DROP ALL", '"} ; DROP ALL ; #', "'''\\\" } DELETE WHERE { ?s ?p ?o }"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_parameter_value_cannot_change_the_query(value: str, target: Target) -> None:
+    assert named("books-by-contributor", target, name=value).rows() == []
+    query = "SELECT ?title WHERE { GRAPH ?g { ?book schema:name ?title } }"
+    assert answers(query, target, title=value) == []
+    assert len(answers("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", target)) == 2
+    with pytest.raises(QueryError, match="is not an IRI"):
+        bind_params(named_query("books-by-contributor"), {"person": value}, MINTER)
+
+
+def test_parameters_must_be_declared_and_used(embedded: EmbeddedStore) -> None:
+    with pytest.raises(QueryError, match="no parameter 'title'; its parameters: book"):
+        bind_params(named_query("toc"), {"title": "x"}, MINTER)
+    with pytest.raises(QueryError, match=r"^query: the query has no variable \?nope to bind$"):
+        answers("SELECT * WHERE { ?s ?p ?o }", embedded, nope="x")
+    with pytest.raises(QueryError, match="parameters need a WHERE clause"):
+        answers("DESCRIBE ?s", embedded, s="<https://example.org/x>")
+
+
+def test_a_parameter_binds_in_a_construct_after_its_template(target: Target) -> None:
+    query = "CONSTRUCT { ?book schema:name ?title } WHERE { GRAPH ?g { ?book schema:name ?title } }"
+    result = run_query(query, target, {"book": parse_param(f"<{WORK}>")})
+    assert {str(t.object) for t in result.triples()} == {'"Crisis in North Korea"@en'}
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+def test_a_malformed_query_names_line_and_column(
+    embedded: EmbeddedStore, data_files: EmbeddedStore
+) -> None:
+    text = "SELECT ?s\nWHERE {\n  ?s ?p }"
+    for target in (embedded, data_files):
+        with pytest.raises(QueryError, match=r"^mine.rq:3:10: expected one of "):
+            run_query(text, target, source="mine.rq")
+
+
+def test_error_positions_ignore_the_bound_parameters(embedded: EmbeddedStore) -> None:
+    text = "SELECT ?s WHERE { ?s ?p ?o . FILTER (?o = ) }"
+    with pytest.raises(QueryError) as plain:
+        run_query(text, embedded)
+    with pytest.raises(QueryError) as bound:
+        run_query(text, embedded, {"o": parse_param("x")})
+    assert str(plain.value).startswith("query:1:")
+    assert str(bound.value) == str(plain.value)
+
+
+def test_a_remote_server_refusing_a_query_is_a_query_error(remote: RemoteStore) -> None:
+    with pytest.raises(QueryError, match=r"^query: the server refused the query: error at 3:10: "):
+        run_query("SELECT ?s\nWHERE {\n  ?s ?p }", remote)
+
+
+def test_an_update_is_not_a_query(embedded: EmbeddedStore) -> None:
+    with pytest.raises(QueryError, match="not a SPARQL query"):
+        run_query("DROP ALL", embedded)
+    assert len(embedded.graph_sizes()) == 2
+    with pytest.raises(QueryError, match="no named query 'nope'; the named queries are: "):
+        named_query("nope")
+
+
+def test_a_query_declaring_its_own_prefix_keeps_it(target: Target) -> None:
+    own = "PREFIX schema: <https://example.com/not-schema/>\nSELECT ?s WHERE { GRAPH ?g { ?s a schema:Book } }"
+    assert answers(own, target) == []
+    ours = "SELECT ?s WHERE { GRAPH ?g { ?s a schema:Book } }"
+    assert len(answers(ours, target)) == 4  # two works, two editions
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def test_solutions_render_in_every_results_format(embedded: EmbeddedStore) -> None:
+    result = named("books-without-isbn", embedded)
+    assert render(result, "table").decode().splitlines() == [
+        "book                                      title",
+        "----------------------------------------  ------------",
+        f"{NO_ISBN}  No ISBN Here",
+    ]
+    assert list(csv.reader(io.StringIO(render(result, "csv").decode()))) == [
+        ["book", "title"],
+        [NO_ISBN, "No ISBN Here"],
+    ]
+    assert render(result, "tsv").decode().splitlines()[1] == f'<{NO_ISBN}>\t"No ISBN Here"'
+    document = json.loads(render(result, "json"))
+    assert document["head"]["vars"] == ["book", "title"]
+    assert document["results"]["bindings"][0]["title"]["value"] == "No ISBN Here"
+    xml = ox.parse_query_results(render(result, "xml"), format=ox.QueryResultsFormat.XML)
+    assert isinstance(xml, ox.QuerySolutions)
+    with pytest.raises(QueryError, match="format 'turtle' does not fit a solutions answer"):
+        render(result, "turtle")
+
+
+def test_booleans_and_graphs_render(target: Target) -> None:
+    ask = run_query("ASK { GRAPH ?g { ?s a schema:Chapter } }", target)
+    assert ask.boolean() is True
+    assert render(ask, "table") == b"answer\n------\ntrue\n"
+    assert json.loads(render(ask, "json"))["boolean"] is True
+    graph = run_query(
+        "CONSTRUCT { ?s schema:name ?n } WHERE { GRAPH ?g { ?s a schema:Person ; schema:name ?n } }",
+        target,
+    )
+    expected = set(graph.triples())
+    assert len(expected) == 3
+    for fmt, rdf_format in [
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("nt", ox.RdfFormat.N_TRIPLES),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+    ]:
+        assert {q.triple for q in ox.parse(render(graph, fmt), format=rdf_format)} == expected
+    assert b"schema:name" in render(graph, "turtle")
+    assert table(graph)[0] == ["subject", "predicate", "object"]
