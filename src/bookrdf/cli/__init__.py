@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+import pkgutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -345,5 +347,10 @@ def main() -> None:
     cli(prog_name="bookrdf")
 
 
-# Commands defined in sibling modules register themselves on `cli` when imported.
-from bookrdf.cli import stores  # noqa: E402,F401
+def _register_command_modules() -> None:
+    """Import every module of this package: each registers its commands on `cli` (or a group)."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_command_modules()
