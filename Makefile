@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install system-deps demo test lint typecheck pytest bench clean
+
+# Debian packages some tests use: a real Virtuoso server. Needs root (CI runs as root).
+DEBIAN_PACKAGES := virtuoso-opensource-7-bin
+DEBIAN_COMMANDS := virtuoso-t
 
 install: $(STAMP)
 
@@ -16,6 +20,12 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 STORE ?= .bookrdf/store
+
+system-deps:
+	@missing=0; for c in $(DEBIAN_COMMANDS); do command -v $$c >/dev/null || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \
+	fi
 
 demo: install
 	$(BIN)/bookrdf publish data/books --out $(OUT)

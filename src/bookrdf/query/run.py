@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,7 +108,8 @@ def _run_remote(text: str, shape: Shape, target: RemoteStore, source: str) -> Qu
     try:
         if graph:
             return QueryResult("graph", _as_ntriples(answer.body, media_type))
-        return _as_results(answer.body, media_type)
+        result = _as_results(answer.body, media_type)
+        return _ask_answer(result) if shape.form == "ASK" else result
     except SyntaxError as err:
         raise QueryError(
             f"{source}: the server's answer is not valid {media_type}: {err}"
@@ -122,6 +124,16 @@ def _as_ntriples(body: bytes, media_type: str) -> bytes:
     data = ox.serialize(ox.parse(body, format=fmt), format=ox.RdfFormat.N_TRIPLES)
     assert data is not None
     return data
+
+
+def _ask_answer(result: QueryResult) -> QueryResult:
+    """Virtuoso answers ASK as a table of `__ASK_RETVAL`: one row of 1 for true, no row for
+    false; make it the boolean it is."""
+    if result.kind != "solutions" or result.variables() != ["__ASK_RETVAL"]:
+        return result
+    rows = result.rows()
+    truth = len(rows) == 1 and rows[0].get("__ASK_RETVAL", "").startswith('"1"')
+    return QueryResult("boolean", json.dumps({"head": {}, "boolean": truth}).encode())
 
 
 def _as_results(body: bytes, media_type: str) -> QueryResult:

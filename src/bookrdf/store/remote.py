@@ -3,6 +3,7 @@ named graph) or SPARQL Update; queries go through the SPARQL protocol."""
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -74,6 +75,11 @@ class RemoteStore:
         self.client.send("POST", url, update, {"Content-Type": "application/sparql-update"})
 
     def query(self, text: str, accept: str) -> Response:
-        """POST a query (application/sparql-query) and return the server's answer."""
-        headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept}
-        return self.client.send("POST", self.endpoint, text.encode("utf-8"), headers)
+        """POST a query, URL-encoded, and return the server's answer.
+
+        URL-encoded POST is the form every SPARQL 1.1 server takes: Virtuoso 7.2 never answers
+        a direct `application/sparql-query` POST.
+        """
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        body = urllib.parse.urlencode({"query": text}).encode("ascii")
+        return self.client.send("POST", self.endpoint, body, headers)
