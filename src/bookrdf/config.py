@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from bookrdf.errors import ConfigError
 from bookrdf.vocab import DEFAULT_BASE
 
 CONFIG_FILE = "bookrdf.toml"
 
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+_SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """The `[dataset]` table: what the release's VoID/DCAT description says about it."""
+
+    title: str = "Book and chapter metadata"
+    description: str | None = None
+    publisher: str | None = None  # a name (minted as {base}org/…) or an http(s) IRI
+    license: str | None = None  # a URL or an SPDX identifier such as CC0-1.0
+    sparql_endpoint: str | None = None
+    homepage: str | None = None
+    download_base: str | None = None  # where the dumps are downloaded from; default: base
+
+    @property
+    def license_iri(self) -> str | None:
+        """The licence as an IRI: SPDX identifiers become spdx.org licence pages."""
+        if self.license is None or _URL.fullmatch(self.license):
+            return self.license
+        return f"https://spdx.org/licenses/{self.license}"
+
 
 @dataclass(frozen=True)
 class Config:
     base: str = DEFAULT_BASE
     store: str = ".bookrdf/store"
+    dataset: DatasetConfig = field(default_factory=DatasetConfig)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -32,7 +58,7 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: is not valid TOML: {err}") from None
     section = data.get("bookrdf", data)
     known = {"base", "store"}
-    unknown = sorted(set(section) - known - {"bookrdf"})
+    unknown = sorted(set(section) - known - {"bookrdf", "dataset"})
     if unknown:
         raise ConfigError(
             f"{path}: unknown setting {unknown[0]!r}; settings are {', '.join(sorted(known))}"
@@ -41,4 +67,34 @@ def load_config(path: Path | None = None) -> Config:
     for key, value in values.items():
         if not isinstance(value, str):
             raise ConfigError(f"{path}: {key} should be a string")
-    return Config(**values)
+    return Config(**values, dataset=_dataset(path, data.get("dataset", {})))
+
+
+def _dataset(path: Path, table: Any) -> DatasetConfig:
+    """The [dataset] table, each value checked."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [dataset] should be a table")
+    known = [f.name for f in fields(DatasetConfig)]
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown [dataset] setting {unknown[0]!r}; settings are {', '.join(known)}"
+        )
+    for key, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{path}: [dataset] {key} should be a non-empty string")
+    for key in ("sparql_endpoint", "homepage", "download_base"):
+        if key in table and not _URL.fullmatch(table[key]):
+            raise ConfigError(
+                f"{path}: [dataset] {key} {table[key]!r} is not an http(s) URL; "
+                "give one like https://example.org/sparql"
+            )
+    if "download_base" in table and not table["download_base"].endswith("/"):
+        raise ConfigError(f"{path}: [dataset] download_base should end in '/'")
+    license_ = table.get("license")
+    if license_ is not None and not (_URL.fullmatch(license_) or _SPDX_ID.fullmatch(license_)):
+        raise ConfigError(
+            f"{path}: [dataset] license {license_!r} is not a URL or an SPDX identifier "
+            "(e.g. CC0-1.0)"
+        )
+    return DatasetConfig(**table)

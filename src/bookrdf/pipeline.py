@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
+from bookrdf.config import DatasetConfig
 from bookrdf.errors import InputError, Problem, RecordError, RecordErrors, ValidationFailed
 from bookrdf.importers.muse import looks_like_muse_page, read_muse_page
 from bookrdf.mapping import BookGraph, map_book
@@ -148,17 +150,30 @@ def publish(
     warn: Warn | None = None,
     on_book: Callable[[BookGraph], None] | None = None,
     reports: list[BookReport] | None = None,
+    dataset: DatasetConfig | None = None,
+    issued: date | None = None,
+    force: bool = False,
 ) -> ReleaseSummary:
     """Read, map, validate and write every book in `paths` to the release folder `out`.
 
     When any book breaks the shapes nothing is written (ValidationFailed); `reports` collects
-    every book's report either way.
+    every book's report either way. `dataset`, `issued` and `force`: see `write_release`.
     """
     minter = minter or Minter()
     validator = Validator(load_shapes(shapes), minter) if validate else None
     collected = reports if reports is not None else []
     graphs = validated(read_books(paths, warn), minter, validator, collected)
-    return write_release(graphs, out, formats, on_book=on_book)
+    return write_release(
+        graphs,
+        out,
+        formats,
+        on_book=on_book,
+        minter=minter,
+        dataset=dataset,
+        inputs=input_files(paths),
+        issued=issued,
+        force=force,
+    )
 
 
 def validate(

@@ -9,6 +9,8 @@ import pkgutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,13 @@ from bookrdf.importers.muse import read_muse_page
 from bookrdf.mapping import map_book
 from bookrdf.model import Book
 from bookrdf.pipeline import FAIL_ON, fails, publish, read_books, validate
-from bookrdf.publish import DEFAULT_FORMATS, FORMATS, atomic_files, book_document
+from bookrdf.publish import (
+    DEFAULT_FORMATS,
+    FORMATS,
+    ReleaseSummary,
+    atomic_files,
+    book_document,
+)
 from bookrdf.records import dump_record, record_schema
 from bookrdf.validation import BookReport, render_text, report_graph, report_json
 from bookrdf.vocab import PREFIXES, Minter
@@ -199,6 +207,16 @@ def map_(ctx: click.Context, record: Path, fmt: str, base: str | None) -> None:
 )
 @shapes_option
 @base_option
+@click.option("--title", help="The dataset's title (default: [dataset] title in bookrdf.toml).")
+@click.option(
+    "--issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The release's issue date, YYYY-MM-DD (default: kept from the previous release, "
+    "else today; SOURCE_DATE_EPOCH pins every timestamp).",
+)
+@click.option(
+    "--force", is_flag=True, help="Ignore the previous release's manifest; rewrite every file."
+)
 @click.pass_context
 def publish_(
     ctx: click.Context,
@@ -208,15 +226,22 @@ def publish_(
     validate: bool,
     shapes: Path | None,
     base: str | None,
+    title: str | None,
+    issued: datetime | None,
+    force: bool,
 ) -> None:
-    """Publish records, folders of records or MUSE pages as Turtle, JSON-LD and N-Triples.
+    """Publish records, folders of records or MUSE pages as a release: N-Triples (gzipped),
+    Turtle and JSON-LD dumps, a VoID/DCAT description, a manifest and SHA256SUMS.
 
     Validates first: when a book breaks the shapes, nothing is written (the previous
-    release stays as it was), the report goes to stderr and the exit code is 1.
+    release stays as it was), the report goes to stderr and the exit code is 1. Publishing
+    again into the same folder reports the books added, changed and removed, and rewrites
+    nothing when nothing changed.
 
     In Python: bookrdf.pipeline.publish(paths, out).
     """
     minter = _minter(ctx, base)
+    dataset = ctx.obj.dataset if title is None else replace(ctx.obj.dataset, title=title)
     reports: list[BookReport] = []
     try:
         with _progress("publishing") as advance:
@@ -230,6 +255,9 @@ def publish_(
                 warn=_warn,
                 on_book=advance,
                 reports=reports,
+                dataset=dataset,
+                issued=issued.date() if issued else None,
+                force=force,
             )
     except ValidationFailed:
         _print_report(reports, stderr)
@@ -242,8 +270,28 @@ def publish_(
             markup=False,
         )
     stderr.print(f"published {summary.books} books, {summary.triples} triples:", markup=False)
+    _print_release(summary)
+
+
+def _print_release(summary: ReleaseSummary) -> None:
+    """The books changed since the previous release, and the files written and kept."""
+    if summary.unchanged:
+        stderr.print("  unchanged since the previous release: no file rewritten", markup=False)
+        return
+    if summary.previous:
+        for label, ids in (
+            ("added", summary.added),
+            ("changed", summary.changed),
+            ("removed", summary.removed),
+        ):
+            shown = ", ".join(ids[:10]) + (f", … ({len(ids) - 10} more)" if len(ids) > 10 else "")
+            stderr.print(f"  {label} {len(ids)}" + (f": {shown}" if ids else ""), markup=False)
     for path in summary.files:
         stderr.print(f"  {path}", markup=False)
+    for path in summary.kept:
+        stderr.print(f"  {path} (unchanged)", markup=False)
+    for path in summary.dropped:
+        stderr.print(f"  {path} (removed: format no longer written)", markup=False)
 
 
 @cli.command(name="validate")
