@@ -7,9 +7,10 @@ OUT ?= out
 
 .PHONY: install system-deps demo test lint typecheck pytest bench clean
 
-# Debian packages some tests use: a real Virtuoso server. Needs root (CI runs as root).
-DEBIAN_PACKAGES := virtuoso-opensource-7-bin
-DEBIAN_COMMANDS := virtuoso-t
+# Debian packages some tests use: a real Virtuoso server, the raptor RDF parser (rapper).
+# Needs root (CI runs as root).
+DEBIAN_PACKAGES := virtuoso-opensource-7-bin raptor2-utils
+DEBIAN_COMMANDS := virtuoso-t rapper
 
 install: $(STAMP)
 
