@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS
 
 from bookrdf.cli import cli
 from tests.conftest import FIXTURES, SEED_RECORD
@@ -124,16 +125,10 @@ def test_breakout_text_stays_inside_its_literal(tmp_path: Path) -> None:
         == 0
     )
     graph = Graph().parse(tmp_path / "books.ttl", format="turtle")
-    titles = {str(o) for o in graph.objects(None, ox_uri("http://purl.org/dc/terms/title"))}
+    titles = {str(o) for o in graph.objects(None, DCTERMS.title)}
     assert '" . <x> <y> <z> .' in titles
     subjects = {str(s) for s in graph.subjects()}
     assert all(s.startswith("https://example.org/bookrdf/") for s in subjects)
-
-
-def ox_uri(iri: str) -> object:
-    from rdflib import URIRef
-
-    return URIRef(iri)
 
 
 def test_a_book_with_ten_thousand_chapters(tmp_path: Path) -> None:
