@@ -7,10 +7,11 @@ OUT ?= out
 
 .PHONY: install system-deps demo test lint typecheck pytest bench clean
 
-# Debian packages some tests use: a real Virtuoso server, the raptor RDF parser (rapper).
+# Debian packages some tests use: a real Virtuoso server, the raptor RDF parser (rapper) and
+# headless Chromium (the book page test).
 # Needs root (CI runs as root).
-DEBIAN_PACKAGES := virtuoso-opensource-7-bin raptor2-utils
-DEBIAN_COMMANDS := virtuoso-t rapper
+DEBIAN_PACKAGES := virtuoso-opensource-7-bin raptor2-utils chromium
+DEBIAN_COMMANDS := virtuoso-t rapper chromium
 
 install: $(STAMP)
 

@@ -73,10 +73,14 @@ def test_publish_writes_the_release(tmp_path: Path) -> None:
     result = run("publish", str(SEED_RECORD), "--out", str(tmp_path))
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "SHA256SUMS",
         "books.jsonld",
-        "books.nt",
+        "books.nt.gz",
         "books.ttl",
         "context.jsonld",
+        "dataset.jsonld",
+        "dataset.ttl",
+        "manifest.json",
     ]
     assert "published 1 books" in result.stderr
 
@@ -247,7 +251,7 @@ def test_validate_turtle_report_is_a_shacl_report(tmp_path: Path) -> None:
 
 def test_validate_published_rdf_files(tmp_path: Path) -> None:
     assert run("publish", str(SEED_RECORD), "--out", str(tmp_path)).exit_code == 0
-    for name in ("books.ttl", "books.nt", "books.jsonld"):
+    for name in ("books.ttl", "books.nt.gz", "books.jsonld"):
         result = run("validate", str(tmp_path / name), "--report", "json")
         assert result.exit_code == 0, (name, result.output)
         assert json.loads(result.stdout)["violations"] == 0
@@ -319,3 +323,30 @@ def test_malformed_query_exits_2_with_line_and_column(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: query:2:")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        "onix/seed.xml",
+        "marc/seed.xml",
+        "csv/seed/books.csv",
+        "crossref/seed.json",
+    ],
+)
+def test_catalogue_exports_publish_directly(export: str, tmp_path: Path) -> None:
+    path = Path(__file__).parent / "fixtures" / export
+    result = run("publish", str(path), "--out", str(tmp_path), "-f", "nt")
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(tmp_path / "books.nt", format="nt")
+    titles = graph.query(
+        "SELECT DISTINCT ?t WHERE { ?w <http://schema.org/workExample> ?e ; <http://purl.org/dc/terms/title> ?t }"
+    )
+    assert [str(row[0]) for row in titles] == ["Crisis in North Korea"]  # type: ignore[index]
+
+
+def test_a_chapters_csv_alone_is_refused(tmp_path: Path) -> None:
+    path = Path(__file__).parent / "fixtures" / "csv" / "seed" / "chapters.csv"
+    result = run("publish", str(path), "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {path}: is a chapters file")

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from bookrdf.config import DatasetConfig
 from bookrdf.errors import InputError, Problem, RecordError, RecordErrors, ValidationFailed
+from bookrdf.importers.crossref import looks_like_crossref, read_crossref
+from bookrdf.importers.csv import chapters_csv_for, read_csv, sniff_csv
+from bookrdf.importers.marc import looks_like_marc, read_marc
 from bookrdf.importers.muse import looks_like_muse_page, read_muse_page
+from bookrdf.importers.onix import looks_like_onix, read_onix
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary, write_release
@@ -25,6 +31,10 @@ from bookrdf.vocab import Minter
 FAIL_ON = ("violation", "warning")
 
 PAGE_SUFFIXES = {".txt"}
+MARC_SUFFIXES = {".mrc", ".marc"}
+ONIX_SUFFIXES = {".onix", ".xml"}
+# In a folder, chapters.csv files are read through their books.csv, not on their own.
+FOLDER_SUFFIXES = RECORD_SUFFIXES | PAGE_SUFFIXES | MARC_SUFFIXES | ONIX_SUFFIXES | {".csv"}
 Warn = Callable[[Problem], None]
 
 
@@ -37,8 +47,9 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in RECORD_SUFFIXES | PAGE_SUFFIXES
+                and p.suffix.lower() in FOLDER_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not _is_chapters_csv(p)
             )
             if not found:
                 raise InputError(f"{path}: the folder has no record files (.yaml, .json, .jsonl)")
@@ -50,30 +61,83 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def read_file(path: Path, warn: Warn | None = None) -> Iterator[Book]:
-    """The books in one input file, whatever its kind."""
-    suffix = path.suffix.lower()
-    if suffix in RECORD_SUFFIXES:
-        yield from read_records(path)
-        return
-    if suffix in PAGE_SUFFIXES or _sniff_page(path):
-        result = read_muse_page(path)
-        for problem in result.warnings:
-            if warn:
-                warn(problem)
-        yield result.book
-        return
-    raise InputError(
-        f"{path}: not a record file (.yaml, .yml, .json, .jsonl) or a saved MUSE page (.txt)"
+def _is_chapters_csv(path: Path) -> bool:
+    return (
+        path.suffix.lower() == ".csv"
+        and sniff_csv(_head(path).decode("utf-8", "replace")) == "chapters"
     )
 
 
-def _sniff_page(path: Path) -> bool:
+def read_file(path: Path, warn: Warn | None = None) -> Iterator[Book]:
+    """The books in one input file, whatever its kind: records, a MUSE page, a catalogue export
+    (CSV, Crossref JSON, ONIX, MARC), told by its suffix or, failing that, by its first bytes."""
+    suffix = path.suffix.lower()
+    head = _head(path)
+    text = head.decode("utf-8", errors="replace")
+    imported: Imported | None = None
+    if suffix == ".csv":
+        imported = _csv_books(path, text)
+    elif suffix == ".json" and looks_like_crossref(text):
+        imported = read_crossref([path])
+    elif suffix in RECORD_SUFFIXES:
+        yield from read_records(path)
+        return
+    elif suffix in MARC_SUFFIXES or looks_like_marc(head):
+        imported = read_marc([path])
+    elif suffix in ONIX_SUFFIXES or looks_like_onix(head):
+        imported = read_onix([path])
+    elif suffix in PAGE_SUFFIXES or looks_like_muse_page(text):
+        page = read_muse_page(path)
+        imported = MuseBooks((page.book,), page.warnings)
+    if imported is None:
+        raise InputError(
+            f"{path}: not a record file (.yaml, .json, .jsonl), a saved MUSE page (.txt) or a "
+            "catalogue export bookrdf reads (.csv, Crossref .json, ONIX/MARCXML .xml, MARC .mrc)"
+        )
+    for problem in imported.warnings:
+        if warn:
+            warn(problem)
+    yield from imported.books
+
+
+class Imported(Protocol):
+    """What every importer returns: its books and what it could not map."""
+
+    @property
+    def books(self) -> Sequence[Book]: ...
+
+    @property
+    def warnings(self) -> Sequence[Problem]: ...
+
+
+@dataclass(frozen=True)
+class MuseBooks:
+    books: tuple[Book, ...]
+    warnings: tuple[Problem, ...]
+
+
+def _csv_books(path: Path, text: str) -> Imported:
+    kind = sniff_csv(text)
+    if kind == "books":
+        return read_csv(path, chapters_csv_for(path))
+    if kind == "chapters":
+        raise InputError(f"{path}: is a chapters file; give its books file, which reads it")
+    raise InputError(
+        f"{path}: not a bookrdf CSV file "
+        "(its header needs book_id and title; see docs/importers.md)"
+    )
+
+
+def _head(path: Path) -> bytes:
     try:
-        head = path.read_bytes()[:65536].decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return looks_like_muse_page(head)
+        with path.open("rb") as handle:
+            return handle.read(65536)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or folder; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; give a file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
 
 
 def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book]:

@@ -1,0 +1,228 @@
+"""RDF that bookrdf published -> Books again, read by SPARQL through the inverted crosswalk.
+
+A field's values are the objects present under *every* predicate the crosswalk gives it
+(`book.subjects`: dcterms:subject and schema:keywords), so fields that share a predicate come
+apart again. What the RDF does not carry comes back in a canonical order: contributors by
+role (authors, editors, then translators and other contributors, each list in order),
+ISBNs and subjects sorted; an ISBN in print has no schema:bookFormat and returns unformatted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from rdflib.namespace import RDF
+
+from bookrdf.crosswalk import predicates
+from bookrdf.errors import InputError
+from bookrdf.model import Book, Chapter, Identifiers, told_kind
+from bookrdf.records import parse_record
+from bookrdf.store import memory_store
+from bookrdf.vocab import BOOK_FORMATS, KINDS, SCHEMA, Minter
+
+Node = dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+_FORMATS = {str(term): name for name, term in BOOK_FORMATS.items() if term is not None}
+# DoCO has one class for several record kinds; the generic kind is the faithful reading.
+_KIND_NAMES = {str(kind.term): name for name, kind in KINDS.items()} | {
+    str(KINDS[name].term): name for name in ("front-matter", "back-matter")
+}
+# The IRIs the model writes for identifiers ('https://orcid.org/…'), read back.
+_SCHEMES = ("orcid", "isni", "viaf", "wikidata")
+_ID_PREFIXES = {s: Identifiers(**{s: "@"}).uris()[0].removesuffix("@") for s in _SCHEMES}
+_LISTS = (
+    ("book.contributors.order[author]", ("author",)),
+    ("book.contributors.order[editor]", ("editor",)),
+    ("book.contributors.order[other]", ("translator", "contributor")),
+)
+
+
+def books_from_rdf(paths: Sequence[Path], minter: Minter | None = None) -> Iterator[Book]:
+    """Every bookrdf book in RDF files (ttl, nt, nq, jsonld…), rebuilt as a Book."""
+    minter = minter or Minter()
+    store = memory_store(paths, minter.base)
+    yield from books_from_store(store.oxigraph, minter, ", ".join(str(p) for p in paths))
+
+
+def books_from_store(
+    store: ox.Store, minter: Minter | None = None, source: str = "store"
+) -> Iterator[Book]:
+    """Every bookrdf book in a pyoxigraph store (all graphs), rebuilt as a Book."""
+    minter = minter or Minter()
+    reader = _Reader(store)
+    ids = book_ids(store, minter)
+    if not ids:
+        raise InputError(
+            f"{source}: holds no book under {minter.base}book/; give the --base IRI the books "
+            "were published with"
+        )
+    for book_id in ids:
+        yield parse_record(reader.book(str(minter.work(book_id)), book_id), source)
+
+
+def book_ids(store: ox.Store, minter: Minter) -> list[str]:
+    """The ids of the works in a store: '{base}book/{id}' IRIs typed schema:Book."""
+    prefix = f"{minter.base}book/"
+    query = (
+        f"SELECT DISTINCT ?work WHERE {{ ?work a <{SCHEMA.Book}> "
+        f"FILTER(STRSTARTS(STR(?work), {ox.Literal(prefix)})) }}"
+    )
+    found = (row["work"].value[len(prefix) :] for row in _select(store, query, {}))
+    return sorted(unquote(rest) for rest in found if rest and "/" not in rest)
+
+
+def _select(store: ox.Store, query: str, bindings: dict[str, Term]) -> Iterator[ox.QuerySolution]:
+    solutions = store.query(
+        query,
+        use_default_graph_as_union=True,
+        substitutions={ox.Variable(name): term for name, term in bindings.items()},
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    yield from solutions
+
+
+class _Reader:
+    """Reads nodes' triples from a store and turns them into record fields."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def node(self, subject: Term | None) -> Node:
+        """The objects of a subject's triples, by predicate IRI, without repeats."""
+        out: Node = {}
+        if not isinstance(subject, ox.NamedNode | ox.BlankNode):
+            return out
+        for row in _select(self.store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", {"s": subject}):
+            objects = out.setdefault(row["p"].value, [])
+            if row["o"] not in objects:
+                objects.append(row["o"])
+        return out
+
+    def book(self, work: str, book_id: str) -> dict[str, Any]:
+        node = self.node(ox.NamedNode(work))
+        publisher = self.node(_first(node, "book.publisher"))
+        editions = [self.node(e) for e in _values(node, "book.isbn")]
+        isbns = sorted((_isbn(ed) for ed in editions), key=lambda isbn: isbn["value"])
+        chapters = [self.node(c) for c in _values(node, "book.chapters")]
+        chapters.sort(key=lambda ch: int(_text(ch, "chapter.position") or 0))
+        return _compact(
+            {
+                "id": book_id,
+                "title": _text(node, "book.title"),
+                "subtitle": _text(node, "book.subtitle"),
+                "contributors": self.people(node),
+                "publisher": _compact(
+                    {
+                        "name": _text(publisher, "publisher.name"),
+                        "place": _text(publisher, "publisher.place"),
+                    }
+                ),
+                "published": _text(node, "book.published"),
+                "language": _text(node, "book.language"),
+                "description": _text(node, "book.description"),
+                "isbn": isbns,
+                "doi": _text(node, "book.doi"),
+                "url": _text(node, "book.url"),
+                "subjects": sorted(
+                    t.value
+                    for f in ("book.subjects", "book.subjects.iri")
+                    for t in _values(node, f)
+                ),
+                "license": _text(node, "book.license"),
+                "chapters": [self.chapter(ch) for ch in chapters],
+            }
+        )
+
+    def chapter(self, node: Node) -> dict[str, Any]:
+        pdf = self.node(_first(node, "chapter.pdf"))
+        label, title = _text(node, "chapter.label"), _text(node, "chapter.title")
+        out = {
+            "label": label,
+            "title": title,
+            "pages": _text(node, "chapter.pages"),
+            "contributors": self.people(node),
+            "pdf": _compact({"size": _text(pdf, "pdf.size"), "url": _text(pdf, "pdf.url")})
+            if pdf
+            else None,
+            "excerpt": _text(node, "chapter.excerpt"),
+            "doi": _text(node, "book.doi"),
+        }
+        kind = _first(node, "chapter.kind")
+        told = told_kind(Chapter(label=label, title=title))
+        # The mapping writes the kind a label or title tells too; only another one is the record's.
+        if kind is not None and (told is None or str(KINDS[told].term) != kind.value):
+            out["kind"] = _KIND_NAMES.get(kind.value)
+        return _compact(out)
+
+    def people(self, owner: Node) -> list[dict[str, Any]]:
+        """The owner's contributors from its ordered lists, with the role each is linked by."""
+        out = []
+        for route, roles in _LISTS:
+            for member in self.members(_first(owner, route)):
+                role = next(
+                    (r for r in roles if member in _values(owner, f"book.contributors[{r}]")),
+                    roles[0],
+                )
+                out.append(self.person(self.node(member), role))
+        return out
+
+    def members(self, cell: Term | None) -> list[Term]:
+        """The members of an rdf:List, in order."""
+        out: list[Term] = []
+        seen: set[str] = set()
+        while isinstance(cell, ox.NamedNode | ox.BlankNode) and str(cell) not in seen:
+            seen.add(str(cell))
+            node = self.node(cell)
+            out.extend(node.get(str(RDF.first), [])[:1])
+            rest = node.get(str(RDF.rest))
+            cell = rest[0] if rest else None
+        return out
+
+    def person(self, node: Node, role: str) -> dict[str, Any]:
+        ids = {}
+        for iri in _values(node, "person.identifiers"):
+            for scheme, prefix in _ID_PREFIXES.items():
+                if iri.value.startswith(prefix):
+                    ids[scheme] = iri.value[len(prefix) :]
+        return _compact(
+            {
+                "name": _text(node, "person.name"),
+                "role": role,
+                "given_name": _text(node, "person.given_name"),
+                "family_name": _text(node, "person.family_name"),
+                "identifiers": ids,
+            }
+        )
+
+
+def _values(node: Node, field: str) -> list[Term]:
+    """The objects under every predicate the crosswalk writes a field with."""
+    first, *others = (node.get(str(p), []) for p in predicates(field))
+    return [term for term in first if all(term in other for other in others)]
+
+
+def _first(node: Node, field: str) -> Term | None:
+    """A single-valued field's value (the least, should the RDF hold several)."""
+    values = sorted(_values(node, field), key=str)
+    return values[0] if values else None
+
+
+def _text(node: Node, field: str) -> str | None:
+    value = _first(node, field)
+    return value.value if value is not None else None
+
+
+def _isbn(edition: Node) -> dict[str, str]:
+    """An edition's ISBN and format (print writes no schema:bookFormat, so it has none)."""
+    term = _first(edition, "edition.format")
+    name = _FORMATS.get(term.value) if term is not None else None
+    return {"value": _text(edition, "edition.isbn") or ""} | ({"format": name} if name else {})
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}

@@ -1,0 +1,180 @@
+"""Crossref REST API JSON -> Books: book works with their book-chapter works, DOIs kept.
+
+Reads `{"message": work}`, `{"message": {"items": [...]}}`, a bare work, or a JSON array of
+them. A chapter joins its book by a shared ISBN, else by its container title. Values bookrdf
+has no field for come back as warnings; keys about the deposit itself are skipped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
+from bookrdf.importers.crossref.markup import plain_text
+from bookrdf.importers.crossref.work import Fields, Work, isbns, strings
+from bookrdf.importers.origins import lines_of, relocate
+from bookrdf.model import Book, roman_to_int
+from bookrdf.records import parse_record
+
+BOOK_TYPES = {"book", "monograph", "edited-book", "reference-book"}
+CHAPTER_TYPES = {"book-chapter"}
+_PAGE_DASH = re.compile(r"\s*[-\u2010-\u2015]\s*")
+
+
+@dataclasses.dataclass(frozen=True)
+class CrossrefImport:
+    books: tuple[Book, ...]
+    warnings: tuple[Problem, ...]
+
+
+def looks_like_crossref(text: str) -> bool:
+    """Whether a text looks like Crossref REST API JSON (a cheap sniff)."""
+    head = text.lstrip("\ufeff \t\r\n")[:20000]
+    return head[:1] in ("{", "[") and bool(
+        re.search(r'"DOI"\s*:', head)
+        and re.search(r'"(message-type|isbn-type|container-title|issued|published-print)"', head)
+    )
+
+
+def read_crossref(paths: Sequence[Path]) -> CrossrefImport:
+    """Read Crossref JSON files; a chapter in any of them joins its book in any of them."""
+    documents = []
+    for path in paths:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file; check the path") from None
+        except OSError as err:
+            raise InputError(f"{path}: cannot be read ({err.strerror or err})") from None
+        try:
+            documents.append((str(path), raw.decode("utf-8-sig")))
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            raise RecordError(Problem(str(path), line, "", "is not UTF-8 JSON")) from None
+    return parse_crossref(documents)
+
+
+def parse_crossref(documents: Sequence[tuple[str, str]]) -> CrossrefImport:
+    """The books in Crossref JSON texts, given as (source, text); every problem raised at once."""
+    fields = Fields()
+    books: list[Work] = []
+    chapters: list[Work] = []
+    seen: set[str] = set()
+    for source, text in documents:
+        for work in _works(text, source):
+            kind = str(work.data.get("type"))
+            if work.doi.lower() in seen:
+                fields.warn(work, "DOI", f"{work.doi} appears again; the first is kept")
+            elif kind in BOOK_TYPES | CHAPTER_TYPES:
+                (books if kind in BOOK_TYPES else chapters).append(work)
+            else:
+                message = f'{work.doi} is a "{kind}", not a book or a chapter; left out'
+                fields.warn(work, "type", message)
+            seen.add(work.doi.lower())
+    found: list[Book] = []
+    problems: list[Problem] = []
+    for book, parts in _join(books, chapters, fields):
+        data, origins = fields.record(book, _in_order(parts))
+        if "title" not in data:
+            problems.append(Problem(book.source, book.line, "title", f"{book.doi} has no title"))
+            continue
+        lines = {path: origin.line or 0 for path, origin in origins.items()}
+        try:
+            parsed = parse_record(data, book.source, lines)
+        except RecordError as err:
+            problems.extend(relocate(err.problems, origins))
+            continue
+        found.append(dataclasses.replace(parsed, lines=lines_of(origins, book.source)))
+    if problems:
+        raise RecordErrors(problems)
+    warnings = sorted(fields.warnings, key=lambda w: (w.source, w.line or 0))
+    return CrossrefImport(tuple(found), tuple(warnings))
+
+
+def _works(text: str, source: str) -> list[Work]:
+    try:
+        data = json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as err:
+        message = f"is not valid JSON: {err.msg} (column {err.colno})"
+        raise RecordError(Problem(source, err.lineno, "", message)) from None
+    found = _unwrap(data)
+    if found is None:
+        message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
+        raise RecordError(Problem(source, 1, "", message))
+    return [Work(source, _line_of(text, str(w["DOI"])), w) for w in found]
+
+
+def _unwrap(data: Any) -> list[dict[str, Any]] | None:
+    """The works in a response, a list response, a bare work or a list of any of them."""
+    if isinstance(data, list):
+        parts = [_unwrap(item) for item in data]
+        return None if any(p is None for p in parts) else [w for p in parts if p for w in p]
+    if not isinstance(data, dict):
+        return None
+    if "message" in data:
+        return _unwrap(data["message"])
+    if isinstance(data.get("items"), list):
+        return _unwrap(data["items"])
+    return [data] if "DOI" in data and "type" in data else None
+
+
+def _line_of(text: str, doi: str) -> int | None:
+    """The line of a work's "DOI" key (JSON may write '/' as '\\/')."""
+    pattern = r'"DOI"\s*:\s*"' + re.escape(doi).replace("/", r"\\?/") + '"'
+    found = re.search(pattern, text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _join(books: list[Work], chapters: list[Work], fields: Fields) -> list[tuple[Work, list[Work]]]:
+    """Each book with its chapters: those sharing an ISBN with it, else naming it as container."""
+    parts: dict[int, list[Work]] = {id(book): [] for book in books}
+    by_isbn = {isbn: book for book in books for isbn, _ in isbns(book.data)}
+    by_title = {_key(title): book for book in books for title in _titles(book.data)}
+    for chapter in chapters:
+        book = next((by_isbn[i] for i, _ in isbns(chapter.data) if i in by_isbn), None)
+        containers = [_key(t) for t in strings(chapter.data.get("container-title"))]
+        book = book or next((by_title[t] for t in containers if t in by_title), None)
+        if book is None:
+            message = f"{chapter.doi} shares no ISBN or title with a book in the input; left out"
+            fields.warn(chapter, "container-title", message)
+        else:
+            parts[id(book)].append(chapter)
+    return [(book, parts[id(book)]) for book in books]
+
+
+def _titles(data: dict[str, Any]) -> list[str]:
+    """A book's title, and its title with its subtitle, as a chapter may name its container."""
+    title, subtitle = strings(data.get("title"))[:1], strings(data.get("subtitle"))[:1]
+    return title + [f"{t}: {s}" for t in title for s in subtitle]
+
+
+def _key(title: str) -> str:
+    return " ".join((plain_text(title) or "").casefold().split())
+
+
+def _in_order(chapters: list[Work]) -> list[Work]:
+    """By first page when every chapter has one (roman before arabic), else by DOI."""
+    by_doi = sorted(chapters, key=lambda work: _natural(work.doi))
+    starts = [_page_start(work) for work in by_doi]
+    if not all(starts):
+        return by_doi
+    order = sorted(range(len(by_doi)), key=lambda i: starts[i] or (0, 0))
+    return [by_doi[i] for i in order]
+
+
+def _natural(doi: str) -> list[tuple[int, str]]:
+    """A sort key that puts '…-2' before '…-10'."""
+    return [(int(t), "") if t.isdigit() else (-1, t.lower()) for t in re.split("([0-9]+)", doi)]
+
+
+def _page_start(work: Work) -> tuple[int, int] | None:
+    start = _PAGE_DASH.split(str(work.data.get("page") or "").strip())[0]
+    if start.isdigit():
+        return (1, int(start))
+    value = roman_to_int(start) if start else None
+    return (0, value) if value else None

@@ -1,0 +1,91 @@
+"""CSV text -> rows of non-empty cells, each with the line it starts on; ',' ';' or tab."""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookrdf.errors import InputError, Problem, RecordError
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row: the line it starts on and its non-empty cells."""
+
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file: its name, its column names (normalised) and its rows."""
+
+    source: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def read_text(path: Path) -> str:
+    """A CSV file's text: UTF-8, with or without a byte order mark."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; give a CSV file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        message = "is not UTF-8 text; save the spreadsheet as 'CSV UTF-8'"
+        raise RecordError(Problem(str(path), line, "", message)) from None
+    return text
+
+
+def parse_table(text: str, source: str) -> Table:
+    """A CSV text as rows of non-empty cells, each with the line it starts on."""
+    text = text.removeprefix("\ufeff")
+    header = text.splitlines()[0] if text.strip() else ""
+    if not header.strip():
+        raise RecordError(Problem(source, 1, "", "has no header row naming the columns"))
+    reader = _csv.reader(io.StringIO(text, newline=""), dialect(header))
+    rows: list[Row] = []
+    end = 0
+    try:
+        columns = tuple(column_name(cell) for cell in next(reader))
+        end = reader.line_num
+        for cells in reader:  # a quoted cell may span lines: a row starts after the last one
+            start, end = end + 1, reader.line_num
+            if any(cell.strip() for cell in cells[len(columns) :]):
+                message = (
+                    f"has {len(cells)} cells but the header names {len(columns)} columns; "
+                    "quote cells that hold the delimiter"
+                )
+                raise RecordError(Problem(source, start, "", message))
+            found = {c: v.strip() for c, v in zip(columns, cells, strict=False) if v.strip()}
+            if found:
+                rows.append(Row(start, found))
+    except _csv.Error as err:
+        message = f"is not valid CSV: {err}; check the quotes in this row"
+        raise RecordError(Problem(source, end + 1, "", message)) from None
+    return Table(source, columns, tuple(rows))
+
+
+def dialect(header: str) -> type[_csv.Dialect]:
+    """Excel's CSV with the delimiter sniffed from the header: ',', ';' (many locales) or tab."""
+    try:
+        delimiter = _csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except _csv.Error:
+        delimiter = ","
+    # only the delimiter is sniffed: a header has no quotes to learn quoting from
+    return type("Sniffed", (_csv.excel,), {"delimiter": delimiter, "strict": True})
+
+
+def column_name(cell: str) -> str:
+    """A header cell as a column name: 'ISBN Print' -> 'isbn_print'."""
+    return re.sub(r"[\s-]+", "_", cell.strip().lower())

@@ -1,0 +1,81 @@
+"""MARC 21 bibliographic records (binary .mrc, MARC-8 or UTF-8, and MARCXML) -> Books.
+
+One record is one book. Whatever a record holds that a bookrdf record has no field for is
+reported as a warning (file, record number, tag and subfield, and the MARCXML line), never
+dropped silently; `strict=True` makes those warnings errors. A broken binary record stops
+the file with its record number and byte offset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookrdf.errors import Problem, RecordError, RecordErrors
+from bookrdf.importers.marc.fields import map_record
+from bookrdf.importers.marc.reader import read_marc_file
+from bookrdf.model import Book
+from bookrdf.records import parse_record
+
+__all__ = ["MarcImport", "looks_like_marc", "read_marc"]
+
+_LEADER = re.compile(rb"[0-9]{5}[a-z ]{3}[a ][a ]22[0-9]{5}.{3}4500", re.S)
+_MARCXML = re.compile(
+    rb"http://www\.loc\.gov/MARC21/slim|<(?:\w+:)?record[\s>][\s\S]*<(?:\w+:)?leader"
+)
+
+
+@dataclass(frozen=True)
+class MarcImport:
+    books: tuple[Book, ...]
+    warnings: tuple[Problem, ...]
+
+
+def looks_like_marc(head: bytes) -> bool:
+    """Whether the first bytes of a file look like MARC 21: a binary leader, or MARCXML."""
+    return bool(_LEADER.match(head[:24]) or _MARCXML.search(head[:65536]))
+
+
+def read_marc(paths: Sequence[Path], strict: bool = False) -> MarcImport:
+    """Every book in the MARC files, one per record; every bad record is reported together."""
+    books: list[Book] = []
+    warnings: list[Problem] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        count = 0
+        try:
+            for found in read_marc_file(path):
+                count = found.number
+                data, lines, more = map_record(found)
+                warnings.extend(more)
+                where = f"record {found.number}"
+                try:
+                    book = parse_record(data, found.source, lines)
+                except RecordError as err:
+                    problems.extend(_in_record(p, where) for p in err.problems)
+                    continue
+                if book.id in seen:
+                    message = f'"{book.id}" is already the id of {seen[book.id]}; give each its own'
+                    problems.append(Problem(found.source, found.line, f"{where} id", message))
+                    continue
+                seen[book.id] = f"{found.source} {where}"
+                books.append(book)
+        except RecordError as err:
+            problems.extend(err.problems)
+            continue
+        if not count:
+            warnings.append(Problem(str(path), None, "", "holds no MARC record; nothing imported"))
+    if problems:
+        raise RecordErrors(problems)
+    if strict and warnings:
+        raise RecordErrors(warnings)
+    return MarcImport(tuple(books), tuple(warnings))
+
+
+def _in_record(problem: Problem, where: str) -> Problem:
+    """A record-field problem with the MARC record it is in: 'record 2 isbn[0].value'."""
+    field = f"{where} {problem.field}" if problem.field else where
+    return Problem(problem.source, problem.line, field, problem.message)

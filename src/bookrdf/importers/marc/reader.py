@@ -1,0 +1,177 @@
+"""MARC 21 files -> pymarc Records, each with its number, byte offset or field lines.
+
+Binary (ISO 2709) records are read by pymarc's MARCReader with ``to_unicode=True``: leader
+position 09 says the encoding (``a`` UTF-8, blank MARC-8, converted by pymarc), and bookrdf
+trusts it (``force_utf8=False``), because guessing mixes encodings silently. Invalid UTF-8
+is refused (``utf8_handling="strict"``), not replaced, so no character is lost unseen. What
+pymarc prints or logs about a record (a MARC-8 byte it cannot map, missing indicators)
+becomes a warning on that record. MARCXML is read with bookrdf's safe XML reader and built
+into the same pymarc Records. Every text is put in Unicode NFC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import unicodedata
+import warnings
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pymarc import Field, Indicators, Leader, MARCReader, Record, Subfield, exceptions
+
+from bookrdf.errors import InputError, Problem, RecordError
+from bookrdf.importers.xmlsafe import Element, element_text, iter_records, local_name
+
+
+@dataclass
+class MarcRecord:
+    """One record as read, with where it came from."""
+
+    record: Record
+    source: str
+    number: int
+    offset: int | None = None
+    line: int | None = None
+    lines: dict[int, int] = field(default_factory=dict)  # id(field) -> MARCXML line
+    notes: list[str] = field(default_factory=list)  # what pymarc said while reading it
+
+    def line_of(self, marc_field: Field | None) -> int | None:
+        return self.line if marc_field is None else self.lines.get(id(marc_field), self.line)
+
+
+_BROKEN: dict[type[Exception], str] = {
+    exceptions.RecordLengthInvalid: "its first five bytes are not a record length",
+    exceptions.TruncatedRecord: "ends before the length its leader gives (a cut-off file?)",
+    exceptions.EndOfRecordNotFound: "does not end with the end-of-record byte (1D)",
+    exceptions.RecordLeaderInvalid: "has a broken leader",
+    exceptions.BaseAddressInvalid: "has a base address of data past its end",
+    exceptions.BaseAddressNotFound: "has no base address of data",
+    exceptions.RecordDirectoryInvalid: "has a broken directory",
+    exceptions.NoFieldsFound: "has no fields",
+}
+
+
+def read_marc_file(path: Path) -> Iterator[MarcRecord]:
+    """Every record in a binary MARC or MARCXML file; bad binary records raise RecordError."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror}); check the path") from None
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        yield from _xml_records(path)
+    else:
+        yield from _binary_records(path)
+
+
+def _binary_records(path: Path) -> Iterator[MarcRecord]:
+    with path.open("rb") as handle:
+        reader = MARCReader(handle, to_unicode=True, force_utf8=False, utf8_handling="strict")
+        number = 0
+        while True:
+            offset = handle.tell()
+            with _pymarc_notes() as notes:
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    return
+            number += 1
+            if record is None:
+                raise RecordError(_broken(path, number, offset, reader.current_exception))
+            _normalize(record)
+            yield MarcRecord(record, str(path), number, offset, notes=notes)
+
+
+def _broken(path: Path, number: int, offset: int, error: object) -> Problem:
+    if isinstance(error, UnicodeDecodeError):
+        what = "is not valid UTF-8, though leader position 09 ('a') says it is"
+    else:
+        what = next(
+            (text for kind, text in _BROKEN.items() if isinstance(error, kind)),
+            f"cannot be read ({type(error).__name__}: {error})",
+        )
+    message = f"at byte offset {offset} {what}; export the records again from their catalogue"
+    return Problem(str(path), None, f"record {number}", message)
+
+
+@contextlib.contextmanager
+def _pymarc_notes() -> Iterator[list[str]]:
+    """Collect what pymarc prints, warns or logs while it reads one record."""
+    notes: list[str] = []
+    printed = io.StringIO()
+    handler = _ListHandler(notes)
+    logger = logging.getLogger("pymarc")
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(printed):
+            warnings.simplefilter("always")
+            yield notes
+        notes.extend(str(w.message) for w in caught)
+        notes.extend(line for line in printed.getvalue().splitlines() if line.strip())
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.notes = notes
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.notes.append(record.getMessage())
+
+
+def _normalize(record: Record) -> None:
+    """Every text of a record in NFC: UTF-8 MARC often spells 'é' as 'e' + a combining accent."""
+    for marc_field in record.fields:
+        if marc_field.is_control_field():
+            marc_field.data = unicodedata.normalize("NFC", marc_field.data or "")
+        else:
+            marc_field.subfields = [
+                Subfield(s.code, unicodedata.normalize("NFC", s.value))
+                for s in marc_field.subfields
+            ]
+
+
+def _xml_records(path: Path) -> Iterator[MarcRecord]:
+    with closing(iter_records(path, ("record",))) as elements:
+        yield from _xml_elements(elements, path)
+
+
+def _xml_elements(elements: Iterator[Element], path: Path) -> Iterator[MarcRecord]:
+    root = next(elements)
+    if local_name(root) not in ("collection", "record"):
+        message = f"is not MARCXML: its root is <{local_name(root)}>, not <collection> or <record>"
+        raise RecordError(Problem(str(path), root.sourceline, "", message))
+    for number, element in enumerate(elements, start=1):
+        yield _xml_record(element, str(path), number)
+
+
+def _xml_record(element: Element, source: str, number: int) -> MarcRecord:
+    found = MarcRecord(Record(), source, number, line=element.sourceline)
+    for child in element:
+        name = local_name(child)
+        text = unicodedata.normalize("NFC", element_text(child))
+        if name == "leader":
+            found.record.leader = Leader(text.ljust(24)[:24])
+        elif name in ("controlfield", "datafield"):
+            tag = child.get("tag", "")
+            if name == "controlfield":
+                marc_field = Field(tag=tag, data=text)
+            else:
+                subfields = [
+                    Subfield(sub.get("code", ""), unicodedata.normalize("NFC", element_text(sub)))
+                    for sub in child
+                    if local_name(sub) == "subfield"
+                ]
+                indicators = Indicators(child.get("ind1", " "), child.get("ind2", " "))
+                marc_field = Field(tag=tag, indicators=indicators, subfields=subfields)
+            found.record.fields.append(marc_field)
+            found.lines[id(marc_field)] = child.sourceline
+    return found

@@ -1,0 +1,100 @@
+"""ONIX for Books messages (3.0 and 2.1; reference or short tags; any namespace) -> Books.
+
+Each Product is an edition; products that are formats of one work become one book with
+several ISBNs (see `bookrdf.importers.onix.works`). Whatever a product holds that a record
+has no field for is reported as a warning with its file, line and element, never dropped
+silently; `strict=True` makes those warnings errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bookrdf.errors import Problem, RecordError, RecordErrors
+from bookrdf.importers.onix.product import Edition, read_product
+from bookrdf.importers.onix.text import code, normalize_tags, reference_name
+from bookrdf.importers.onix.works import merge_editions
+from bookrdf.importers.xmlsafe import iter_records, local_name
+from bookrdf.model import Book
+from bookrdf.records import parse_record
+
+__all__ = ["OnixImport", "looks_like_onix", "read_onix"]
+
+_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?ONIX[Mm]essage[\s>/]")
+_DELETE = "05"  # list 1, Notification type: 05 Delete
+
+
+@dataclass(frozen=True)
+class OnixImport:
+    books: tuple[Book, ...]
+    warnings: tuple[Problem, ...]
+
+
+def looks_like_onix(head: bytes) -> bool:
+    """Whether the first bytes of a file look like an ONIX for Books message (a cheap sniff)."""
+    return bool(_ROOT.search(head[:65536].replace(b"\x00", b"")))
+
+
+def read_onix(paths: Sequence[Path], strict: bool = False) -> OnixImport:
+    """Every book in the ONIX messages; products of one work merge across all the files."""
+    editions: list[Edition] = []
+    warnings: list[Problem] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            for edition in _editions(path, warnings):
+                editions.append(edition)
+                warnings.extend(edition.warnings)
+        except RecordError as err:
+            problems.extend(err.problems)
+    books: list[Book] = []
+    ids: set[str] = set()
+    for data, lines, source in merge_editions(editions, warnings):
+        if "title" not in data:
+            message = "has no distinctive title (TitleDetail, TitleType 01); a book needs one"
+            problems.append(Problem(source, lines.get(""), "Product", message))
+            continue
+        try:
+            book = parse_record(data, source, lines)
+        except RecordError as err:
+            problems.extend(err.problems)
+            continue
+        if book.id in ids:
+            message = f'"{book.id}" is already the id of another book; give each its own'
+            problems.append(Problem(source, lines.get(""), "id", message))
+            continue
+        ids.add(book.id)
+        books.append(book)
+    if problems:
+        raise RecordErrors(problems)
+    if strict and warnings:
+        raise RecordErrors(warnings)
+    return OnixImport(tuple(books), tuple(warnings))
+
+
+def _editions(path: Path, warnings: list[Problem]) -> Iterator[Edition]:
+    with closing(iter_records(path, ("Product", "product"))) as elements:
+        yield from _products(elements, path, warnings)
+
+
+def _products(elements: Iterator[Any], path: Path, warnings: list[Problem]) -> Iterator[Edition]:
+    root = next(elements)
+    if reference_name(local_name(root)) != "ONIXMessage":
+        message = f"is not an ONIX for Books message: its root is <{local_name(root)}>"
+        raise RecordError(Problem(str(path), root.sourceline, "", message))
+    count = 0
+    for product in elements:
+        count += 1
+        normalize_tags(product)
+        if code(product.find("NotificationType")) == _DELETE:
+            message = "is a delete notification (NotificationType 05); not imported"
+            warnings.append(Problem(str(path), product.sourceline, "Product", message))
+            continue
+        yield read_product(product, str(path))
+    if not count:
+        warnings.append(Problem(str(path), None, "", "holds no Product; nothing imported"))

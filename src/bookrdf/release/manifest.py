@@ -1,0 +1,163 @@
+"""A release's manifest (each book's content hash) and its SHA256SUMS."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from bookrdf.errors import InputError
+
+MANIFEST = "manifest.json"
+CHECKSUMS = "SHA256SUMS"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BookEntry:
+    """One book in a release: id, named graph, SHA-256 and count of its sorted N-Triples lines."""
+
+    id: str
+    graph: str
+    sha256: str
+    triples: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A release's manifest.json: the books in dump order, every file's SHA-256, settings."""
+
+    books: Mapping[str, BookEntry]
+    files: Mapping[str, str]
+    issued: str
+    modified: str
+    settings: Mapping[str, Any]
+    version: str
+
+
+@dataclass
+class Changes:
+    """Books added, changed and removed since the previous release, by id."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def any(self) -> bool:
+        """Whether any book was added, changed or removed."""
+        return bool(self.added or self.changed or self.removed)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    with path.open("rb") as stream:
+        # file_digest reads into one reused buffer: hashing many files does not grow memory
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest of the release in `folder`; None when there is none."""
+    path = folder / MANIFEST
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as err:
+        raise InputError(f"{path}: cannot be read as a bookrdf manifest: {err}") from None
+    try:
+        books = {entry["id"]: BookEntry(**entry) for entry in data["books"]}
+        return Manifest(
+            books=books,
+            files=dict(data["files"]),
+            issued=str(data["issued"]),
+            modified=str(data["modified"]),
+            settings=dict(data["settings"]),
+            version=str(data["bookrdf"]),
+        )
+    except (KeyError, TypeError) as err:
+        raise InputError(
+            f"{path}: is not a bookrdf manifest (missing or wrong {err}); "
+            "publish the release again with --force"
+        ) from None
+
+
+def require_manifest(folder: Path) -> Manifest:
+    """The manifest of a release that must exist."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such release folder; check the path")
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise InputError(
+            f"{folder}: not a bookrdf release (no {MANIFEST}); publish it with `bookrdf publish`"
+        )
+    return manifest
+
+
+class Sink(Protocol):
+    """Anything bytes can be written to: an open file, or a `Digest` in front of one."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+class ManifestWriter:
+    """Streams manifest.json (books first) and compares each book with the previous release."""
+
+    def __init__(self, out: Sink, previous: Manifest | None) -> None:
+        self.out = out
+        self.changes = Changes()
+        self._remaining = dict(previous.books) if previous else None
+        self._count = 0
+        out.write(b'{\n"books": [\n')
+
+    def add(self, entry: BookEntry) -> None:
+        """Record one book (and whether it is new or changed)."""
+        line = json.dumps(asdict(entry), ensure_ascii=False)
+        self.out.write((",\n" if self._count else "").encode() + line.encode("utf-8"))
+        self._count += 1
+        if self._remaining is None:
+            return
+        old = self._remaining.pop(entry.id, None)
+        if old is None:
+            self.changes.added.append(entry.id)
+        elif old.sha256 != entry.sha256:
+            self.changes.changed.append(entry.id)
+        else:
+            self.changes.unchanged += 1
+
+    def close_books(self) -> Changes:
+        """The comparison with the previous release, once every book is in."""
+        if self._remaining:
+            self.changes.removed.extend(self._remaining)
+            self._remaining = {}
+        return self.changes
+
+    def finish(
+        self,
+        *,
+        files: Mapping[str, str],
+        issued: str,
+        modified: str,
+        settings: Mapping[str, Any],
+        version: str,
+    ) -> None:
+        """Write the rest of the manifest."""
+        rest = {
+            "bookrdf": version,
+            "manifest": MANIFEST_VERSION,
+            "issued": issued,
+            "modified": modified,
+            "settings": settings,
+            "files": dict(sorted(files.items())),
+        }
+        body = json.dumps(rest, ensure_ascii=False, indent=1)
+        self.out.write(b"\n],\n" + body[2:].encode("utf-8") + b"\n")
+
+
+def render_checksums(files: Mapping[str, str]) -> bytes:
+    """SHA256SUMS in the form `sha256sum -c` reads: '<hex>  <name>' per file, sorted by name."""
+    return "".join(f"{sha}  {name}\n" for name, sha in sorted(files.items())).encode("utf-8")

@@ -1,0 +1,173 @@
+"""VoID statistics counted while the dumps are written: exact, in memory that does not grow.
+
+A book is a closed unit: subjects under its work IRI ('{base}book/ID', '{base}book/ID/…') occur
+in that book alone, so they are counted book by book and forgotten. Every other subject — an
+edition, a publisher, an identified person — may belong to several books, and its triples are
+repeated in each of those books' part of the dump. Those triples are kept as N-Triples lines in
+a set (repeats count once); when the set is full it is written, sorted, to a file on disk. At
+the end the sorted files are merged, streaming: equal lines meet and count once, and each
+subject's lines come together, so distinct subjects, entities and per-property subjects are
+counted one subject at a time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bookrdf.errors import OutputError
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_BATCH = 50_000  # shared triples held in memory before they go to disk, sorted
+_MAX_RUNS = 64  # sorted files on disk before they are merged into one
+
+
+@dataclass(frozen=True)
+class PropertyCount:
+    """A property partition: its triples and their distinct subjects."""
+
+    triples: int
+    subjects: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A release's numbers: distinct triples, subjects, typed entities; per class, per property."""
+
+    triples: int = 0
+    subjects: int = 0
+    entities: int = 0
+    classes: Mapping[str, int] = field(default_factory=dict)  # class IRI -> entities
+    properties: Mapping[str, PropertyCount] = field(default_factory=dict)
+
+
+class VoidCounter:
+    """Counts the distinct triples of a stream of books (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._pending: set[str] = set()  # shared triples, N-Triples without the final " ."
+        self._runs: list[Path] = []
+        self._written = 0  # sorted files written so far, for their names
+        self.triples = self.subjects = self.entities = 0
+        self.classes: Counter[str] = Counter()
+        self.property_triples: Counter[str] = Counter()
+        self.property_subjects: Counter[str] = Counter()
+
+    def add(self, work: str, triples: Iterable[ox.Triple]) -> None:
+        """Count one book's distinct triples."""
+        inside = work + "/"
+        subjects: set[str] = set()
+        typed: set[str] = set()
+        members: set[tuple[str, str]] = set()  # (class, subject)
+        uses: set[tuple[str, str]] = set()  # (property, subject)
+        for triple in set(triples):
+            subject = _iri(triple.subject)
+            if subject != work and not subject.startswith(inside):
+                self._pending.add(str(triple))
+                continue
+            predicate = triple.predicate.value
+            self.triples += 1
+            self.property_triples[predicate] += 1
+            subjects.add(subject)
+            uses.add((predicate, subject))
+            if predicate == RDF_TYPE:
+                typed.add(subject)
+                members.add((_iri(triple.object), subject))
+        self.subjects += len(subjects)
+        self.entities += len(typed)
+        self.classes.update(cls for cls, _ in members)
+        self.property_subjects.update(prop for prop, _ in uses)
+        if len(self._pending) >= _BATCH:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Write the shared triples held in memory to a sorted file."""
+        self._write_run(sorted(self._pending))
+        self._pending = set()
+        if len(self._runs) >= _MAX_RUNS:
+            runs, self._runs = self._runs, []
+            with ExitStack() as stack:
+                self._write_run(
+                    _merged([stack.enter_context(run.open("r", encoding="utf-8")) for run in runs])
+                )
+            for run in runs:
+                run.unlink()
+
+    def _write_run(self, lines: Iterable[str]) -> None:
+        self._written += 1
+        path = self.folder / f"shared-{self._written}.nt"
+        try:
+            with path.open("w", encoding="utf-8") as out:
+                out.writelines(f"{line}\n" for line in lines)
+        except OSError as err:
+            raise OutputError(f"{self.folder}: cannot count the release: {err}") from None
+        self._runs.append(path)
+
+    def counts(self) -> Counts:
+        """Every number, the shared triples included."""
+        classes = Counter(self.classes)
+        property_triples = Counter(self.property_triples)
+        property_subjects = Counter(self.property_subjects)
+        triples, subjects, entities = self.triples, self.subjects, self.entities
+        with ExitStack() as stack:
+            runs = [stack.enter_context(run.open("r", encoding="utf-8")) for run in self._runs]
+            lines = _merged([*runs, sorted(self._pending)])
+            for _, group in groupby(lines, key=lambda line: line.split(" ", 1)[0]):
+                subjects += 1
+                used: set[str] = set()
+                for line in group:
+                    _, predicate, obj = line.split(" ", 2)
+                    predicate = predicate[1:-1]
+                    triples += 1
+                    property_triples[predicate] += 1
+                    used.add(predicate)
+                    if predicate == RDF_TYPE:
+                        classes[obj[1:-1]] += 1  # lines are distinct: one per class
+                entities += RDF_TYPE in used
+                property_subjects.update(used)
+        return Counts(
+            triples=triples,
+            subjects=subjects,
+            entities=entities,
+            classes=dict(sorted(classes.items())),
+            properties={
+                p: PropertyCount(n, property_subjects[p])
+                for p, n in sorted(property_triples.items())
+            },
+        )
+
+
+def _merged(sources: list[Iterable[str]]) -> Iterator[str]:
+    """The distinct lines of sorted sources, in order."""
+    previous = None
+    for line in heapq.merge(*((text.rstrip("\n") for text in source) for source in sources)):
+        if line != previous:
+            yield line
+            previous = line
+
+
+def _iri(term: object) -> str:
+    """An IRI's text (bookrdf writes no blank nodes)."""
+    if not isinstance(term, ox.NamedNode):
+        raise ValueError(f"bookrdf releases hold IRIs here, not {term}")
+    return term.value
+
+
+@contextmanager
+def void_counter() -> Iterator[VoidCounter]:
+    """A counter with its temporary folder, removed afterwards."""
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="bookrdf-void-")
+    except OSError as err:
+        raise OutputError(f"cannot create a temporary folder to count the release: {err}") from None
+    with folder as name:
+        yield VoidCounter(Path(name))

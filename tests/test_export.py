@@ -1,0 +1,247 @@
+"""RDF -> records: record -> RDF -> record keeps every field; files, stores, bases, the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from bookrdf.cli import cli
+from bookrdf.errors import InputError
+from bookrdf.export import books_from_rdf, books_from_store
+from bookrdf.mapping import map_book, person_iri
+from bookrdf.model import Book, Chapter, book_to_dict, told_kind
+from bookrdf.publish import book_document
+from bookrdf.records import parse_record, read_records
+from bookrdf.vocab import KINDS, Minter
+from tests.conftest import SEED_RECORD
+from tests.test_properties import PAGES, PROPERTY_SETTINGS, TEXT
+
+BASE = "https://data.press.example/"
+# Text as a record holds it after parsing: words separated by single spaces.
+WORDS = TEXT.map(lambda s: " ".join(s.split())).filter(bool)
+IDENTIFIERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "orcid": st.sampled_from(["0000-0002-1825-0097", "0000-0002-1694-233X"]),
+        "isni": st.just("0000000121032683"),
+        "viaf": st.just("12345"),
+        "wikidata": st.just("Q42"),
+    },
+)
+PERSON = st.fixed_dictionaries(
+    {"name": TEXT, "role": st.sampled_from(["author", "editor", "translator", "contributor"])},
+    optional={"given_name": TEXT, "family_name": TEXT, "identifiers": IDENTIFIERS},
+)
+# Kinds read back as themselves: DoCO gives title pages and notes the class of front and
+# back matter, which read back as front-matter and back-matter.
+KIND = st.sampled_from([k for k in KINDS if k not in ("title-page", "notes")])
+CHAPTER = st.fixed_dictionaries(
+    {},
+    optional={
+        "label": st.one_of(st.integers(1, 30).map(str), TEXT),
+        "title": TEXT,
+        "kind": KIND,
+        "pages": PAGES,
+        "contributors": st.lists(PERSON, max_size=3),
+        "pdf": st.fixed_dictionaries(
+            {},
+            optional={
+                "size": st.sampled_from(["99.7 KB", "9.7 MB"]),
+                "url": st.just("https://press.example/c.pdf"),
+            },
+        ),
+        "excerpt": TEXT,
+        "doi": st.sampled_from(["10.1515/9780824862039-004", "10.1000/a(b)c"]),
+    },
+)
+RECORD = st.fixed_dictionaries(
+    {"id": st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True), "title": TEXT},
+    optional={
+        "subtitle": TEXT,
+        "contributors": st.lists(PERSON, max_size=5),
+        "publisher": st.fixed_dictionaries({"name": TEXT}, optional={"place": TEXT}),
+        "published": st.sampled_from(["1999", "2005-03", "2020-02-29"]),
+        "language": st.sampled_from(["en", "ko", "pt-BR", "zh-Hant"]),
+        "description": TEXT,
+        # the RDF keeps ISBNs, not their order, and writes no format for print
+        "isbn": st.lists(
+            st.fixed_dictionaries(
+                {"value": st.sampled_from(["9780824828097", "9780824862039", "9781925550016"])},
+                optional={"format": st.sampled_from(["electronic", "hardcover", "paperback"])},
+            ),
+            max_size=3,
+            unique_by=lambda isbn: isbn["value"],
+        ).map(lambda isbns: sorted(isbns, key=lambda isbn: isbn["value"])),
+        "doi": st.just("10.1515/9780824862039"),
+        "url": st.just("https://press.example/books/b?x=1"),
+        # the RDF keeps subjects, not their order
+        "subjects": st.lists(
+            st.one_of(WORDS, st.just("http://id.loc.gov/authorities/subjects/sh85073175")),
+            max_size=4,
+            unique=True,
+        ).map(sorted),
+        "license": st.sampled_from(["CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/"]),
+        "chapters": st.lists(CHAPTER, max_size=8),
+    },
+)
+_ROLE_ORDER = {"author": 0, "editor": 1, "translator": 2, "contributor": 2}
+
+
+def canonical(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with contributors grouped by role list, the one order RDF does not keep."""
+    out = dict(record)
+    for owner in [out, *out.get("chapters", [])]:
+        if "contributors" in owner:
+            owner["contributors"] = sorted(
+                owner["contributors"], key=lambda p: _ROLE_ORDER[p["role"]]
+            )
+    return out
+
+
+def exported(book: Book, minter: Minter | None = None) -> Book:
+    """A book mapped to RDF, loaded into a store and read back."""
+    minter = minter or Minter(BASE)
+    store = ox.Store()
+    store.load(book_document(map_book(book, minter), "nt"), format=ox.RdfFormat.N_TRIPLES)
+    (back,) = books_from_store(store, minter)
+    return back
+
+
+def _distinct_people(book: Book) -> bool:
+    """Each person node stands for one contributor (IRIs come from identifiers or names)."""
+    people = [*book.contributors, *(p for ch in book.chapters for p in ch.contributors)]
+    iris = {person_iri(Minter(BASE), book.id, person) for person in people}
+    return len(iris) == len(people)
+
+
+def _kinds_are_not_told_twice(book: Book) -> bool:
+    """A kind the label or title tells already is written once and read back as told."""
+    for chapter in book.chapters:
+        told = told_kind(Chapter(label=chapter.label, title=chapter.title))
+        if chapter.kind and told and KINDS[told].term == KINDS[chapter.kind].term:
+            return False
+    return True
+
+
+@PROPERTY_SETTINGS
+@given(RECORD.map(canonical))
+def test_record_to_rdf_to_record_keeps_every_field(record: dict[str, Any]) -> None:
+    book = parse_record(record, "generated")
+    assume(_distinct_people(book) and _kinds_are_not_told_twice(book))
+    assert book_to_dict(exported(book)) == book_to_dict(book)
+
+
+def test_the_seed_comes_back_but_for_what_the_rdf_does_not_say() -> None:
+    book = next(read_records(SEED_RECORD))
+    expected = book_to_dict(book)
+    # electronic, then print: the RDF has no order of ISBNs and no format for print
+    assert expected["isbn"] == [
+        {"value": "9780824862039", "format": "electronic"},
+        {"value": "9780824828097", "format": "print"},
+    ]
+    expected["isbn"] = [
+        {"value": "9780824828097"},
+        {"value": "9780824862039", "format": "electronic"},
+    ]
+    assert book_to_dict(exported(book)) == expected
+
+
+@pytest.mark.parametrize(
+    ("chapter", "kind"),
+    [
+        ({"label": "1", "title": "Beginnings"}, None),  # doco:Chapter, told by the label
+        ({"title": "Introduction"}, None),  # told by the title
+        ({"title": "Title Page, Copyright"}, None),  # doco:FrontMatter, told as title-page
+        ({"title": "Sources", "kind": "bibliography"}, "bibliography"),
+        ({"label": "1", "title": "Why", "kind": "introduction"}, "introduction"),
+        ({"title": "Maps", "kind": "front-matter"}, "front-matter"),
+        ({"title": "Endnotes and more", "kind": "notes"}, "back-matter"),  # one DoCO class
+        ({"pages": "vii-xii"}, None),  # inferred front matter is no kind
+    ],
+)
+def test_kinds_come_back_only_when_the_record_told_them(
+    chapter: dict[str, Any], kind: str | None
+) -> None:
+    book = parse_record({"id": "b", "title": "T", "chapters": [chapter]}, "test")
+    assert exported(book).chapters[0].kind == kind
+
+
+def _publish(tmp_path: Path, *records: Path, fmt: str) -> Path:
+    out = tmp_path / "out"
+    args = ["publish", *map(str, records), "--out", str(out), "-f", fmt, "--no-validate"]
+    result = CliRunner().invoke(cli, [*args, "--base", BASE])
+    assert result.exit_code == 0, result.output
+    return next(out.glob(f"books.{fmt}"))
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "jsonld"])
+def test_published_files_come_back_as_the_records(tmp_path: Path, fmt: str) -> None:
+    press = tmp_path / "press.yaml"
+    press.write_text(
+        "id: voices\ntitle: Voices\ncontributors:\n- {name: Jiyoung Kim, role: editor}\n"
+        "- {name: Anna Lee}\nchapters:\n- {title: Beginnings, contributors: [{name: Anna Lee}]}\n",
+        "utf-8",
+    )
+    published = _publish(tmp_path, SEED_RECORD, press, fmt=fmt)
+    books = list(books_from_rdf([published], Minter(BASE)))
+    assert [b.id for b in books] == ["crisis-in-north-korea", "voices"]
+    assert books[0].chapters == next(read_records(SEED_RECORD)).chapters
+    # contributors come back grouped by role list: authors first
+    assert book_to_dict(books[1]) == book_to_dict(next(read_records(press))) | {
+        "contributors": [
+            {"name": "Anna Lee", "role": "author"},
+            {"name": "Jiyoung Kim", "role": "editor"},
+        ]
+    }
+
+
+def test_a_store_comes_back_and_the_cli_writes_records(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    loaded = CliRunner().invoke(
+        cli, ["load", str(SEED_RECORD), "--store", str(store), "--no-validate", "--base", BASE]
+    )
+    assert loaded.exit_code == 0, loaded.output
+    out = tmp_path / "records"
+    result = CliRunner().invoke(
+        cli, ["export", "records", "--store", str(store), "-o", str(out), "--base", BASE]
+    )
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load((out / "crisis-in-north-korea.yaml").read_text("utf-8"))
+    assert written["title"] == "Crisis in North Korea"
+    assert len(written["chapters"]) == 20
+
+
+def test_the_cli_prints_records_from_rdf_files(tmp_path: Path) -> None:
+    published = _publish(tmp_path, SEED_RECORD, fmt="ttl")
+    result = CliRunner().invoke(cli, ["export", "records", str(published), "--base", BASE])
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(result.stdout)["id"] == "crisis-in-north-korea"
+
+
+def test_another_base_finds_no_book(tmp_path: Path) -> None:
+    published = _publish(tmp_path, SEED_RECORD, fmt="nt")
+    with pytest.raises(InputError, match=r"holds no book under https://example\.org/bookrdf/book/"):
+        list(books_from_rdf([published], Minter()))
+    result = CliRunner().invoke(cli, ["export", "records", str(published)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {published}: holds no book under https://example.org/bookrdf/book/; give the "
+        "--base IRI the books were published with\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["export", "records"], ["export", "records", "x.ttl", "--store", "s"]],
+)
+def test_the_cli_wants_files_or_a_store(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "give RDF files or --store DIR (one of the two)" in result.stderr

@@ -1,0 +1,295 @@
+"""Crossref REST API JSON -> Books: the seed, every field, joins, order, markup, errors, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bookrdf.cli import cli
+from bookrdf.errors import InputError, RecordError
+from bookrdf.importers.crossref import looks_like_crossref, parse_crossref, read_crossref
+from bookrdf.importers.crossref.markup import plain_text
+from bookrdf.importers.muse import read_muse_page
+from bookrdf.model import book_to_dict
+from tests.conftest import FIXTURES, SEED_PAGE
+
+HERE = FIXTURES / "crossref"
+PRESS = HERE / "press.json"
+MONOGRAPH = [HERE / "monograph.json", HERE / "monograph-chapters.json"]
+
+
+def books(*paths: Path) -> dict[str, dict[str, Any]]:
+    return {book.id: book_to_dict(book) for book in read_crossref(list(paths)).books}
+
+
+def work(**fields: Any) -> str:
+    return json.dumps({"message": {"DOI": "10.1000/b", "type": "book", "title": ["T"], **fields}})
+
+
+def errors(*texts: str) -> list[str]:
+    with pytest.raises(RecordError) as caught:
+        parse_crossref([(f"{i}.json", text) for i, text in enumerate(texts)])
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_seed_as_crossref_is_the_muse_record_where_crossref_carries_the_field() -> None:
+    result = read_crossref([HERE / "seed.json"])
+    assert result.warnings == ()
+    (mine,) = [book_to_dict(book) for book in result.books]
+    muse = book_to_dict(read_muse_page(SEED_PAGE).book)
+    # Crossref has no PDF sizes or excerpts; MUSE pages have no DOIs or landing pages.
+    for chapter in muse["chapters"]:
+        chapter.pop("pdf", None)
+        chapter.pop("excerpt", None)
+    assert mine.pop("doi") == "10.1515/9780824862039"
+    assert mine.pop("url") == "https://www.degruyter.com/document/doi/10.1515/9780824862039/html"
+    assert [ch.pop("doi") for ch in mine["chapters"]] == [
+        f"10.1515/9780824862039-{n:03d}" for n in range(1, 21)
+    ]
+    assert mine == muse
+
+
+def test_every_book_field() -> None:
+    voices = books(PRESS)["9781925550016"]  # the print ISBN is the id, as for MUSE pages
+    assert {k: v for k, v in voices.items() if k != "chapters"} == {
+        "id": "9781925550016",
+        "title": "Voices from the Peninsula",  # <i> markup removed
+        "subtitle": "Essays on Memory",
+        "contributors": [
+            {"name": "Jiyoung Kim", "role": "editor", "given_name": "Jiyoung",
+             "family_name": "Kim", "identifiers": {"orcid": "0000-0002-1825-0097"}},
+            {"name": "Min-soo Park", "role": "editor", "given_name": "Min-soo",
+             "family_name": "Park"},
+            {"name": "Jane Smith", "role": "translator", "given_name": "Jane",
+             "family_name": "Smith"},
+        ],
+        "publisher": {"name": "Example Press", "place": "Honolulu"},
+        "published": "2019-03",  # `published` comes before published-print and issued
+        "language": "en",
+        "description": "Twelve essays on how the war is remembered & retold.\n\n"
+        "The second paragraph says why it matters.",
+        "isbn": [
+            {"value": "9781925550030", "format": "electronic"},
+            {"value": "9781925550016", "format": "print"},
+            {"value": "9781925550054"},  # listed only under ISBN, as an ISBN-10
+        ],
+        "doi": "10.1234/voices",
+        "url": "https://press.example/voices",
+        "subjects": ["History", "Asian Studies"],
+        "license": "https://creativecommons.org/licenses/by/4.0/",  # the version of record's
+    }  # fmt: skip
+
+
+def test_chapters_join_by_isbn_and_go_by_first_page_roman_first() -> None:
+    chapters = books(PRESS)["9781925550016"]["chapters"]
+    assert chapters == [
+        {"title": "Foreword", "pages": "ix-xi", "doi": "10.1234/voices.fm",
+         "contributors": [{"name": "Peter Ackroyd", "role": "author"}]},
+        {"title": "Beginnings: A Letter", "pages": "1-20", "doi": "10.1234/voices.1",
+         "excerpt": "It began, as these things do, with a letter.",
+         "contributors": [
+             {"name": "Jiyoung Kim", "role": "author", "given_name": "Jiyoung",
+              "family_name": "Kim", "identifiers": {"orcid": "0000-0002-1825-0097"}},
+             {"name": "Anna Lee", "role": "author", "given_name": "Anna", "family_name": "Lee"},
+         ]},
+        {"label": "2", "title": "Middles", "pages": "21-40", "doi": "10.1234/voices.2",
+         "contributors": [{"name": "Anna Lee", "role": "author", "given_name": "Anna",
+                           "family_name": "Lee"}]},
+    ]  # fmt: skip
+
+
+def test_chapters_join_by_container_title_across_files_and_go_by_doi() -> None:
+    tea = books(*MONOGRAPH)["9781925550047"]
+    assert tea["contributors"] == [
+        {"name": "Martin Luther King Jr.", "role": "author", "given_name": "Martin Luther",
+         "family_name": "King"},
+    ]  # fmt: skip
+    assert tea["published"] == "2001-09-11"  # from `issued`
+    assert tea["isbn"] == [{"value": "9781925550047"}]
+    # a chapter lacks a page, so DOI order: .1 .2 .10; the untitled one stays untitled
+    assert tea["chapters"] == [
+        {"label": "Chapter I", "title": "Steeping", "pages": "1-10", "doi": "10.5678/tea.1"},
+        {"pages": "11", "doi": "10.5678/tea.2"},
+        {"title": "Coda", "doi": "10.5678/tea.10"},
+    ]
+
+
+def test_what_cannot_be_mapped_is_a_warning_with_file_line_and_key() -> None:
+    result = read_crossref([PRESS, *MONOGRAPH])
+    assert [str(w) for w in result.warnings] == [
+        f'{PRESS}:27: edition-number: "2" of 10.1234/voices has no field in a bookrdf record; '
+        "left out",
+        f'{PRESS}:27: editor.affiliation: [{{"name": "Example University"}}] of 10.1234/voices '
+        "has no field in a bookrdf record; left out",
+        f"{PRESS}:27: license: https://press.example/tdm-licence of 10.1234/voices is a second "
+        "licence; one is kept",
+        f'{PRESS}:86: type: 10.9999/journal.1 is a "journal-article", not a book or a chapter; '
+        "left out",
+        f"{PRESS}:91: container-title: 10.5555/orphan.3 shares no ISBN or title with a book in "
+        "the input; left out",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        work(),
+        json.dumps({"message": {"items": [{"DOI": "10.1000/b", "type": "book", "title": ["T"]}]}}),
+        json.dumps({"DOI": "10.1000/b", "type": "book", "title": ["T"]}),
+        json.dumps([{"DOI": "10.1000/b", "type": "book", "title": ["T"]}]),
+        "\ufeff" + work(),
+    ],
+    ids=["message", "items", "bare", "array", "bom"],
+)
+def test_every_json_shape(text: str) -> None:
+    (book,) = parse_crossref([("x.json", text)]).books
+    assert (book.id, book.title, book.doi) == ("10.1000-b", "T", "10.1000/b")
+
+
+def test_duplicate_works_are_kept_once() -> None:
+    result = parse_crossref([("a.json", work()), ("b.json", work())])
+    assert len(result.books) == 1
+    assert [str(w) for w in result.warnings] == [
+        "b.json:1: DOI: 10.1000/b appears again; the first is kept"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        (
+            "<jats:p>One &amp; <jats:bold>two</jats:bold></jats:p><jats:p>Three</jats:p>",
+            "One & two\n\nThree",
+        ),
+        (
+            "<jats:sec><jats:title>Abstract</jats:title><jats:p>Only\n this.</jats:p></jats:sec>",
+            "Only this.",
+        ),
+        ("<p>x &lt; y, R&D, 5 < 6</p>", "x < y, R&D, 5 < 6"),
+        ("No markup at all", "No markup at all"),
+        ("<jats:p></jats:p>", None),
+    ],
+)
+def test_jats_abstracts_become_text_with_paragraphs(markup: str, expected: str | None) -> None:
+    assert plain_text(markup, paragraphs=True) == expected
+
+
+def test_bad_values_are_errors_naming_the_crossref_key() -> None:
+    chapter = {"DOI": "10.1000/b.1", "type": "book-chapter", "container-title": ["T"]}
+    text = json.dumps(
+        [
+            {"DOI": "10.1000/b", "type": "book", "title": ["T"], "language": "English!"},
+            chapter
+            | {"page": "12-", "author": [{"family": "Lee", "ORCID": "0000-0002-1825-0098"}]},
+        ],
+        indent=1,
+    )
+    assert errors(text) == [
+        '0.json:3: language: "English!" is not a BCP 47 language tag; write it like "en" or '
+        '"pt-BR"',
+        '0.json:11: author: "0000-0002-1825-0098" is not a valid ORCID iD (0000-0002-1825-0097)',
+        '0.json:11: page: "12-" is not a page range; write it like "vii-xii", "v" or "7-25"',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{"message": {\n "DOI": "10.1000/b",\n "type" "book"}}',
+            "0.json:3: is not valid JSON: Expecting ':' delimiter (column 9)",
+        ),
+        (
+            '{"status": "ok"}',
+            '0.json:1: is not Crossref JSON: give a work, {"message": …} or a list of works',
+        ),
+        (
+            "[1, 2]",
+            '0.json:1: is not Crossref JSON: give a work, {"message": …} or a list of works',
+        ),
+        (work(title=[]), "0.json:1: title: 10.1000/b has no title"),
+    ],
+    ids=["malformed", "no-work", "not-works", "no-title"],
+)
+def test_unusable_input_is_one_line(text: str, expected: str) -> None:
+    assert errors(text) == [expected]
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_crossref([tmp_path / "none.json"])
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"message":\n"caf\xe9"}')
+    with pytest.raises(RecordError, match=r"latin\.json:2: is not UTF-8 JSON"):
+        read_crossref([latin])
+
+
+def test_sniffing() -> None:
+    assert looks_like_crossref(PRESS.read_text("utf-8"))
+    assert looks_like_crossref((HERE / "monograph-chapters.json").read_text("utf-8"))
+    assert not looks_like_crossref('{"id": "b", "title": "T"}')
+    assert not looks_like_crossref("DOI: 10.1/x, issued")
+
+
+def test_cli_imports_and_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["import", "crossref", *map(str, MONOGRAPH), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        (tmp_path / "9781925550047.yaml")
+        .read_text("utf-8")
+        .startswith("id: '9781925550047'\ntitle: War, Peace, and Tea\n")
+    )
+    warned = CliRunner().invoke(cli, ["import", "crossref", str(PRESS)])
+    assert warned.exit_code == 0
+    assert warned.stderr.splitlines()[0] == (
+        f'Warning: {PRESS}:27: edition-number: "2" of 10.1234/voices has no field in a bookrdf '
+        "record; left out"
+    )
+    strict = CliRunner().invoke(cli, ["import", "crossref", str(PRESS), "--strict"])
+    assert strict.exit_code == 2
+    assert strict.stderr.splitlines()[0].startswith(f"Error: {PRESS}:27: edition-number:")
+    assert strict.stdout == ""
+    assert "Traceback" not in strict.output
+
+
+def test_cli_malformed_json_is_one_error_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"message": [\n', "utf-8")
+    result = CliRunner().invoke(cli, ["import", "crossref", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {bad}:2: is not valid JSON: Expecting value (column 1)\n"
+
+
+_KEYS = ["DOI", "type", "title", "subtitle", "author", "editor", "given", "family", "name", "ORCID",
+         "publisher", "publisher-location", "published", "issued", "date-parts", "language",
+         "abstract", "ISBN", "isbn-type", "value", "license", "URL", "content-version", "subject",
+         "resource", "primary", "page", "container-title", "items", "message", "affiliation"]  # fmt: skip
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3000) | st.text(max_size=12)
+    | st.sampled_from(["book", "book-chapter", "10.1000/b", "print", "7-25", "xii"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=5),
+    max_leaves=20,
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(_KEYS), JSONISH, max_size=8), max_size=4))
+def test_odd_shapes_are_warnings_or_errors_never_tracebacks(works: list[dict[str, Any]]) -> None:
+    text = json.dumps([{"DOI": f"10.1000/w{i}", "type": "book"} | w for i, w in enumerate(works)])
+    assert all(problem.startswith("x.json:") for problem in _problems(text))
+
+
+def _problems(text: str) -> list[str]:
+    try:
+        parse_crossref([("x.json", text)])
+    except RecordError as err:
+        return [str(problem) for problem in err.problems]
+    return []

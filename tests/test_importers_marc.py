@@ -1,0 +1,306 @@
+"""MARC 21 -> Books: UTF-8 and MARC-8 binary, MARCXML, 505 contents, broken records, safety."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from bookrdf.cli import cli
+from bookrdf.errors import RecordError
+from bookrdf.importers.marc import looks_like_marc, read_marc
+from bookrdf.importers.muse import read_muse_page
+from bookrdf.model import book_to_dict
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures" / "marc"
+SEED_PAGE = HERE.parent / "data" / "raw" / "000_b131de8bda212195.txt"
+
+
+def marc(name: str) -> Path:
+    return FIXTURES / name
+
+
+@pytest.fixture(scope="module")
+def utf8() -> Any:
+    return read_marc([marc("utf8.mrc")])
+
+
+def _person(name: str, role: str, given: str, family: str) -> dict[str, str]:
+    return {"name": name, "role": role, "given_name": given, "family_name": family}
+
+
+# UTF-8 binary ---------------------------------------------------------------------------------
+
+
+def test_full_record(utf8: Any) -> None:
+    data = book_to_dict(utf8.books[0])
+    assert data["id"] == "9780000000019"
+    assert (data["title"], data["subtitle"]) == ("The lantern bearers", "essays on light")
+    assert data["isbn"] == [
+        {"value": "9780000000019", "format": "hardcover"},  # "(hardcover : alk. paper)"
+        {"value": "9780000000033", "format": "paperback"},  # ISBN-10 with $q (pbk.); then 13
+        {"value": "9791000000022", "format": "electronic"},  # $q (ebook)
+    ]
+    assert data["contributors"] == [
+        _person("Chidi Okafor", "author", "Chidi", "Okafor")
+        | {"identifiers": {"orcid": "0000-0002-1825-0097"}},
+        _person("Marie Curieux", "translator", "Marie", "Curieux"),
+        _person("Ana Lima", "editor", "Ana", "Lima"),  # $4 edt
+        _person("Ana Lima", "translator", "Ana", "Lima"),  # $4 trl
+        _person("John Smith", "contributor", "John", "Smith"),  # a 700 without relator
+        {"name": "Studio Nord", "role": "contributor"},  # 710, illustrator
+    ]
+    assert data["publisher"] == {"name": "Northfield University Press", "place": "Northfield"}
+    assert (data["published"], data["language"]) == ("2021", "en")
+    assert data["description"] == "First paragraph, on lamps."
+    assert (data["doi"], data["url"]) == ("10.5555/lantern", "https://example.org/lantern")
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert data["subjects"] == [
+        "Light -- Philosophy",
+        "Korea (North) -- Politics and government -- 1945-",
+        "lamps",
+    ]
+
+
+def test_enhanced_contents_note(utf8: Any) -> None:
+    chapters = book_to_dict(utf8.books[0])["chapters"]
+    okafor = _person("Chidi Okafor", "author", "Chidi", "Okafor")
+    assert chapters == [
+        {"label": "1", "title": "Of lamps", "pages": "1-20", "contributors": [okafor]},
+        {
+            "title": "Glass",
+            "pages": "21-40",
+            "contributors": [okafor, _person("Ana Lima", "author", "Ana", "Lima")],
+        },
+        {"pages": "241-250"},  # "$g p. 241-250.": an untitled entry
+    ]
+
+
+def test_what_is_not_mapped_is_reported(utf8: Any) -> None:
+    assert [(w.line, w.field, w.message) for w in utf8.warnings] == [
+        (None, "record 1 020$z", '"9780000000099" is a cancelled or invalid ISBN; not imported'),
+        (None, "record 1 041$h", '"fre" has no place in a bookrdf record; left out'),
+        (None, "record 1 082", '"535 23" has no place in a bookrdf record; left out'),
+        (None, "record 1 250", '"First edition." has no place in a bookrdf record; left out'),
+        (
+            None,
+            "record 1 300",
+            '"xii, 250 pages ; 24 cm" has no place in a bookrdf record; left out',
+        ),
+        (None, "record 1 500", '"A note on the text." has no place in a bookrdf record; left out'),
+        (None, "record 1 700$d", '"1950-" has no place in a bookrdf record; left out'),
+        (
+            None,
+            "record 1 856",
+            '"Table of contents https://example.org/lantern/toc" has no place in a bookrdf record; left out',
+        ),
+    ]
+
+
+def test_basic_contents_note_and_placeholders(utf8: Any) -> None:
+    data = book_to_dict(utf8.books[1])
+    assert data["title"] == "Tides. Part 2. Moons"  # $a $n $p
+    assert data["contributors"] == [{"name": "Homer", "role": "author"}]  # forename only
+    assert "publisher" not in data  # [S.l.] : [s.n.]
+    assert (data["published"], data["language"]) == ("1999", "es")  # c1999.; 041 (008 blank)
+    assert data["isbn"] == [{"value": "9780000000040", "format": "paperback"}]
+    assert data["chapters"] == [
+        {
+            "label": "1",
+            "title": "Tides",
+            "pages": "1-20",
+            "contributors": [_person("Ana Lima", "author", "Ana", "Lima")],
+        },
+        {"label": "2", "title": "Moons", "pages": "21-40"},
+        {"title": "Glass / a note"},  # "a note" is no name: the text stays in the title
+        {"title": "Index"},
+    ]
+
+
+def test_statement_of_responsibility_when_no_name_field(utf8: Any) -> None:
+    data = book_to_dict(utf8.books[2])
+    assert data["id"] == "collected-notes"  # no ISBN: a slug of the title
+    assert data["contributors"] == [
+        _person("Jane Doe", "editor", "Jane", "Doe"),
+        _person("John Roe", "editor", "John", "Roe"),
+    ]
+    assert (data["published"], data["language"]) == ("2010", "de")  # 008/07-10 and 35-37
+
+
+# MARC-8 and broken binary records ---------------------------------------------------------------
+
+
+def test_marc8_records_are_decoded() -> None:
+    result = read_marc([marc("marc8.mrc")])
+    korea = book_to_dict(result.books[0])
+    assert (korea["title"], korea["subtitle"]) == ("Hawaiʻi and Pyŏngyang", "a café ©1995")
+    assert korea["contributors"] == [_person("Il-sŏng Kim", "author", "Il-sŏng", "Kim")]
+    assert korea["publisher"] == {"name": "Müller & García Márquez", "place": "Seoul"}
+    assert korea["language"] == "ko"
+    assert [(w.field, w.message) for w in result.warnings] == [
+        ("record 2", "MARC-8 byte 0xfc stands for no character; pymarc read it as a space")
+    ]
+
+
+def test_truncated_record_gives_its_number_and_offset() -> None:
+    first = len(_fixture_script().utf8_records()[2].as_marc())
+    with pytest.raises(RecordError) as caught:
+        read_marc([marc("truncated.mrc")])
+    assert str(caught.value) == (
+        f"{marc('truncated.mrc')}: record 2: at byte offset {first} ends before the length its "
+        "leader gives (a cut-off file?); export the records again from their catalogue"
+    )
+
+
+def test_invalid_utf8_is_refused_not_replaced() -> None:
+    with pytest.raises(RecordError, match=r"record 2: at byte offset 168 is not valid UTF-8"):
+        read_marc([marc("bad_utf8.mrc")])
+
+
+def test_committed_fixtures_are_what_the_script_writes() -> None:
+    script = _fixture_script()
+    assert marc("utf8.mrc").read_bytes() == b"".join(r.as_marc() for r in script.utf8_records())
+    assert marc("marc8.mrc").read_bytes() == b"".join(r.as_marc() for r in script.marc8_records())
+
+
+def _fixture_script() -> Any:
+    spec = importlib.util.spec_from_file_location("make_fixtures", marc("make_fixtures.py"))
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# MARCXML ---------------------------------------------------------------------------------------
+
+
+def test_marcxml_with_prefix_lines_and_nfc() -> None:
+    result = read_marc([marc("records.xml")])
+    first, second = (book_to_dict(book) for book in result.books)
+    assert first["contributors"] == [
+        {
+            "name": "Jeanne Dupont, Jr.",
+            "role": "author",
+            "given_name": "Jeanne",
+            "family_name": "Dupont",
+            "identifiers": {"isni": "0000000121032683", "viaf": "12345"},
+        }
+    ]
+    assert first["publisher"] == {"name": "Éditions du Port", "place": "Paris"}  # [Paris]
+    assert first["isbn"] == [{"value": "9780000000088", "format": "hardcover"}]  # (cloth)
+    assert first["subjects"] == ["Coffeehouses -- France -- History"]
+    assert [(c.get("label"), c.get("title"), c.get("pages")) for c in first["chapters"]] == [
+        (None, "Préface", None),
+        ("1", "Le grain", None),
+        ("2", "La tasse", "31-60"),
+        ("3", "Le sucre", "61-90"),  # the second 505 continues the first
+        (None, "Index", None),
+    ]
+    assert second["title"] == "Café society"  # e + U+0301 read as é
+    assert "language" not in second  # und
+    assert [(w.line, w.field) for w in result.warnings] == [
+        (16, "record 1 100$0"),  # (DLC)…: not an identifier a record holds
+        (16, "record 1 100$q"),
+        (35, "record 1 264"),  # ©2022, not the publication year
+        (51, "record 1 655"),
+    ]
+
+
+def test_a_single_record_file() -> None:
+    (book,) = read_marc([marc("single_record.xml")]).books
+    assert (book.id, book.title, book.language) == ("9780000000071", "One record", "en")
+
+
+def test_seed_as_marcxml_is_the_seed_as_muse() -> None:
+    result = read_marc([marc("seed.xml")])
+    assert result.warnings == ()
+    (book,) = result.books
+    mine = book_to_dict(book)
+    theirs = book_to_dict(read_muse_page(SEED_PAGE).book)
+    for chapter in theirs["chapters"]:  # MARC has no file sizes nor chapter excerpts
+        chapter.pop("pdf")
+        chapter.pop("excerpt", None)
+    assert mine.pop("language") == "en"  # 008/35-37: the page does not say
+    assert mine == theirs
+
+
+def test_marcxml_entities_are_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    path = tmp_path / "xxe.xml"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE collection [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+        '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 i 4500'
+        '</leader><datafield tag="245" ind1="0" ind2="0"><subfield code="a">&x;</subfield>'
+        "</datafield></record></collection>\n"
+    )
+    with pytest.raises(RecordError, match="declares XML entities") as caught:
+        read_marc([path])
+    assert "TOP-SECRET" not in str(caught.value)
+
+
+def test_bad_values_are_errors_with_record_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xml"
+    text = marc("single_record.xml").read_text("utf-8").replace("9780000000071", "0000000036")
+    path.write_text(text)
+    with pytest.raises(RecordError) as caught:
+        read_marc([path])
+    assert str(caught.value) == (
+        f'{path}:6: record 1 isbn[0].value: ISBN-10 "0000000036" has a wrong check digit; check it'
+    )
+
+
+def test_the_same_book_twice_is_an_error() -> None:
+    with pytest.raises(RecordError, match=r'record 1 id: "9780000000071" is already the id of'):
+        read_marc([marc("single_record.xml"), marc("single_record.xml")])
+
+
+def test_not_marcxml_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "other.xml"
+    path.write_text("<html><body/></html>")
+    with pytest.raises(RecordError, match="is not MARCXML: its root is <html>"):
+        read_marc([path])
+
+
+# Sniffing and the command -------------------------------------------------------------------------
+
+
+def test_looks_like_marc() -> None:
+    for name in ("utf8.mrc", "marc8.mrc", "records.xml", "seed.xml", "single_record.xml"):
+        assert looks_like_marc(marc(name).read_bytes()[:4096])
+    assert not looks_like_marc((HERE / "fixtures" / "onix" / "seed.xml").read_bytes()[:4096])
+    assert not looks_like_marc(SEED_PAGE.read_bytes()[:4096])
+
+
+def test_strict_and_cli(tmp_path: Path) -> None:
+    with pytest.raises(RecordError):
+        read_marc([marc("utf8.mrc")], strict=True)
+    runner = CliRunner()
+    done = runner.invoke(
+        cli, ["import", "marc", str(marc("seed.xml")), "-o", str(tmp_path / "seed.yaml")]
+    )
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "seed.yaml").read_text("utf-8").startswith("id: '9780824828097'\n")
+    failed = runner.invoke(cli, ["import", "marc", "--strict", str(marc("utf8.mrc"))])
+    assert failed.exit_code == 2
+    assert failed.stdout == ""
+    assert failed.stderr.splitlines()[0] == (
+        f'Error: {marc("utf8.mrc")}: record 1 020$z: "9780000000099" is a cancelled or invalid '
+        "ISBN; not imported"
+    )
+    broken = runner.invoke(cli, ["import", "marc", str(marc("truncated.mrc"))])
+    assert broken.exit_code == 2
+    assert "Traceback" not in broken.output
+
+
+def test_an_empty_file_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "empty.mrc"
+    path.write_bytes(b"")
+    result = read_marc([path])
+    assert result.books == ()
+    assert [w.message for w in result.warnings] == ["holds no MARC record; nothing imported"]

@@ -1,0 +1,499 @@
+"""ONIX for Books -> Books: 3.0 in both tag styles, 2.1, merging formats, safety, samples."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+import tracemalloc
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree  # type: ignore[import-untyped]
+
+from bookrdf.cli import cli
+from bookrdf.errors import InputError, RecordError
+from bookrdf.importers.muse import read_muse_page
+from bookrdf.importers.onix import codes, looks_like_onix, read_onix
+from bookrdf.importers.onix.text import short_tags
+from bookrdf.model import Book, book_to_dict
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures" / "onix"
+SEED_PAGE = HERE.parent / "data" / "raw" / "000_b131de8bda212195.txt"
+ONIXCHECK = Path(str(resources.files("onixcheck")))  # its samples stay in the package
+SAMPLES = sorted((ONIXCHECK / "data").glob("*.xml"))
+
+
+def onix(name: str) -> Path:
+    return FIXTURES / name
+
+
+def by_id(books: tuple[Book, ...]) -> dict[str, dict[str, Any]]:
+    return {book.id: book_to_dict(book) for book in books}
+
+
+@pytest.fixture(scope="module")
+def reference() -> Any:
+    return read_onix([onix("onix3_reference.xml")])
+
+
+# ONIX 3.0, reference tags ---------------------------------------------------------------------
+
+
+def test_formats_of_one_work_merge_into_one_book(reference: Any) -> None:
+    books = by_id(reference.books)
+    assert list(books) == ["9780000000019", "9780000000040"]  # the print ISBN is the id
+    work = books["9780000000019"]
+    assert work["isbn"] == [
+        {"value": "9780000000019", "format": "hardcover"},  # ProductForm BB
+        {"value": "9791000000022", "format": "electronic"},  # ED; a Bookland GTIN-13 (type 03)
+        {"value": "9780000000033", "format": "paperback"},  # BC; ISBN-10, same title and people
+    ]
+    assert work["doi"] == "10.5555/lantern"  # from the e-book, the only one to give it
+    assert work["published"] == "2021-03-15"  # the earliest; the paperback's "2021" is no earlier
+
+
+def test_product_fields(reference: Any) -> None:
+    work = by_id(reference.books)["9780000000019"]
+    assert (work["title"], work["subtitle"]) == ("The Lantern Bearers", "Essays on Light")
+    assert work["contributors"] == [  # by SequenceNumber, not document order
+        {
+            "name": "Chidi Okafor",
+            "role": "author",
+            "given_name": "Chidi",
+            "family_name": "Okafor",
+            "identifiers": {"orcid": "0000-0002-1825-0097", "isni": "0000000121032683"},
+        },
+        {
+            "name": "Marie Curieux",
+            "role": "translator",
+            "given_name": "Marie",
+            "family_name": "Curieux",
+        },
+        {"name": "Studio Nord", "role": "contributor"},  # A12 illustrated by
+    ]
+    assert work["publisher"] == {"name": "Northfield University Press", "place": "Northfield"}
+    assert work["language"] == "en"
+    assert work["description"] == "First paragraph, on lamps.\n\nSecond paragraph.\n\nSame place."
+    assert work["subjects"] == ["Light -- Philosophy"]
+
+
+def test_content_items_become_chapters(reference: Any) -> None:
+    chapters = by_id(reference.books)["9780000000019"]["chapters"]
+    assert chapters == [
+        {"label": "Preface", "pages": "ix-xii"},  # front matter, but "Preface" says more
+        {
+            "label": "Chapter 1",
+            "title": "Of Lamps: A Beginning",
+            "pages": "1-20",
+            "contributors": [
+                {
+                    "name": "Chidi Okafor",
+                    "role": "author",
+                    "given_name": "Chidi",
+                    "family_name": "Okafor",
+                }
+            ],
+        },
+        {
+            "label": "2",
+            "title": "Glass",
+            "pages": "21-40",
+            "excerpt": "Glass is a liquid that forgot to flow.",
+            "doi": "10.5555/lantern.2",
+        },
+        {"kind": "back-matter", "pages": "241-250"},
+    ]
+
+
+def test_edited_volume_roles_language_and_html(reference: Any) -> None:
+    book = by_id(reference.books)["9780000000040"]
+    assert [(c["name"], c["role"]) for c in book["contributors"]] == [
+        ("Ana Lima", "editor"),
+        ("Jo Park", "editor"),  # B10 edited and translated by
+        ("Jo Park", "translator"),
+    ]
+    assert book["language"] == "pt-BR"  # por + CountryCode BR
+    assert book["published"] == "2022-03"  # dateformat attribute 01
+    assert book["description"] == "Waves & tides.\n\nMoons."  # escaped HTML; script dropped
+
+
+def test_what_is_not_mapped_is_reported(reference: Any) -> None:
+    found = {(w.line, w.field, _kind(w.message)) for w in reference.warnings}
+    assert found == {
+        (31, "Product/DescriptiveDetail/TitleDetail", "no place"),  # TitleType 03
+        (43, "Product/DescriptiveDetail/Contributor/BiographicalNote", "no place"),
+        (67, "Product/DescriptiveDetail/Language", "no place"),  # original language
+        (71, "Product/DescriptiveDetail/Extent", "no place"),  # pages
+        (76, "Product/DescriptiveDetail/Subject", "no place"),  # a code without heading text
+        (87, "Product/CollateralDetail/TextContent", "no place"),  # the short description
+        (148, "Product/ContentDetail/ContentItem/TextItem/PageRun", "second page run"),
+        (190, "Product/PublishingDetail/PublishingDate", "no place"),  # role 11
+        (303, "Product/PublishingDetail/PublishingDate/Date", "kept as 2021"),  # a quarter
+        (357, "Product/RelatedMaterial", "no place"),  # 22 product by same author
+        (367, "Product", "delete notification"),
+        (375, "Product", "repeats ISBN"),
+    }
+    assert not any("Price" in w.message or "Supply" in w.field for w in reference.warnings)
+
+
+def _kind(message: str) -> str:
+    for kind in (
+        "no place",
+        "second page run",
+        "kept as 2021",
+        "delete notification",
+        "repeats ISBN",
+    ):
+        if kind in message:
+            return kind
+    return message
+
+
+def test_short_tags_in_a_namespace_read_the_same(reference: Any) -> None:
+    short = read_onix([onix("onix3_short.xml")])
+    assert short.books == reference.books
+    assert [(w.line, w.field, w.message) for w in short.warnings] == [
+        (w.line, w.field, w.message.replace("onix3_reference", "onix3_short"))
+        for w in reference.warnings
+    ]
+
+
+def test_formats_that_disagree_are_reported(tmp_path: Path) -> None:
+    text = onix("onix3_reference.xml").read_text("utf-8")
+    path = tmp_path / "conflict.xml"
+    path.write_text(
+        text.replace(
+            "<TitleText>The Lantern Bearers</TitleText>", "<TitleText>Lanterns</TitleText>"
+        )
+    )
+    result = read_onix([path])
+    assert by_id(result.books)["9780000000019"]["title"] == "The Lantern Bearers"
+    differs = [w for w in result.warnings if w.field == "title"]
+    assert len(differs) == 1
+    assert "differs from the product at" in differs[0].message
+
+
+def test_strict_turns_warnings_into_errors() -> None:
+    with pytest.raises(RecordError) as caught:
+        read_onix([onix("onix3_reference.xml")], strict=True)
+    assert len(caught.value.problems) == 12
+
+
+# ONIX 2.1 -------------------------------------------------------------------------------------
+
+
+def test_onix21_reference_tags_with_dtd_and_entities(no_network: None) -> None:
+    result = read_onix([onix("onix21.xml")])
+    (book,) = result.books
+    data = book_to_dict(book)
+    assert (data["title"], data["subtitle"]) == ("Café Society", "Coffee — and Talk")
+    assert [(c["name"], c["role"]) for c in data["contributors"]] == [
+        ("Jeanne Dupont", "author"),
+        ("Karl von Brandt", "editor"),
+    ]
+    assert data["contributors"][0]["identifiers"] == {"isni": "0000000121032683"}
+    assert data["contributors"][1]["family_name"] == "von Brandt"
+    assert data["publisher"] == {"name": "Donau Verlag", "place": "Wien"}
+    assert (data["published"], data["language"]) == ("1998-03", "de")
+    assert data["description"] == "Where Vienna talked.\n\nAnd & drank élan."
+    assert data["subjects"] == ["Coffeehouses"]
+    assert data["isbn"] == [  # the e-book "based on" the print book (code 13) merged in
+        {"value": "9780000000064", "format": "hardcover"},
+        {"value": "9780000000071", "format": "electronic"},
+    ]
+    assert data["chapters"] == [
+        {
+            "label": "Chapter 1",
+            "title": "Beans & Cups",
+            "pages": "1-30",
+            "contributors": [
+                {
+                    "name": "Jeanne Dupont",
+                    "role": "author",
+                    "given_name": "Jeanne",
+                    "family_name": "Dupont",
+                }
+            ],
+        },
+        {"title": "Sugar&foo;", "pages": "31", "excerpt": "Sugar came late."},
+    ]
+    fields = {(w.line, w.field) for w in result.warnings}
+    assert (91, "Product/ContentItem/Title/TitleText") in fields  # &foo; is no character
+    assert (46, "Product/NumberOfPages") in fields
+    assert (51, "Product/MainSubject") in fields
+
+
+def test_onix21_short_tags() -> None:
+    (book,) = read_onix([onix("onix21_short.xml")]).books
+    assert (book.title, book.subtitle, book.language) == ("Short Tags", "A Field Guide", "es")
+    assert book.publisher is not None
+    assert book.publisher.name == "Harbour Books"
+    assert book.isbns[0].format == "paperback"
+    assert book.description == "A long description."
+
+
+# The seed book, as its MUSE page ---------------------------------------------------------------
+
+
+def test_seed_as_onix_is_the_seed_as_muse() -> None:
+    result = read_onix([onix("seed.xml")])
+    assert result.warnings == ()
+    (book,) = result.books
+    mine = book_to_dict(book)
+    theirs = book_to_dict(read_muse_page(SEED_PAGE).book)
+    for chapter in theirs["chapters"]:
+        chapter.pop("pdf")  # ONIX has no file sizes
+    # ONIX says what the page does not: the language, and front or back matter (list 42).
+    assert mine.pop("language") == "en"
+    kinds = [chapter.pop("kind", None) for chapter in mine["chapters"]]
+    assert kinds == [None] + ["front-matter"] * 4 + [None] * 12 + ["back-matter"] * 3
+    assert mine == theirs
+
+
+# onixcheck's sample messages -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_every_onixcheck_sample_imports_or_fails_clearly(path: Path) -> None:
+    outcome = _books_or_problems(path)
+    assert outcome
+    assert all(isinstance(item, Book) or item.source == str(path) for item in outcome)
+
+
+def _books_or_problems(path: Path) -> list[Any]:
+    try:
+        return list(read_onix([path]).books)
+    except RecordError as err:
+        return list(err.problems)
+
+
+def test_onixcheck_samples_known_fields() -> None:
+    data = ONIXCHECK / "data"
+    (google21,) = read_onix([data / "Google Sample ONIX 2.1.xml"]).books
+    assert (google21.title, google21.subtitle) == (
+        "This is my distinctive title.",
+        "This is my subtitle.",
+    )
+    assert (google21.language, google21.published and google21.published.text) == (
+        "en",
+        "2012-09-27",
+    )
+    assert google21.description == "I am the main description of the book."
+    assert [(i.value, i.format) for i in google21.isbns] == [("9789999999991", "electronic")]
+    (google3,) = read_onix([data / "valid_google_onix_3.xml"]).books
+    assert google3.publisher is not None
+    assert google3.publisher.name == "My Publisher Name"
+    assert google3.description == "I am a description of the book."
+    (texas,) = read_onix([data / "win_console_issue.xml"]).books
+    assert texas.title == "The Book of Texas"  # TitlePrefix + TitleWithoutPrefix
+    assert texas.contributors[0].identifiers.isni == "0000000083795662"  # "16\u200b" read as 16
+    assert [(i.value, i.format) for i in texas.isbns] == [("9783141592641", "hardcover")]
+
+
+def test_onixcheck_samples_without_title_or_root_fail_clearly() -> None:
+    data = ONIXCHECK / "data"
+    with pytest.raises(RecordError) as caught:
+        read_onix([data / "valid_onix3_short.xml"])
+    assert str(caught.value).endswith(
+        "Product: has no distinctive title (TitleDetail, TitleType 01); a book needs one"
+    )
+    with pytest.raises(
+        RecordError, match="is not an ONIX for Books message: its root is <ONIXMESAGE>"
+    ):
+        read_onix([data / "invalid_onix_root.xml"])
+
+
+# Safety: no entities, no DTD, no network -------------------------------------------------------
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the network was used")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+BILLION_LAUGHS = (
+    """<?xml version="1.0"?>
+<!DOCTYPE ONIXMessage [
+ <!ENTITY lol "lol">
+"""
+    + "".join(
+        f' <!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'
+        for i in range(1, 10)
+    )
+    + """]>
+<ONIXMessage><Product><DescriptiveDetail><TitleDetail><TitleType>01</TitleType><TitleElement>
+<TitleText>&lol9;</TitleText></TitleElement></TitleDetail></DescriptiveDetail></Product></ONIXMessage>
+"""
+)
+
+
+def test_external_entity_is_refused_and_the_file_not_read(tmp_path: Path, no_network: None) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    path = tmp_path / "xxe.xml"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE ONIXMessage [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+        "<ONIXMessage><Product><DescriptiveDetail><TitleDetail><TitleType>01</TitleType>"
+        "<TitleElement><TitleText>&xxe;</TitleText></TitleElement></TitleDetail>"
+        "</DescriptiveDetail></Product></ONIXMessage>\n"
+    )
+    with pytest.raises(RecordError) as caught:
+        read_onix([path])
+    message = str(caught.value)
+    assert "TOP-SECRET" not in message
+    assert message == (
+        f"{path}:2: declares XML entities in its DOCTYPE; bookrdf never expands entities "
+        "(they can read local files or grow without bound): remove the <!ENTITY> declarations"
+    )
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE x [<!ENTITY % ext SYSTEM "file:///etc/passwd"> %ext;]>',
+        '<!DOCTYPE x [<!ENTITY e "internal">]>',
+    ],
+)
+def test_every_entity_declaration_is_refused(tmp_path: Path, doctype: str) -> None:
+    path = tmp_path / "x.xml"
+    path.write_text(f'<?xml version="1.0"?>\n{doctype}\n<ONIXMessage/>\n')
+    with pytest.raises(RecordError, match="declares XML entities"):
+        read_onix([path])
+
+
+def test_entity_declarations_in_utf16_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.xml"
+    text = (
+        '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE x [<!ENTITY e "x">]>\n<ONIXMessage/>\n'
+    )
+    path.write_bytes(text.encode("utf-16"))
+    with pytest.raises(RecordError, match="declares XML entities"):
+        read_onix([path])
+
+
+def test_billion_laughs_is_refused_fast_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "lol.xml"
+    path.write_text(BILLION_LAUGHS)
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(RecordError, match="declares XML entities"):
+        read_onix([path])
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 1.0
+    assert peak < 5_000_000
+
+
+def test_bad_xml_and_missing_files_are_clear_errors(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xml"
+    path.write_text("<ONIXMessage>\n<Product>\n</ONIXMessage>\n")
+    with pytest.raises(RecordError) as caught:
+        read_onix([path])
+    assert re.fullmatch(rf"{re.escape(str(path))}:3: is not well-formed XML: .+", str(caught.value))
+    with pytest.raises(InputError, match="cannot be read"):
+        read_onix([tmp_path / "missing.xml"])
+
+
+# Sniffing, tables -------------------------------------------------------------------------------
+
+
+def test_looks_like_onix() -> None:
+    for name in ("onix3_reference.xml", "onix3_short.xml", "onix21.xml", "onix21_short.xml"):
+        assert looks_like_onix(onix(name).read_bytes()[:4096])
+    assert looks_like_onix("<?xml version='1.0'?><ONIXMessage>".encode("utf-16"))
+    assert not looks_like_onix(b"<collection xmlns='http://www.loc.gov/MARC21/slim'>")
+    assert not looks_like_onix(SEED_PAGE.read_bytes()[:4096])
+
+
+def test_short_tags_are_editeurs() -> None:
+    """Every short tag in our table is declared with that reference name in EDItEUR's schemas."""
+    declared: set[tuple[str, str]] = set()
+    for schema in (ONIXCHECK / "schema").rglob("*_short.*"):
+        text = schema.read_text("utf-8")
+        declared |= {
+            (s, r)
+            for r, s in re.findall(
+                r'refname"[^>]*fixed="([^"]+)"/>\s*<xs:attribute name="shortname"[^>]*fixed="([^"]+)"',
+                text,
+            )
+        }
+        declared |= {
+            (s, r)
+            for r, s in re.findall(
+                r"<value>([^<]+)</value></attribute></optional>\s*<optional><attribute name=\"shortname\"><value>([^<]+)</value>",
+                text,
+            )
+        }
+    assert len(short_tags()) > 700
+    assert set(short_tags().items()) <= declared
+
+
+@pytest.mark.parametrize(
+    ("table", "list_name"),
+    [
+        (codes.PRODUCT_FORMS, "List150"),
+        (codes.CONTRIBUTOR_ROLES, "List17"),
+        (codes.NAME_IDS, "List44"),
+        (codes.DATE_FORMATS, "List55"),
+        (dict.fromkeys(codes.SAME_WORK), "List51"),
+        (dict.fromkeys((*codes.DESCRIPTIONS, codes.EXCERPT)), "List153"),
+        (codes.TEXT_ITEM_KINDS, "List42"),
+    ],
+)
+def test_code_tables_use_editeurs_codes(table: dict[str, object], list_name: str) -> None:
+    schema = etree.parse(str(ONIXCHECK / "schema" / "xsd3.0" / "ONIX_BookProduct_CodeLists.xsd"))
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    (simple,) = [t for t in schema.iter(f"{xs}simpleType") if t.get("name") == list_name]
+    listed = {e.get("value") for e in simple.iter(f"{xs}enumeration")}
+    assert set(table) - {"DG", "DH"} <= listed  # DG, DH: ONIX 2.1's list 7
+
+
+# The command ------------------------------------------------------------------------------------
+
+
+def test_cli_writes_records_and_warns(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["import", "onix", str(onix("onix3_reference.xml")), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "9780000000019.yaml",
+        "9780000000040.yaml",
+    ]
+    assert "Warning: " in result.stderr
+    assert "Extent" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_strict_fails_with_error_lines() -> None:
+    result = CliRunner().invoke(
+        cli, ["import", "onix", "--strict", str(onix("onix3_reference.xml"))]
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 12
+    assert all(line.startswith("Error: ") for line in lines)
+    assert json.dumps(lines[0])  # one line each, no traceback
+    assert "Traceback" not in result.output
+
+
+def test_a_message_without_products_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "header.xml"
+    path.write_text(
+        '<ONIXMessage release="3.0"><Header><SentDateTime>20240101</SentDateTime></Header></ONIXMessage>'
+    )
+    result = read_onix([path])
+    assert result.books == ()
+    assert [w.message for w in result.warnings] == ["holds no Product; nothing imported"]
