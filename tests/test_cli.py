@@ -350,3 +350,15 @@ def test_a_chapters_csv_alone_is_refused(tmp_path: Path) -> None:
     result = run("publish", str(path), "--out", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {path}: is a chapters file")
+
+
+def test_publish_with_site_writes_the_pages_beside_the_dumps(
+    tmp_path: Path, crisis_graph: Graph
+) -> None:
+    result = run("publish", str(SEED_RECORD), "--out", str(tmp_path), "--site")
+    assert result.exit_code == 0, result.output
+    book = tmp_path / "book" / "crisis-in-north-korea.ttl"
+    assert isomorphic(Graph().parse(book, format="turtle"), crisis_graph)
+    assert (tmp_path / "book" / "crisis-in-north-korea.html").exists()
+    assert (tmp_path / "index.html").exists()
+    assert (tmp_path / "books.nt.gz").exists()

@@ -8,7 +8,7 @@ import logging
 import pkgutil
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from bookrdf.config import Config, load_config
 from bookrdf.crosswalk import CROSSWALK
 from bookrdf.errors import BookRdfError, Problem, RecordError, ValidationFailed
 from bookrdf.importers.muse import read_muse_page
-from bookrdf.mapping import map_book
+from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
 from bookrdf.pipeline import FAIL_ON, fails, publish, read_books, validate
 from bookrdf.publish import (
@@ -34,6 +34,7 @@ from bookrdf.publish import (
     book_document,
 )
 from bookrdf.records import dump_record, record_schema
+from bookrdf.site import SiteWriter
 from bookrdf.validation import BookReport, render_text, report_graph, report_json
 from bookrdf.vocab import PREFIXES, Minter
 
@@ -217,6 +218,11 @@ def map_(ctx: click.Context, record: Path, fmt: str, base: str | None) -> None:
 @click.option(
     "--force", is_flag=True, help="Ignore the previous release's manifest; rewrite every file."
 )
+@click.option(
+    "--site",
+    is_flag=True,
+    help="Also write the Linked Data site (book pages per format, index, conneg config) to DIR.",
+)
 @click.pass_context
 def publish_(
     ctx: click.Context,
@@ -229,6 +235,7 @@ def publish_(
     title: str | None,
     issued: datetime | None,
     force: bool,
+    site: bool,
 ) -> None:
     """Publish records, folders of records or MUSE pages as a release: N-Triples (gzipped),
     Turtle and JSON-LD dumps, a VoID/DCAT description, a manifest and SHA256SUMS.
@@ -244,7 +251,17 @@ def publish_(
     dataset = ctx.obj.dataset if title is None else replace(ctx.obj.dataset, title=title)
     reports: list[BookReport] = []
     try:
-        with _progress("publishing") as advance:
+        with _progress("publishing") as advance, ExitStack() as stack:
+            on_book = advance
+            if site:
+                pages = stack.enter_context(
+                    SiteWriter(out, minter=minter, dataset_title=dataset.title)
+                )
+
+                def on_book(book: BookGraph) -> None:
+                    advance(book)
+                    pages.add(book)
+
             summary = publish(
                 list(inputs),
                 out,
@@ -253,7 +270,7 @@ def publish_(
                 validate=validate,
                 shapes=shapes,
                 warn=_warn,
-                on_book=advance,
+                on_book=on_book,
                 reports=reports,
                 dataset=dataset,
                 issued=issued.date() if issued else None,
