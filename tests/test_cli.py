@@ -14,7 +14,8 @@ from click.testing import CliRunner, Result
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from bookrdf.cli import cli, render_crosswalk
+from bookrdf.cli import cli
+from bookrdf.cli.docs import render_crosswalk
 from tests.conftest import SEED_PAGE, SEED_RECORD, graph_of
 
 README = Path(__file__).parent.parent / "README.md"

@@ -20,7 +20,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bookrdf import __version__
 from bookrdf.config import Config, load_config
-from bookrdf.crosswalk import CROSSWALK
 from bookrdf.errors import BookRdfError, Problem, RecordError, ValidationFailed
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.mapping import BookGraph, map_book
@@ -33,10 +32,10 @@ from bookrdf.publish import (
     atomic_files,
     book_document,
 )
-from bookrdf.records import dump_record, record_schema
+from bookrdf.records import dump_record
 from bookrdf.site import SiteWriter
 from bookrdf.validation import BookReport, render_text, report_graph, report_json
-from bookrdf.vocab import PREFIXES, Minter
+from bookrdf.vocab import Minter
 
 stderr = Console(stderr=True, highlight=False)
 
@@ -377,34 +376,6 @@ def _print_report(
 def _with_books_checked(text: str, checked: int) -> str:
     """render_text counts the books it was given; validate also checked books without results."""
     return text
-
-
-@cli.command(name="crosswalk")
-def crosswalk() -> None:
-    """Print the crosswalk from record fields to RDF terms as a Markdown table."""
-    click.echo(render_crosswalk())
-
-
-def render_crosswalk() -> str:
-    """The crosswalk as Markdown, with prefixed names."""
-    lines = ["| record field | RDF terms | note |", "|---|---|---|"]
-    for route in CROSSWALK.values():
-        terms = ", ".join(f"`{_prefixed(str(p))}`" for p in route.predicates)
-        lines.append(f"| `{route.field}` | {terms} | {route.note} |")
-    return "\n".join(lines)
-
-
-def _prefixed(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
-@cli.command(name="schema")
-def schema() -> None:
-    """Print the JSON Schema of a bookrdf record."""
-    click.echo(json.dumps(record_schema(), indent=2))
 
 
 def main() -> None:
