@@ -166,7 +166,13 @@ def _write_records(books: Sequence[Book], output: Path | None) -> None:
 @cli.command(name="map")
 @click.argument("record", type=click.Path(path_type=Path))
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="ttl", show_default=True
+    "-f",
+    "--format",
+    "fmt",
+    # stdout gets text: the gzip dump is for release folders only
+    type=click.Choice([fmt for fmt in FORMATS if fmt != "nt.gz"]),
+    default="ttl",
+    show_default=True,
 )
 @base_option
 @click.pass_context
