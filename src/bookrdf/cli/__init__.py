@@ -20,7 +20,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bookrdf import __version__
 from bookrdf.config import Config, load_config
-from bookrdf.errors import BookRdfError, Problem, RecordError, ValidationFailed
+from bookrdf.errors import BookRdfError, Problem, RecordError, RecordErrors, ValidationFailed
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
@@ -90,6 +90,23 @@ class BookRdfGroup(click.Group):
             raise Failure([f"Error: {err}"], err.exit_code) from None
 
 
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="A .yaml file (one book) or a folder (one record per book). Default: stdout.",
+)
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat what cannot be mapped as an error (exit 2, nothing written), not a warning.",
+)
+validate_option = click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check every book against the shapes first; write nothing when one breaks them.",
+)
 shapes_option = click.option(
     "--shapes",
     type=click.Path(exists=True, path_type=Path),
@@ -124,23 +141,25 @@ def import_() -> None:
 
 @import_.command(name="muse")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="A .yaml file (one page) or a folder (one record per book). Default: stdout.",
-)
+@output_option
 def import_muse(pages: Sequence[Path], output: Path | None) -> None:
     """Read Project MUSE book pages saved as text into YAML records.
 
     In Python: bookrdf.importers.muse.read_muse_page(path).
     """
-    books: list[Book] = []
-    for page in pages:
-        result = read_muse_page(page)
-        for problem in result.warnings:
-            _warn(problem)
-        books.append(result.book)
+    results = [read_muse_page(page) for page in pages]
+    warnings = [problem for result in results for problem in result.warnings]
+    finish_import([result.book for result in results], warnings, output)
+
+
+def finish_import(
+    books: Sequence[Book], warnings: Sequence[Problem], output: Path | None, strict: bool = False
+) -> None:
+    """Report an importer's warnings (errors with --strict), then write its records."""
+    if strict and warnings:
+        raise RecordErrors(warnings)
+    for problem in warnings:
+        _warn(problem)
     _write_records(books, output)
 
 
@@ -205,12 +224,7 @@ def map_(ctx: click.Context, record: Path, fmt: str, base: str | None) -> None:
     multiple=True,
     help=f"Formats to write (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
 )
-@click.option(
-    "--validate/--no-validate",
-    default=True,
-    show_default=True,
-    help="Check every book against the shapes first; write nothing when one breaks them.",
-)
+@validate_option
 @shapes_option
 @base_option
 @click.option("--title", help="The dataset's title (default: [dataset] title in bookrdf.toml).")

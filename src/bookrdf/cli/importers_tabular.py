@@ -8,36 +8,20 @@ from pathlib import Path
 
 import click
 
-from bookrdf.cli import _minter, _warn, _write_records, base_option, cli, import_, stderr
-from bookrdf.errors import Problem, RecordErrors
+from bookrdf.cli import (
+    _minter,
+    base_option,
+    cli,
+    finish_import,
+    import_,
+    output_option,
+    stderr,
+    strict_option,
+)
 from bookrdf.export import books_from_rdf, books_from_store
 from bookrdf.importers.crossref import read_crossref
 from bookrdf.importers.csv import chapters_csv_for, read_csv
-from bookrdf.model import Book
 from bookrdf.store import open_store
-
-output_option = click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="A .yaml file (one book) or a folder (one record per book). Default: stdout.",
-)
-strict_option = click.option(
-    "--strict",
-    is_flag=True,
-    help="Treat what could not be mapped as an error (exit 2) instead of a warning.",
-)
-
-
-def _finish(
-    books: Sequence[Book], warnings: Sequence[Problem], strict: bool, out: Path | None
-) -> None:
-    """Report the warnings (errors with --strict), then write the records."""
-    if strict and warnings:
-        raise RecordErrors(warnings)
-    for problem in warnings:
-        _warn(problem)
-    _write_records(books, out)
 
 
 @import_.command(name="csv")
@@ -57,7 +41,7 @@ def import_csv(books: Path, chapters: Path | None, output: Path | None, strict: 
     if chapters:
         stderr.print(f"chapters from {chapters}", markup=False)
     result = read_csv(books, chapters)
-    _finish(result.books, result.warnings, strict, output)
+    finish_import(result.books, result.warnings, output, strict)
 
 
 @import_.command(name="crossref")
@@ -70,7 +54,7 @@ def import_crossref(files: Sequence[Path], output: Path | None, strict: bool) ->
     In Python: bookrdf.importers.crossref.read_crossref(paths).
     """
     result = read_crossref(list(files))
-    _finish(result.books, result.warnings, strict, output)
+    finish_import(result.books, result.warnings, output, strict)
 
 
 @cli.group(name="export")
@@ -111,4 +95,4 @@ def export_records(
             books = list(books_from_store(store.oxigraph, minter, str(store_path)))
         else:
             books = list(books_from_rdf(list(inputs), minter))
-    _write_records(books, output)
+    finish_import(books, (), output)

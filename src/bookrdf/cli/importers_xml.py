@@ -7,28 +7,17 @@ from pathlib import Path
 
 import click
 
-from bookrdf.cli import _warn, _write_records, import_
+from bookrdf.cli import finish_import, import_, output_option, strict_option
 from bookrdf.importers.marc import read_marc
 from bookrdf.importers.onix import read_onix
 
 _files = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-_output = click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="A .yaml file (one book) or a folder (one record per book). Default: stdout.",
-)
-_strict = click.option(
-    "--strict",
-    is_flag=True,
-    help="Treat what cannot be mapped as errors (exit 2, nothing written), not warnings.",
-)
 
 
 @import_.command(name="onix")
 @_files
-@_output
-@_strict
+@output_option
+@strict_option
 def import_onix(files: Sequence[Path], output: Path | None, strict: bool) -> None:
     """Read ONIX for Books messages (3.0 or 2.1, reference or short tags) into YAML records.
 
@@ -40,15 +29,13 @@ def import_onix(files: Sequence[Path], output: Path | None, strict: bool) -> Non
     In Python: bookrdf.importers.onix.read_onix(paths).
     """
     result = read_onix(list(files), strict=strict)
-    for problem in result.warnings:
-        _warn(problem)
-    _write_records(result.books, output)
+    finish_import(result.books, result.warnings, output)
 
 
 @import_.command(name="marc")
 @_files
-@_output
-@_strict
+@output_option
+@strict_option
 def import_marc(files: Sequence[Path], output: Path | None, strict: bool) -> None:
     """Read MARC 21 records (binary .mrc in MARC-8 or UTF-8, or MARCXML) into YAML records.
 
@@ -58,6 +45,4 @@ def import_marc(files: Sequence[Path], output: Path | None, strict: bool) -> Non
     In Python: bookrdf.importers.marc.read_marc(paths).
     """
     result = read_marc(list(files), strict=strict)
-    for problem in result.warnings:
-        _warn(problem)
-    _write_records(result.books, output)
+    finish_import(result.books, result.warnings, output)

@@ -9,7 +9,16 @@ from urllib.parse import urlsplit
 import click
 import uvicorn
 
-from bookrdf.cli import _minter, _print_report, _progress, _warn, base_option, cli, stderr
+from bookrdf.cli import (
+    _minter,
+    _print_report,
+    _progress,
+    _warn,
+    base_option,
+    cli,
+    stderr,
+    validate_option,
+)
 from bookrdf.errors import ValidationFailed
 from bookrdf.pipeline import read_books, validated
 from bookrdf.serve import Settings, create_app
@@ -31,12 +40,7 @@ title_option = click.option(
     required=True,
     help="Site folder (a release folder is fine: the site goes beside the dumps).",
 )
-@click.option(
-    "--validate/--no-validate",
-    default=True,
-    show_default=True,
-    help="Check every book against the shapes first; write nothing when one breaks them.",
-)
+@validate_option
 @title_option
 @base_option
 @click.pass_context

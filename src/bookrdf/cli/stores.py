@@ -19,6 +19,7 @@ from bookrdf.cli import (
     cli,
     shapes_option,
     stderr,
+    validate_option,
 )
 from bookrdf.errors import ValidationFailed
 from bookrdf.pipeline import load
@@ -80,12 +81,7 @@ def _remote(
     show_default=True,
     help="Retries on connection errors and 5xx.",
 )
-@click.option(
-    "--validate/--no-validate",
-    default=True,
-    show_default=True,
-    help="Check records against the shapes first.",
-)
+@validate_option
 @shapes_option
 @base_option
 @click.pass_context
