@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +23,7 @@ from bookrdf.model import Book
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary, write_release
 from bookrdf.records import RECORD_SUFFIXES, read_records
 from bookrdf.store import LoadSummary, Target, load_books, load_files
-from bookrdf.store.files import RDF_FORMATS
+from bookrdf.store.files import parse_quads, rdf_format
 from bookrdf.validation import BookReport, Validator, load_shapes, reports_by_book, summary
 from bookrdf.vocab import Minter
 
@@ -251,8 +250,8 @@ def validate(
     """Every book's report for records, MUSE pages or RDF files; and how many books were checked."""
     minter = minter or Minter()
     validator = Validator(load_shapes(shapes), minter)
-    rdf_files = [p for p in paths if _rdf_format(p) is not None]
-    record_paths = [p for p in paths if _rdf_format(p) is None]
+    rdf_files = [p for p in paths if is_rdf_file(p)]
+    record_paths = [p for p in paths if not is_rdf_file(p)]
     reports: list[BookReport] = []
     checked = 0
     if record_paths:
@@ -270,42 +269,20 @@ def validate(
     return reports, checked
 
 
-def _rdf_format(path: Path) -> ox.RdfFormat | None:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return RDF_FORMATS.get(suffixes[-1]) if suffixes else None
-
-
 def read_rdf(path: Path) -> Graph:
     """An RDF file (gzip too) as one rdflib graph; named graphs of N-Quads are merged."""
-    fmt = _rdf_format(path)
-    if fmt is None:
-        raise InputError(f"{path}: not an RDF file (.ttl, .nt, .nq, .jsonld, .rdf)")
-    try:
-        raw = path.read_bytes()
-        data = gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or folder; check the path") from None
-    except (OSError, EOFError) as err:
-        raise InputError(f"{path}: cannot be read: {err}") from None
-    try:
-        triples = [
-            quad.triple if isinstance(quad, ox.Quad) else quad
-            for quad in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
-        ]
-    except SyntaxError as err:
-        line = f":{err.lineno}" if getattr(err, "lineno", None) else ""
-        raise InputError(
-            f"{path}{line}: is not valid {fmt.name}: {err.msg}; fix the file"
-        ) from None
+    triples = [quad.triple for quad in parse_quads(path)]
     nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     return Graph().parse(data=nt, format="nt")
 
 
 def is_rdf_file(path: Path) -> bool:
     """Whether a path names an RDF file (by its suffix, .gz included)."""
-    return _rdf_format(path) is not None
+    try:
+        rdf_format(path)
+    except InputError:
+        return False
+    return True
 
 
 def load(
