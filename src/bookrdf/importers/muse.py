@@ -7,19 +7,16 @@ then contents entries anchored on their "Download PDF" line, then ISBNs. Each en
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from stdnum import isbn as stdnum_isbn
-
 from bookrdf.errors import InputError, Problem, RecordError
+from bookrdf.importers import identifiers
 from bookrdf.importers.names import name_parts, people_in
 from bookrdf.model import PAGE, Book, roman_to_int
 from bookrdf.records import parse_record
-from bookrdf.vocab import slug
 
 Line = tuple[int, str]  # 1-based line number, whitespace-normalised text
 Para = list[Line]
@@ -286,7 +283,7 @@ class _Reader:
 
     def record(self, book_id: str | None) -> dict[str, Any]:
         data = {**self.data, "isbn": self.isbns, "chapters": self.chapters}
-        data["id"] = book_id or _book_id(self.isbns, str(data["title"]))
+        data["id"] = book_id or identifiers.book_id(self.isbns, str(data["title"]))
         return {key: value for key, value in data.items() if value}
 
 
@@ -351,14 +348,3 @@ def _label_title(text: str) -> tuple[str | None, str]:
         return None, text
     label = match["label"] or match["number"] or match["roman"]
     return label, match["t1"] or match["t2"] or match["t3"]
-
-
-def _book_id(isbns: list[dict[str, str]], title: str) -> str:
-    """The print (else first) ISBN as 13 digits, else a slug of the title."""
-    for isbn in sorted(isbns, key=lambda i: i.get("format") in (None, "electronic")):
-        if stdnum_isbn.is_valid(isbn["value"]):
-            return stdnum_isbn.to_isbn13(isbn["value"])
-    name = slug(title)  # titles without Latin letters slug to %-escapes, which ids cannot hold
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}", name):
-        return name
-    return "book-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:12]

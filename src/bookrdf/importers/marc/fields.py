@@ -10,15 +10,14 @@ import re
 from typing import Any
 
 from pymarc import Field, Record
-from stdnum import isbn as stdnum_isbn
 
 from bookrdf.errors import Problem
+from bookrdf.importers.identifiers import book_id, isbn_key
 from bookrdf.importers.marc.contents import chapters_from
 from bookrdf.importers.marc.isbd import bare, unbracket
 from bookrdf.importers.marc.languages import bcp47
 from bookrdf.importers.marc.names import contributor, people_from_statement
 from bookrdf.importers.marc.reader import MarcRecord
-from bookrdf.importers.muse import _book_id
 
 _SUBJECTS = {"600", "610", "611", "630", "648", "650", "651"}
 _PEOPLE = ("100", "110", "111", "700", "710", "711")
@@ -91,7 +90,7 @@ def map_record(found: MarcRecord) -> tuple[dict[str, Any], dict[str, int], list[
         if field.tag not in handled and not _bookkeeping(field.tag):
             read.left_out(field)
     isbns = read.data.get("isbn", [])
-    read.data["id"] = _book_id(isbns, str(read.data.get("title", "")))
+    read.data["id"] = book_id(isbns, str(read.data.get("title", "")))
     data = {key: value for key, value in read.data.items() if value not in (None, "", [], {})}
     warnings = sorted(read.warnings, key=lambda problem: problem.field)
     return data, {k: v for k, v in read.lines.items() if v}, warnings
@@ -122,7 +121,7 @@ def _isbns(read: Mapper, fields: list[Field]) -> None:
                 continue
             qualifiers = " ".join([match[2], *field.get_subfields("q")])
             isbn = re.sub(r"[ -]", "", match[1]).upper()
-            key = _isbn13(isbn)
+            key = isbn_key(isbn)
             fmt = _format(qualifiers)
             if key not in found:
                 read.lines.setdefault(f"isbn[{len(found)}]", read.found.line_of(field) or 0)
@@ -131,13 +130,6 @@ def _isbns(read: Mapper, fields: list[Field]) -> None:
                 found[key]["format"] = fmt
         read.unread(field, "azq")
     read.data["isbn"] = list(found.values())
-
-
-def _isbn13(isbn: str) -> str:
-    """An ISBN-10 as its ISBN-13, to find the same ISBN given twice; anything else as it is."""
-    if re.fullmatch(r"[0-9]{9}[0-9X]", isbn):  # stdnum fails on anything else
-        return str(stdnum_isbn.to_isbn13(isbn))
-    return isbn
 
 
 def _format(qualifiers: str) -> str:

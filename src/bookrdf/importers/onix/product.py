@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from stdnum import isbn as stdnum_isbn
-
 from bookrdf.errors import Problem
+from bookrdf.importers.identifiers import isbn_key
 from bookrdf.importers.marc.languages import bcp47
 from bookrdf.importers.onix import codes
 from bookrdf.importers.onix.people import chapters, contributors, title_of
@@ -97,14 +96,6 @@ def _isbn(kind: str | None, value: str) -> str | None:
     """The ISBN a product identifier gives (list 5): ISBN-13, Bookland GTIN-13 or ISBN-10."""
     bookland = kind == codes.GTIN13 and re.match(r"97[89]", value)
     return value if kind in (codes.ISBN13, codes.ISBN10) or bookland else None
-
-
-def isbn_key(value: str) -> str:
-    """An ISBN as 13 digits when it can be read as one, else as given: equal ISBNs, equal keys."""
-    compact = re.sub(r"[\s-]", "", value).upper()
-    if re.fullmatch(r"[0-9]{9}[0-9X]", compact):  # stdnum fails on anything else
-        return str(stdnum_isbn.to_isbn13(compact))
-    return compact
 
 
 def _publishing(read: Reader, block: Element | None, edition: Edition, v3: bool) -> None:

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from bookrdf.errors import Problem
-from bookrdf.importers.muse import _book_id
-from bookrdf.importers.onix.product import Edition, isbn_key
+from bookrdf.importers.identifiers import book_id, isbn_key
+from bookrdf.importers.onix.product import Edition
 
 Record = tuple[dict[str, Any], dict[str, int], str]  # record fields, their lines, the source
 
@@ -114,7 +114,7 @@ def _merged(group: list[Edition], warnings: list[Problem]) -> Record:
     for index, edition in enumerate(isbns):
         if edition.source == primary.source:
             lines[f"isbn[{index}]"] = edition.lines["isbn"]
-    data["id"] = _book_id(data["isbn"], str(data.get("title", "")))
+    data["id"] = book_id(data["isbn"], str(data.get("title", "")))
     record = {key: value for key, value in data.items() if value not in (None, "", [], {})}
     return record, lines, primary.source
 
