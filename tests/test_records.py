@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from bookrdf.errors import InputError, RecordError
 from bookrdf.model import book_to_dict
-from bookrdf.records import dump_record, parse_record, read_records, record_schema
+from bookrdf.records import (
+    conforms_to_schema,
+    dump_record,
+    parse_record,
+    read_records,
+    record_schema,
+)
 from tests.conftest import SEED_RECORD
 
 
@@ -230,3 +241,51 @@ def test_bad_person_identifiers_are_refused(scheme: str, bad: str) -> None:
     person = {"name": "A", "identifiers": {scheme: bad}}
     with pytest.raises(RecordError, match=rf"contributors\[0\]\.identifiers\.{scheme}"):
         parse_record({"id": "x", "title": "T", "contributors": [person]}, "t")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _schema_fields(schema: dict[str, Any], prefix: str = "") -> list[str]:
+    """Dotted paths of the schema's object properties (refs followed one level)."""
+    found = []
+    for name, sub in schema.get("properties", {}).items():
+        found.append(prefix + name)
+        target = sub.get("items", sub)
+        ref = target.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            found += _schema_fields(
+                record_schema()["$defs"][ref.split("/")[-1]], f"{prefix}{name}."
+            )
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_fast_schema_check_agrees_with_jsonschema(data: st.DataObject) -> None:
+    """Records with a value swapped anywhere for any JSON value: fastjsonschema (the fast
+    gate) and jsonschema (the messages) must agree on whether each conforms."""
+    record = json.loads(SEED_JSON)
+    field = data.draw(st.sampled_from(["", *_schema_fields(record_schema())]))
+    value = data.draw(JSON_VALUES)
+    target: Any = record
+    parts = field.split(".") if field else []
+    for part in parts[:-1]:
+        target = target.get(part) if isinstance(target, dict) else None
+        if isinstance(target, list):
+            target = target[0] if target else None
+    if isinstance(target, dict) and parts:
+        target[parts[-1]] = value
+    elif not parts:
+        record[data.draw(st.text(max_size=5))] = value
+    slow = not list(Draft202012Validator(record_schema()).iter_errors(record))
+    assert conforms_to_schema(record) == slow
+
+
+SEED_JSON = json.dumps(book_to_dict(next(read_records(SEED_RECORD))))

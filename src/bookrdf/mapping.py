@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import NamedTuple
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
@@ -16,14 +18,75 @@ from bookrdf.vocab import BOOK_FORMATS, KINDS, MATTER_TERMS, SCHEMA, Minter, saf
 Triple = tuple[URIRef, URIRef, Node]
 
 
+class Lit(NamedTuple):
+    """A literal as the mapping makes it: ten times cheaper than rdflib's Literal, which
+    parses its value; writers turn it into text directly, `rdflib_term` into a Literal."""
+
+    value: str
+    lang: str | None = None  # lower case
+    datatype: str | None = None  # None: xsd:string
+
+
+# The mapping writes IRIs as plain str (rdflib's URIRef compares and hashes in Python, slowly)
+# and literals as Lit. Rows built from parsed RDF may hold rdflib terms: URIRef, Literal, and
+# BNodes (which the writers refuse).
+Term = str | Lit | Literal
+Row = tuple[str, str, Term]
+
+
 @dataclass(frozen=True)
 class BookGraph:
-    """One book's triples with the IRIs needed to write it: its work and its named graph."""
+    """One book's rows with the IRIs needed to write it: its work and its named graph.
+
+    `rows` is what the writers read; `triples` is the same graph in rdflib terms (for pyshacl,
+    the site and tests), made on first use.
+    """
 
     book_id: str
     work: URIRef
     graph: URIRef
-    triples: Sequence[Triple]
+    rows: Sequence[Row]
+
+    @cached_property
+    def triples(self) -> list[Triple]:
+        return [rdflib_triple(row) for row in self.rows]
+
+
+def rdflib_triple(row: Row) -> Triple:
+    s, p, o = row
+    return (  # type: ignore[return-value]
+        URIRef(s) if type(s) is str else s,
+        URIRef(p) if type(p) is str else p,
+        rdflib_term(o),
+    )
+
+
+def rdflib_term(term: Term) -> Node:
+    """A row's term in rdflib."""
+    if type(term) is Lit:
+        datatype = URIRef(term.datatype) if term.datatype else None
+        return Literal(term.value, lang=term.lang, datatype=datatype)
+    if type(term) is str:
+        return URIRef(term)
+    return term  # type: ignore[return-value]
+
+
+def lit(term: Term) -> Lit | None:
+    """A literal term as a Lit (rdflib Literals converted); None for IRIs and blank nodes."""
+    kind = type(term)
+    if kind is Lit:
+        return term  # type: ignore[return-value]
+    if kind is str:
+        return None
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        if datatype == _XSD_STRING:
+            datatype = None
+        return Lit(str(term), term.language.lower() if term.language else None, datatype)
+    return None
+
+
+_XSD_STRING = str(XSD.string)
 
 
 def map_book(book: Book, minter: Minter | None = None) -> BookGraph:
@@ -33,11 +96,14 @@ def map_book(book: Book, minter: Minter | None = None) -> BookGraph:
         book_id=book.id,
         work=minter.work(book.id),
         graph=minter.graph(book.id),
-        triples=to_triples(book, minter),
+        rows=to_rows(book, minter),
     )
 
 
-_DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+_DATE_TYPES = {"year": str(XSD.gYear), "month": str(XSD.gYearMonth), "day": str(XSD.date)}
+_INTEGER = str(XSD.integer)
+_RFC5646 = str(DCTERMS.RFC5646)
+_IMT = str(DCTERMS.IMT)
 _ROLE_LISTS = {
     "author": "authors",
     "editor": "editors",
@@ -56,20 +122,38 @@ PDF_MEDIA_TYPE = "application/pdf"
 class _Triples:
     """Collects one book's triples in the order they are made."""
 
-    items: list[Triple] = field(default_factory=list)
+    items: list[Row] = field(default_factory=list)
 
-    def add(self, subject: URIRef, crosswalk_field: str, obj: Node | None) -> None:
+    def add(self, subject: str, crosswalk_field: str, obj: str | Lit | None) -> None:
         if obj is None:
             return
-        for predicate in predicates(crosswalk_field):
+        if type(obj) is not Lit:
+            obj = str(obj)
+        subject = str(subject)
+        for predicate in _predicates(crosswalk_field):
             self.items.append((subject, predicate, obj))
 
-    def add_type(self, subject: URIRef, *classes: URIRef) -> None:
-        self.items.extend((subject, RDF.type, cls) for cls in classes)
+    def add_type(self, subject: str, *classes: str) -> None:
+        subject = str(subject)
+        self.items.extend((subject, _RDF_TYPE, str(cls)) for cls in classes)
+
+
+@cache
+def _predicates(crosswalk_field: str) -> tuple[str, ...]:
+    return tuple(str(p) for p in predicates(crosswalk_field))
+
+
+_RDF_TYPE = str(RDF.type)
 
 
 def to_triples(book: Book, minter: Minter | None = None) -> list[Triple]:
-    """All triples of one book: the work, its editions, contributors, publisher and chapters."""
+    """All triples of one book in rdflib terms: the work, its editions, contributors, publisher
+    and chapters."""
+    return [rdflib_triple(row) for row in to_rows(book, minter)]
+
+
+def to_rows(book: Book, minter: Minter | None = None) -> list[Row]:
+    """All rows of one book, in the order they are made (deterministic)."""
     minter = minter or Minter()
     out = _Triples()
     work = minter.work(book.id)
@@ -84,14 +168,14 @@ def to_triples(book: Book, minter: Minter | None = None) -> list[Triple]:
         org = minter.organization(book.publisher.name)
         out.add(work, "book.publisher", org)
         out.add_type(org, SCHEMA.Organization)
-        out.add(org, "publisher.name", Literal(book.publisher.name))
+        out.add(org, "publisher.name", Lit(book.publisher.name))
         out.add(org, "publisher.place", _text(book.publisher.place, None))
     if book.published:
         date_type = _DATE_TYPES[book.published.precision]
-        out.add(work, "book.published", Literal(book.published.text, datatype=date_type))
+        out.add(work, "book.published", Lit(book.published.text, None, date_type))
     if lang:
-        out.add(work, "book.language", Literal(lang, datatype=DCTERMS.RFC5646))
-        out.add(work, "book.language.text", Literal(lang))
+        out.add(work, "book.language", Lit(lang, None, _RFC5646))
+        out.add(work, "book.language.text", Lit(lang))
     out.add(work, "book.description", _text(book.description, lang))
     _add_doi(out, work, book.doi)
     out.add(work, "book.url", safe_iri(book.url) if book.url else None)
@@ -107,8 +191,8 @@ def to_triples(book: Book, minter: Minter | None = None) -> list[Triple]:
         out.add(edition, "edition", work)
         out.add_type(edition, SCHEMA.Book)
         out.add(edition, "edition.name", _text(book.title, lang))
-        out.add(edition, "edition.isbn", Literal(isbn.value))
-        out.add(edition, "edition.urn", Literal(f"urn:isbn:{isbn.value}"))
+        out.add(edition, "edition.isbn", Lit(isbn.value))
+        out.add(edition, "edition.urn", Lit(f"urn:isbn:{isbn.value}"))
         out.add(edition, "edition.format", BOOK_FORMATS[isbn.format] if isbn.format else None)
     matters = inferred_matter(book)
     for position, (chapter, matter) in enumerate(zip(book.chapters, matters, strict=True), 1):
@@ -130,13 +214,13 @@ def _add_chapter(
     out.add_type(node, SCHEMA.Chapter)
     out.add(work, "book.chapters", node)
     out.add(node, "chapter.book", work)
-    out.add(node, "chapter.position", Literal(position))
+    out.add(node, "chapter.position", Lit(str(position), None, _INTEGER))
     out.add(node, "chapter.title", _text(chapter.title, lang))
     out.add(node, "chapter.label", _text(chapter.label, None))
     if chapter.pages:
-        out.add(node, "chapter.pages.start", Literal(chapter.pages.start))
-        out.add(node, "chapter.pages.end", Literal(chapter.pages.end))
-        out.add(node, "chapter.pages", Literal(chapter.pages.pagination))
+        out.add(node, "chapter.pages.start", Lit(chapter.pages.start))
+        out.add(node, "chapter.pages.end", Lit(chapter.pages.end))
+        out.add(node, "chapter.pages", Lit(chapter.pages.pagination))
     kind = told_kind(chapter)
     if kind:
         out.add(node, "chapter.kind", KINDS[kind].term)
@@ -150,8 +234,8 @@ def _add_chapter(
         out.add(node, "chapter.pdf", pdf)
         out.add_type(pdf, SCHEMA.MediaObject)
         out.add(pdf, "pdf.chapter", node)
-        out.add(pdf, "pdf.format", Literal(PDF_MEDIA_TYPE, datatype=DCTERMS.IMT))
-        out.add(pdf, "pdf.format.text", Literal(PDF_MEDIA_TYPE))
+        out.add(pdf, "pdf.format", Lit(PDF_MEDIA_TYPE, None, _IMT))
+        out.add(pdf, "pdf.format.text", Lit(PDF_MEDIA_TYPE))
         out.add(pdf, "pdf.size", _text(chapter.pdf.size, None))
         out.add(pdf, "pdf.url", safe_iri(chapter.pdf.url) if chapter.pdf.url else None)
 
@@ -168,7 +252,7 @@ def _add_contributors(
         node = person_iri(minter, book_id, person)
         out.add(owner, f"book.contributors[{person.role}]", node)
         out.add_type(node, SCHEMA.Person)
-        out.add(node, "person.name", Literal(person.name))
+        out.add(node, "person.name", Lit(person.name))
         out.add(node, "person.given_name", _text(person.given_name, None))
         out.add(node, "person.family_name", _text(person.family_name, None))
         for uri in person.identifiers.uris():
@@ -193,21 +277,25 @@ def _add_list(
         return
     out.add(owner, _LIST_FIELDS[name], cells[0])
     for cell, member, rest in zip(cells, members, [*cells[1:], RDF.nil], strict=True):
-        out.items.append((cell, RDF.first, member))
-        out.items.append((cell, RDF.rest, rest))
+        out.items.append((str(cell), _RDF_FIRST, str(member)))
+        out.items.append((str(cell), _RDF_REST, str(rest)))
+
+
+_RDF_FIRST = str(RDF.first)
+_RDF_REST = str(RDF.rest)
 
 
 def _add_doi(out: _Triples, node: URIRef, doi: str | None) -> None:
     if doi is None:
         return
     iri = safe_iri(f"https://doi.org/{doi}")
-    out.add(node, "book.doi", Literal(doi))
+    out.add(node, "book.doi", Lit(doi))
     out.add(node, "book.doi.iri", iri)
-    out.add(node, "book.identifier", Literal(str(iri)))
+    out.add(node, "book.identifier", Lit(str(iri)))
 
 
-def _text(value: str | None, lang: str | None) -> Literal | None:
+def _text(value: str | None, lang: str | None) -> Lit | None:
     if value is None:
         return None
     # Language tags are case-insensitive; lower case is the form RDF tools normalise to.
-    return Literal(value, lang=lang.lower()) if lang else Literal(value)
+    return Lit(value, lang.lower() if lang else None)

@@ -20,9 +20,11 @@ from bookrdf.importers.muse import looks_like_muse_page, read_muse_page
 from bookrdf.importers.onix import looks_like_onix, read_onix
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
-from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary, write_release
+from bookrdf.parallel import ChunkResult, Settings, fails, process_books
+from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
+from bookrdf.publish.folder import render_books, write_chunks
 from bookrdf.records import RECORD_SUFFIXES, read_records
-from bookrdf.store import LoadSummary, Target, load_books, load_files
+from bookrdf.store import LoadSummary, Target, load_files, load_staged
 from bookrdf.store.files import parse_quads, rdf_format
 from bookrdf.validation import BookReport, Validator, load_shapes, reports_by_book, summary
 from bookrdf.vocab import Minter
@@ -174,12 +176,6 @@ def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book
         raise RecordErrors(problems)
 
 
-def fails(report: BookReport, fail_on: str = "violation") -> bool:
-    """Whether a book's report stops it: any violation, or any warning too when asked."""
-    stopping = {"violation"} if fail_on == "violation" else {"violation", "warning"}
-    return any(result.severity in stopping for result in report.results)
-
-
 def validated(
     books: Iterable[Book],
     minter: Minter,
@@ -212,31 +208,63 @@ def publish(
     shapes: Path | None = None,
     warn: Warn | None = None,
     on_book: Callable[[BookGraph], None] | None = None,
+    progress: Callable[[int], None] | None = None,
     reports: list[BookReport] | None = None,
     dataset: DatasetConfig | None = None,
     issued: date | None = None,
     force: bool = False,
+    jobs: int = 1,
 ) -> ReleaseSummary:
     """Read, map, validate and write every book in `paths` to the release folder `out`.
 
     When any book breaks the shapes nothing is written (ValidationFailed); `reports` collects
-    every book's report either way. `dataset`, `issued` and `force`: see `write_release`.
+    every book's report either way. `jobs` worker processes map, validate and render (the
+    bytes are the same for any number); `on_book` sees every mapped book (in this process, so
+    it runs with one job); `progress` is told how many books were done. `dataset`, `issued`
+    and `force`: see `write_release`.
     """
     minter = minter or Minter()
-    validator = Validator(load_shapes(shapes), minter) if validate else None
     collected = reports if reports is not None else []
-    graphs = validated(read_books(paths, warn), minter, validator, collected)
-    return write_release(
-        graphs,
+    inputs = input_files(paths)
+    if on_book is not None:
+        validator = Validator(load_shapes(shapes), minter) if validate else None
+        graphs = validated(read_books(paths, warn), minter, validator, collected)
+        chunks = render_books(graphs, formats, on_book)
+    else:
+        if validate:
+            load_shapes(shapes)  # broken shapes: one error here, before any worker starts
+        settings = Settings(minter.base, tuple(formats), validate, shapes)
+        results = process_books(read_books(paths, warn), settings, jobs)
+        chunks = (r.rendered for r in _conforming(results, collected, progress) if r.rendered)
+    return write_chunks(
+        chunks,
         out,
         formats,
-        on_book=on_book,
         minter=minter,
         dataset=dataset,
-        inputs=input_files(paths),
+        inputs=inputs,
         issued=issued,
         force=force,
     )
+
+
+def _conforming(
+    results: Iterable[ChunkResult],
+    reports: list[BookReport],
+    progress: Callable[[int], None] | None,
+) -> Iterator[ChunkResult]:
+    """The chunks until a book fails; then every report is collected, and ValidationFailed
+    raised at the end (so that nothing gets written)."""
+    failed = False
+    for result in results:
+        reports.extend(result.reports)
+        failed = failed or result.failed
+        if progress:
+            progress(result.books)
+        if not failed:
+            yield result
+    if failed:
+        raise ValidationFailed(reports, f"the data does not conform: {summary(reports)}")
 
 
 def validate(
@@ -245,22 +273,25 @@ def validate(
     minter: Minter | None = None,
     shapes: Path | None = None,
     warn: Warn | None = None,
-    on_book: Callable[[BookGraph], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> tuple[list[BookReport], int]:
-    """Every book's report for records, MUSE pages or RDF files; and how many books were checked."""
+    """Every book's report for records, MUSE pages or RDF files; and how many books were
+    checked. Records are mapped and validated by `jobs` worker processes."""
     minter = minter or Minter()
-    validator = Validator(load_shapes(shapes), minter)
+    shapes_graph = load_shapes(shapes)
     rdf_files = [p for p in paths if is_rdf_file(p)]
     record_paths = [p for p in paths if not is_rdf_file(p)]
     reports: list[BookReport] = []
     checked = 0
     if record_paths:
-        for book in read_books(record_paths, warn):
-            graph = map_book(book, minter)
-            reports.append(validator.validate_book(graph, book))
-            checked += 1
-            if on_book:
-                on_book(graph)
+        settings = Settings(minter.base, validate=True, shapes=shapes)
+        for result in process_books(read_books(record_paths, warn), settings, jobs):
+            reports.extend(result.reports)
+            checked += result.books
+            if progress:
+                progress(result.books)
+    validator = Validator(shapes_graph, minter)
     for path in rdf_files:
         results = validator.validate_graph(read_rdf(path))
         by_book = reports_by_book(results)
@@ -293,13 +324,15 @@ def load(
     validate: bool = True,
     shapes: Path | None = None,
     warn: Warn | None = None,
-    on_book: Callable[[BookGraph], None] | None = None,
+    progress: Callable[[int], None] | None = None,
     reports: list[BookReport] | None = None,
+    jobs: int = 1,
 ) -> LoadSummary:
     """Read, map, validate and load books into a store, each in its own named graph.
 
-    RDF files are loaded as they are; records and pages are validated first. Nothing in the
-    store changes unless every input was read (and, for records, conforms).
+    RDF files are loaded as they are; records and pages are mapped and validated first, by
+    `jobs` worker processes. Nothing in the store changes unless every input was read (and,
+    for records, conforms).
     """
     minter = minter or Minter()
     rdf_files = [path for path in paths if is_rdf_file(path)]
@@ -310,7 +343,10 @@ def load(
         )
     if rdf_files:
         return load_files(rdf_files, target, base=minter.base)
-    validator = Validator(load_shapes(shapes), minter) if validate else None
+    if validate:
+        load_shapes(shapes)  # broken shapes: one error here, before any worker starts
     collected = reports if reports is not None else []
-    graphs = validated(read_books(paths, warn), minter, validator, collected)
-    return load_books(graphs, target, on_book=on_book)
+    settings = Settings(minter.base, validate=validate, shapes=shapes, staged=True)
+    results = process_books(read_books(paths, warn), settings, jobs)
+    books = (book for r in _conforming(results, collected, progress) for book in r.staged)
+    return load_staged(books, target)

@@ -22,7 +22,6 @@ from bookrdf.publish.formats import (
     book_ntriples,
     book_rdfxml,
     refuse_remote_context,
-    sorted_triples,
     to_oxigraph,
 )
 
@@ -39,7 +38,6 @@ __all__ = [
     "book_ntriples",
     "book_rdfxml",
     "refuse_remote_context",
-    "sorted_triples",
     "to_oxigraph",
     "write_release",
 ]

@@ -1,68 +1,53 @@
-"""Whole dump files written book by book, each counted and hashed as it is written."""
+"""Whole dump files written chunk by chunk, each counted and hashed as it is written."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from typing import IO
 
+from bookrdf.publish.chunks import GzipStream, RenderedChunk
 from bookrdf.publish.files import Digest
-from bookrdf.publish.formats import GZIP_LEVEL, RenderedBook, rdfxml_frame
+from bookrdf.publish.formats import rdfxml_frame, turtle_header
 from bookrdf.resources import jsonld_context
 
 
 class DumpWriter:
-    """Writes one format to an open file, one book at a time; `digest` sees the bytes on disk."""
+    """Writes one format to an open file, a chunk at a time; `digest` sees the bytes on disk."""
 
     def __init__(self, fmt: str, out: IO[bytes]) -> None:
         self.fmt = fmt
         self.digest = Digest(out)
         self.count = 0
-        self.head_written = False
-        self._gzip: gzip.GzipFile | None = None
+        self._gzip: GzipStream | None = None
         if fmt == "nt.gz":
-            # no file name and mtime 0: the same books give the same bytes
-            self._gzip = gzip.GzipFile(
-                filename="", mode="wb", fileobj=self.digest, mtime=0, compresslevel=GZIP_LEVEL
-            )
+            self._gzip = GzipStream()
+            self.digest.write(GzipStream.HEADER)
+        elif fmt == "ttl":
+            self.digest.write(turtle_header())
+        elif fmt == "xml":
+            self.digest.write(rdfxml_frame()[0])
+        elif fmt == "jsonld":
+            self.digest.write(_jsonld_head())
 
-    def write(self, book: RenderedBook) -> None:
-        """Append one book."""
+    def write(self, chunk: RenderedChunk) -> None:
+        """Append a chunk of books."""
+        if not chunk.entries:
+            return
+        data = chunk.data[self.fmt]
         if self._gzip is not None:
-            self._gzip.write(book.ntriples)
-        elif self.fmt == "ttl":
-            head, body = book.turtle_parts
-            self._head(head)
-            self.digest.write(b"\n" + body)
-        elif self.fmt == "nt":
-            self.digest.write(book.ntriples)
-        elif self.fmt == "nq":
-            self.digest.write(book.nquads)
-        elif self.fmt == "xml":
-            self._head(rdfxml_frame()[0])
-            self.digest.write(book.rdfxml)
-        elif self.fmt == "jsonld":
-            self._head(_jsonld_head())
-            prefix = b",\n" if self.count else b""
-            node = json.dumps(book.jsonld, ensure_ascii=False, indent=1)
-            self.digest.write(prefix + node.encode("utf-8"))
-        self.count += 1
-
-    def _head(self, head: bytes) -> None:
-        if not self.head_written:
-            self.digest.write(head)
-            self.head_written = True
+            data = self._gzip.segment(data, chunk.ntriples)
+        elif self.fmt == "jsonld" and self.count:
+            data = b",\n" + data
+        self.digest.write(data)
+        self.count += len(chunk.entries)
 
     def close(self) -> None:
         """Finish the file (closing brackets, the gzip trailer)."""
         if self._gzip is not None:
-            self._gzip.close()  # writes the trailer; leaves the file itself open
+            self.digest.write(self._gzip.trailer())
         elif self.fmt == "xml":
-            head, tail = rdfxml_frame()
-            self._head(head)
-            self.digest.write(tail + b"\n")
+            self.digest.write(rdfxml_frame()[1] + b"\n")
         elif self.fmt == "jsonld":
-            self._head(_jsonld_head())
             self.digest.write(b"\n]\n}\n")
 
 

@@ -7,8 +7,7 @@ file or setting changed, nothing is rewritten at all and the previous release st
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,9 +17,10 @@ from bookrdf import __version__
 from bookrdf.config import DatasetConfig
 from bookrdf.errors import OutputError
 from bookrdf.mapping import BookGraph
+from bookrdf.publish.chunks import RenderedChunk, batched, render_chunk
 from bookrdf.publish.dumps import DumpWriter
 from bookrdf.publish.files import Digest, atomic_files, remove_stale_temps
-from bookrdf.publish.formats import DEFAULT_FORMATS, FORMATS, MEDIA_TYPES, RenderedBook
+from bookrdf.publish.formats import DEFAULT_FORMATS, FORMATS, MEDIA_TYPES
 from bookrdf.release.describe import (
     DumpFile,
     InputFile,
@@ -33,7 +33,6 @@ from bookrdf.release.describe import (
 from bookrdf.release.manifest import (
     CHECKSUMS,
     MANIFEST,
-    BookEntry,
     Manifest,
     ManifestWriter,
     read_manifest,
@@ -118,6 +117,46 @@ def write_release(
     `inputs` are the files the books came from (hashed for the provenance); `force` ignores the
     previous release and rewrites every file. The previous files stay until all succeeded.
     """
+    return write_chunks(
+        render_books(books, formats, on_book),
+        out,
+        formats,
+        minter=minter,
+        dataset=dataset,
+        inputs=inputs,
+        issued=issued,
+        force=force,
+        clock=clock,
+    )
+
+
+def render_books(
+    books: Iterable[BookGraph],
+    formats: Sequence[str],
+    on_book: Callable[[BookGraph], None] | None = None,
+) -> Iterator[RenderedChunk]:
+    """Books rendered in chunks, in this process; `on_book` sees each once it is rendered."""
+    for batch in batched(books):
+        yield render_chunk(batch, formats)
+        for book in batch:
+            if on_book:
+                on_book(book)
+
+
+def write_chunks(
+    chunks: Iterable[RenderedChunk],
+    out: Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    minter: Minter | None = None,
+    dataset: DatasetConfig | None = None,
+    inputs: Sequence[Path] = (),
+    issued: date | None = None,
+    force: bool = False,
+    clock: Callable[[], datetime] = release_clock,
+) -> ReleaseSummary:
+    """Write the release folder `out` from books already rendered in chunks (in order, by one
+    process or many; see `write_release`)."""
     plan = _Plan(
         out=out,
         formats=formats,
@@ -136,11 +175,9 @@ def write_release(
     try:
         with atomic_files(out, plan.names, keep) as handles, void_counter() as counter:
             writer = _Writer(plan, handles, counter)
-            for book in books:
-                writer.add(book)
-                summary.books += 1
-                if on_book:
-                    on_book(book)
+            for chunk in chunks:
+                writer.add(chunk)
+                summary.books += len(chunk.entries)
             writer.finish(keep, summary, clock)
     except OSError as err:
         raise OutputError(f"{out}: cannot write the release: {err.strerror or err}") from None
@@ -164,16 +201,14 @@ class _Writer:
         self.manifest = ManifestWriter(self.manifest_digest, plan.previous)
         self.example: str | None = None
 
-    def add(self, book: BookGraph) -> None:
-        """Write one book to every dump; count it; note its hash."""
-        rendered = RenderedBook(book)
+    def add(self, chunk: RenderedChunk) -> None:
+        """Write some books to every dump; count them; note their hashes."""
         for dump in self.dumps:
-            dump.write(rendered)
-        self.counter.add(str(book.work), rendered.triples)
-        body = rendered.ntriples
-        sha256 = hashlib.sha256(body).hexdigest()
-        self.manifest.add(BookEntry(book.book_id, str(book.graph), sha256, body.count(b"\n")))
-        self.example = self.example or str(book.work)
+            dump.write(chunk)
+        self.counter.merge(chunk.counts)
+        for entry in chunk.entries:
+            self.manifest.add(entry)
+        self.example = self.example or chunk.first_work
 
     def finish(
         self, keep: set[str], summary: ReleaseSummary, clock: Callable[[], datetime]

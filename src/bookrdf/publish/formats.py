@@ -6,16 +6,17 @@ import gzip
 import json
 import re
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from bookrdf.mapping import BookGraph, Triple
+from bookrdf.mapping import BookGraph, Term, lit
+from bookrdf.publish.jsonld import nested_jsonld
 from bookrdf.resources import jsonld_context
 from bookrdf.vocab import PREFIXES
 
@@ -40,18 +41,19 @@ MEDIA_TYPES = {
 GZIP_LEVEL = 6
 
 
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term (which also checks IRI syntax)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
+def to_oxigraph(term: Term | Node) -> ox.NamedNode | ox.Literal:
+    """A row's term (or an rdflib term) as a pyoxigraph term (which also checks IRI syntax)."""
+    found = lit(term)  # type: ignore[arg-type]
+    if found is not None:
+        if found.lang:
+            return ox.Literal(found.value, language=found.lang)
+        if found.datatype:
+            return ox.Literal(found.value, datatype=ox.NamedNode(found.datatype))
+        return ox.Literal(found.value)
     if isinstance(term, BNode):
         raise ValueError("bookrdf writes no blank nodes; mint an IRI in vocab.Minter")
+    if isinstance(term, str):
+        return ox.NamedNode(term)
     raise TypeError(f"cannot write {term!r}")
 
 
@@ -62,25 +64,137 @@ def natural_key(text: str) -> list[Any]:
     return [int(part) if i % 2 else part for i, part in enumerate(parts)]
 
 
-def sorted_triples(book: BookGraph) -> list[ox.Triple]:
-    """The work first, then every other subject in natural order ('chapter/2' before '/10'),
-    each with its rdf:type first, so Turtle groups and reads well and output is deterministic."""
+# N-Triples and Turtle string escapes, exactly as pyoxigraph writes them (a test compares the
+# bytes): quote, backslash and the ECHAR controls escaped; other controls as \uXXXX.
+_TO_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]')
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+_CONTROL_ESCAPES = str.maketrans(
+    {chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F]} | {"\b": "\\b", "\f": "\\f"}
+)
+
+
+def quoted(text: str) -> str:
+    """A string literal's quoted, escaped form (N-Triples and Turtle alike)."""
+    if _TO_ESCAPE.search(text) is None:  # most text: nothing to escape
+        return '"' + text + '"'
+    text = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+    if _CONTROL.search(text) is not None:
+        text = text.translate(_CONTROL_ESCAPES)
+    return '"' + text + '"'
+
+
+def nt_term(term: Term) -> str:
+    """One term in N-Triples: <iri>, "text", "text"@lang or "text"^^<datatype>."""
+    if type(term) is str:
+        return f"<{term}>"
+    found = lit(term)
+    if found is None:
+        if isinstance(term, BNode):
+            raise ValueError("bookrdf writes no blank nodes; mint an IRI in vocab.Minter")
+        return f"<{term}>"
+    if found.lang:
+        return f"{quoted(found.value)}@{found.lang}"
+    if found.datatype:
+        return f"{quoted(found.value)}^^<{found.datatype}>"
+    return quoted(found.value)
+
+
+class Subject:
+    """One subject's statements, grouped for Turtle and JSON-LD: types, then predicates."""
+
+    __slots__ = ("iri", "types", "values")
+
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        self.types: list[str] = []
+        self.values: dict[str, list[Term]] = {}
+
+
+_RDF_TYPE = str(RDF.type)
+
+
+def grouped(book: BookGraph) -> dict[str, Subject]:
+    """The book's distinct statements by subject: the work first, then the others in natural
+    order ('chapter/2' before '/10'); predicates sorted, objects in the order they were made."""
+    subjects: dict[str, Subject] = {}
+    for s, p, o in book.rows:
+        if type(s) is not str:  # rdflib terms, from a graph read elsewhere
+            if isinstance(s, BNode):
+                raise ValueError("bookrdf writes no blank nodes; mint an IRI in vocab.Minter")
+            s, p = str(s), str(p)
+            o = str(o) if type(o) is URIRef else o
+        node = subjects.get(s)
+        if node is None:
+            node = subjects[s] = Subject(s)
+        if p == _RDF_TYPE and lit(o) is None:
+            if o not in node.types:
+                node.types.append(str(o))
+            continue
+        found = node.values.setdefault(p, [])
+        if o not in found:
+            found.append(o)
     work = str(book.work)
+    order = sorted(subjects, key=lambda iri: (iri != work, natural_key(iri)))
+    return {iri: subjects[iri] for iri in order}
 
-    def key(triple: Triple) -> tuple[Any, ...]:
-        subject, predicate, obj = (str(term) for term in triple)
-        return (
-            subject != work,
-            natural_key(subject),
-            predicate != str(RDF.type),
-            predicate,
-            natural_key(obj),
-        )
 
-    return [
-        ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-        for s, p, o in sorted(set(book.triples), key=key)
-    ]
+class RenderedBook:
+    """One book, each format rendered at most once (a release writes several)."""
+
+    def __init__(self, book: BookGraph) -> None:
+        self.book = book
+
+    @cached_property
+    def groups(self) -> dict[str, Subject]:
+        return grouped(self.book)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Its distinct N-Triples lines, sorted."""
+        return sorted({f"<{s}> <{p}> {nt_term(o)} .\n" for s, p, o in self.book.rows})
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        """Its distinct triples as pyoxigraph terms, in the order of the Turtle."""
+        triples = []
+        for node in self.groups.values():
+            subject = ox.NamedNode(node.iri)
+            statements: list[tuple[str, Sequence[Term]]] = [(_RDF_TYPE, node.types)]
+            for p, objects in [*statements, *sorted(node.values.items())]:
+                predicate = ox.NamedNode(p)
+                triples += [ox.Triple(subject, predicate, to_oxigraph(o)) for o in objects]
+        return triples
+
+    @cached_property
+    def ntriples(self) -> bytes:
+        """Sorted N-Triples, one line per distinct triple: the same book, the same bytes."""
+        return "".join(self.lines).encode("utf-8")
+
+    @cached_property
+    def nquads(self) -> bytes:
+        graph = f" <{self.book.graph}> .\n"
+        return "".join(line[:-3] + graph for line in self.lines).encode("utf-8")
+
+    @cached_property
+    def turtle_parts(self) -> tuple[bytes, bytes]:
+        """(prefix header, body): the header is the same for every book."""
+        return turtle_header(), turtle_body(self.groups)
+
+    @cached_property
+    def rdfxml(self) -> bytes:
+        """The rdf:Description elements, without the rdf:RDF frame."""
+        head, tail = rdfxml_frame()
+        return serialize(self.triples, ox.RdfFormat.RDF_XML)[len(head) : -len(tail)]
+
+    @cached_property
+    def jsonld(self) -> dict[str, Any]:
+        return nested_jsonld(str(self.book.work), self.groups)
 
 
 def serialize(items: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: ox.RdfFormat) -> bytes:
@@ -95,47 +209,50 @@ def gzipped(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
-class RenderedBook:
-    """One book, each format rendered at most once (a release writes several)."""
+# A prefixed name's local part, kept to a safe subset of Turtle's PN_LOCAL; anything else is
+# written as a full IRI.
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
-    def __init__(self, book: BookGraph) -> None:
-        self.book = book
 
-    @cached_property
-    def triples(self) -> list[ox.Triple]:
-        """Its distinct triples, sorted."""
-        return sorted_triples(self.book)
+@cache
+def prefixed(iri: str) -> str:
+    """A vocabulary IRI as a prefixed name where one is safe, else <iri>. Cached: only called
+    for predicates, classes and datatypes, a small set."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(iri[len(namespace) :]):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"
 
-    @cached_property
-    def ntriples(self) -> bytes:
-        """Sorted N-Triples, one line per distinct triple: the same book, the same bytes."""
-        text = serialize(self.triples, ox.RdfFormat.N_TRIPLES)
-        return b"".join(sorted(set(text.splitlines(keepends=True))))
 
-    @cached_property
-    def nquads(self) -> bytes:
-        graph = ox.NamedNode(str(self.book.graph))
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.triples]
-        text = serialize(quads, ox.RdfFormat.N_QUADS)
-        return b"".join(sorted(set(text.splitlines(keepends=True))))
+@cache
+def turtle_header() -> bytes:
+    """Every prefix, once at the top of a Turtle file."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode("utf-8")
 
-    @cached_property
-    def turtle_parts(self) -> tuple[bytes, bytes]:
-        """(prefix header, body): oxigraph writes every prefix before the first triple."""
-        text = serialize(self.triples, ox.RdfFormat.TURTLE)
-        lines = text.splitlines(keepends=True)
-        split = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), 0)
-        return b"".join(lines[:split]), b"".join(lines[split:])
 
-    @cached_property
-    def rdfxml(self) -> bytes:
-        """The rdf:Description elements, without the rdf:RDF frame."""
-        head, tail = rdfxml_frame()
-        return serialize(self.triples, ox.RdfFormat.RDF_XML)[len(head) : -len(tail)]
+def _turtle_object(term: Term) -> str:
+    found = lit(term)
+    if found is None:
+        return nt_term(term)
+    if found.lang:
+        return f"{quoted(found.value)}@{found.lang}"
+    if found.datatype:
+        return f"{quoted(found.value)}^^{prefixed(found.datatype)}"
+    return quoted(found.value)
 
-    @cached_property
-    def jsonld(self) -> dict[str, Any]:
-        return book_jsonld(self.book)
+
+def turtle_body(groups: dict[str, Subject]) -> bytes:
+    """Turtle statements, one block per subject: `<s> a class ; pred obj, obj ; … .`"""
+    blocks = []
+    for node in groups.values():
+        statements = []
+        if node.types:
+            statements.append("a " + ", ".join(prefixed(cls) for cls in node.types))
+        for predicate, objects in sorted(node.values.items()):
+            rendered = ", ".join(_turtle_object(o) for o in objects)
+            statements.append(f"{prefixed(predicate)} {rendered}")
+        blocks.append(f"<{node.iri}> " + " ;\n    ".join(statements) + " .\n")
+    return "\n".join(blocks).encode("utf-8")
 
 
 def book_ntriples(book: BookGraph) -> bytes:
@@ -160,23 +277,7 @@ def book_rdfxml(book: BookGraph) -> bytes:
 
 def book_jsonld(book: BookGraph) -> dict[str, Any]:
     """One book as a node object with its editions, people and chapters nested, in order."""
-    graph = Graph()
-    for triple in book.triples:
-        graph.add(triple)
-    expanded = json.loads(
-        graph.serialize(format="json-ld", auto_compact=False, use_native_types=True)
-    )
-    framed: dict[str, Any] = jsonld.frame(
-        expanded,
-        {"@context": jsonld_context(), "@id": str(book.work), "@embed": "@once"},
-        {"documentLoader": refuse_remote_context, "omitGraph": True},
-    )
-    framed.pop("@context", None)
-    for key in ("dcterms:hasPart", "hasPart"):
-        parts = framed.get(key)
-        if isinstance(parts, list):
-            parts.sort(key=lambda node: natural_key(str(node.get("id", ""))))
-    return framed
+    return RenderedBook(book).jsonld
 
 
 def refuse_remote_context(url: str, options: Any = None) -> dict[str, Any]:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import heapq
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 from itertools import groupby
 from pathlib import Path
-
-import pyoxigraph as ox
 
 from bookrdf.errors import OutputError
 
@@ -49,6 +48,89 @@ class Counts:
     properties: Mapping[str, PropertyCount] = field(default_factory=dict)
 
 
+class GroupedSubject(Protocol):
+    """One subject's distinct statements: its classes, and its objects by predicate."""
+
+    @property
+    def iri(self) -> str: ...
+
+    @property
+    def types(self) -> Sequence[str]: ...
+
+    @property
+    def values(self) -> Mapping[str, Sequence[object]]: ...
+
+
+@dataclass
+class BookCounts:
+    """Counts of books' own subjects (exact, as books are closed units), and the lines of
+    their shared subjects' triples, which only a VoidCounter can count (repeats once)."""
+
+    triples: int = 0
+    subjects: int = 0
+    entities: int = 0
+    classes: Counter[str] = field(default_factory=Counter)
+    property_triples: Counter[str] = field(default_factory=Counter)
+    property_subjects: Counter[str] = field(default_factory=Counter)
+    shared: list[str] = field(default_factory=list)  # N-Triples lines without the final " ."
+
+    def add(self, work: str, lines: Iterable[str]) -> None:
+        """Count one book's distinct triples, given as distinct N-Triples lines."""
+        inside = work + "/"
+        subjects: set[str] = set()
+        typed: set[str] = set()
+        members: set[tuple[str, str]] = set()  # (class, subject)
+        uses: set[tuple[str, str]] = set()  # (property, subject)
+        for line in lines:
+            subject, predicate, obj = line.split(" ", 2)
+            subject = _iri(subject)
+            if subject != work and not subject.startswith(inside):
+                self.shared.append(line.rstrip("\n").removesuffix(" ."))
+                continue
+            predicate = predicate[1:-1]
+            self.triples += 1
+            self.property_triples[predicate] += 1
+            subjects.add(subject)
+            uses.add((predicate, subject))
+            if predicate == RDF_TYPE:
+                typed.add(subject)
+                members.add((_iri(obj.rstrip("\n").removesuffix(" .")), subject))
+        self.subjects += len(subjects)
+        self.entities += len(typed)
+        self.classes.update(cls for cls, _ in members)
+        self.property_subjects.update(prop for prop, _ in uses)
+
+
+    def add_subjects(
+        self, work: str, subjects: Iterable[GroupedSubject], lines: Sequence[str]
+    ) -> None:
+        """Count one book from its statements grouped by subject (cheaper than `add`); the
+        shared subjects' triples are taken from `lines`, its distinct N-Triples lines."""
+        inside = work + "/"
+        shared: set[str] = set()
+        for node in subjects:
+            if node.iri != work and not node.iri.startswith(inside):
+                shared.add(f"<{node.iri}> ")
+                continue
+            self.subjects += 1
+            if node.types:
+                self.entities += 1
+                self.classes.update(node.types)
+                self.property_triples[RDF_TYPE] += len(node.types)
+                self.property_subjects[RDF_TYPE] += 1
+                self.triples += len(node.types)
+            for predicate, objects in node.values.items():
+                self.triples += len(objects)
+                self.property_triples[predicate] += len(objects)
+                self.property_subjects[predicate] += 1
+        if shared:
+            self.shared += [
+                line.rstrip("\n").removesuffix(" .")
+                for line in lines
+                if line[: line.index("> ") + 2] in shared
+            ]
+
+
 class VoidCounter:
     """Counts the distinct triples of a stream of books (see the module docstring)."""
 
@@ -62,30 +144,21 @@ class VoidCounter:
         self.property_triples: Counter[str] = Counter()
         self.property_subjects: Counter[str] = Counter()
 
-    def add(self, work: str, triples: Iterable[ox.Triple]) -> None:
-        """Count one book's distinct triples."""
-        inside = work + "/"
-        subjects: set[str] = set()
-        typed: set[str] = set()
-        members: set[tuple[str, str]] = set()  # (class, subject)
-        uses: set[tuple[str, str]] = set()  # (property, subject)
-        for triple in set(triples):
-            subject = _iri(triple.subject)
-            if subject != work and not subject.startswith(inside):
-                self._pending.add(str(triple))
-                continue
-            predicate = triple.predicate.value
-            self.triples += 1
-            self.property_triples[predicate] += 1
-            subjects.add(subject)
-            uses.add((predicate, subject))
-            if predicate == RDF_TYPE:
-                typed.add(subject)
-                members.add((_iri(triple.object), subject))
-        self.subjects += len(subjects)
-        self.entities += len(typed)
-        self.classes.update(cls for cls, _ in members)
-        self.property_subjects.update(prop for prop, _ in uses)
+    def add(self, work: str, lines: Iterable[str]) -> None:
+        """Count one book's distinct triples, given as distinct N-Triples lines."""
+        counts = BookCounts()
+        counts.add(work, lines)
+        self.merge(counts)
+
+    def merge(self, counts: BookCounts) -> None:
+        """Add the counts of some books."""
+        self.triples += counts.triples
+        self.subjects += counts.subjects
+        self.entities += counts.entities
+        self.classes.update(counts.classes)
+        self.property_triples.update(counts.property_triples)
+        self.property_subjects.update(counts.property_subjects)
+        self._pending.update(counts.shared)
         if len(self._pending) >= _BATCH:
             self._spill()
 
@@ -155,11 +228,11 @@ def _merged(sources: list[Iterable[str]]) -> Iterator[str]:
             previous = line
 
 
-def _iri(term: object) -> str:
-    """An IRI's text (bookrdf writes no blank nodes)."""
-    if not isinstance(term, ox.NamedNode):
+def _iri(term: str) -> str:
+    """An IRI's text from its N-Triples form (bookrdf writes no blank nodes)."""
+    if not (term.startswith("<") and term.endswith(">")):
         raise ValueError(f"bookrdf releases hold IRIs here, not {term}")
-    return term.value
+    return term[1:-1]
 
 
 @contextmanager

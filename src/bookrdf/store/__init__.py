@@ -27,7 +27,7 @@ from bookrdf.store.embedded import EmbeddedStore, open_store
 from bookrdf.store.files import RDF_FORMATS, read_quads
 from bookrdf.store.http import Client, HttpStatusError, credentials_for
 from bookrdf.store.remote import LOAD_METHODS, RemoteStore
-from bookrdf.store.staging import LoadError, Staging, Written, staging_area
+from bookrdf.store.staging import LoadError, StagedBook, Staging, Written, staging_area
 from bookrdf.vocab import DEFAULT_BASE
 
 Target = EmbeddedStore | RemoteStore
@@ -41,12 +41,14 @@ __all__ = [
     "LoadError",
     "LoadSummary",
     "RemoteStore",
+    "StagedBook",
     "Staging",
     "Target",
     "Written",
     "credentials_for",
     "load_books",
     "load_files",
+    "load_staged",
     "memory_store",
     "open_store",
     "read_quads",
@@ -78,6 +80,24 @@ def load_books(
     started = time.perf_counter()
     with staging_area(target.staging_folder) as staging:
         staging.add_books(books, on_book)
+        written = target.write(staging)
+    return _summary(written, started)
+
+
+def load_staged(
+    books: Iterable[StagedBook],
+    target: Target,
+    *,
+    on_book: Callable[[StagedBook], None] | None = None,
+) -> LoadSummary:
+    """Load books already written as N-Triples (by worker processes), all or nothing."""
+    started = time.perf_counter()
+    with staging_area(target.staging_folder) as staging:
+        for book in books:
+            staging.add_ntriples(book.book_id, book.graph, book.ntriples)
+            if on_book:
+                on_book(book)
+        staging.flush()
         written = target.write(staging)
     return _summary(written, started)
 

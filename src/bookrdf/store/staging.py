@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,11 +18,19 @@ from typing import IO
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.term import Node
 
-from bookrdf.errors import StoreError
-from bookrdf.mapping import BookGraph
+from bookrdf.errors import StoreError, write_failure
+from bookrdf.mapping import BookGraph, Term
 from bookrdf.publish import to_oxigraph
+
+
+@dataclass(frozen=True)
+class StagedBook:
+    """One book ready to load: its id, named graph and N-Triples."""
+
+    book_id: str
+    graph: str
+    ntriples: bytes
 
 
 @dataclass(frozen=True)
@@ -62,15 +70,30 @@ class Staging:
     ) -> None:
         """Stage every book's triples as N-Triples (reading the stream to its end)."""
         for book in books:
-            body = _ntriples(book)
-            self.labels.setdefault(str(book.graph), book.book_id)
-            self._spans.setdefault(str(book.graph), []).append((self._spool.tell(), len(body)))
-            try:
-                self._spool.write(body)
-            except OSError as err:
-                raise StoreError(f"{self.folder}: cannot stage the load: {err}") from None
+            self.add_ntriples(book.book_id, str(book.graph), _ntriples(book))
             if on_book:
                 on_book(book)
+        self.flush()
+
+    def add_ntriples(self, book_id: str, graph: str, body: bytes) -> None:
+        """Stage one book already written as N-Triples (by a worker process)."""
+        self.labels.setdefault(graph, book_id)
+        self._spans.setdefault(graph, []).append((self._spool.tell(), len(body)))
+        try:
+            self._spool.write(body)
+        except OSError as err:
+            raise self._failed(err) from None
+
+    def flush(self) -> None:
+        """Push the spool to disk: a full disk shows here, not while the graphs are read back."""
+        try:
+            self._spool.flush()
+        except OSError as err:
+            raise self._failed(err) from None
+
+    def _failed(self, err: OSError) -> StoreError:
+        """A staging write that failed, named by the folder the user chose (a full disk…)."""
+        return StoreError(f"{self.folder.parent}: cannot stage the load: {write_failure(err)}")
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Stage quads that already name their graphs (read from RDF files)."""
@@ -79,7 +102,7 @@ class Staging:
                 self._store = ox.Store(str(self.folder / "quads"))
             self._store.bulk_extend(self._tracked(quads))
         except OSError as err:
-            raise StoreError(f"{self.folder}: cannot stage the load: {err}") from None
+            raise self._failed(err) from None
 
     def _tracked(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
         """The quads, noting each graph as it first appears."""
@@ -115,6 +138,19 @@ class Staging:
         assert body is not None
         return body
 
+    def write_nquads(self, out: IO[bytes]) -> int:
+        """Every staged graph as N-Quads, for a bulk loader; returns the number of quads."""
+        count = 0
+        for iri in self.labels:
+            suffix = f" <{iri}> .\n".encode()
+            lines = self._spooled(iri).splitlines()
+            out.writelines(line.removesuffix(b" .") + suffix for line in lines)
+            count += len(lines)
+        if self._store is not None:
+            self._store.dump(out, format=ox.RdfFormat.N_QUADS)
+            count += len(self._store)
+        return count
+
     def close(self) -> None:
         """Drop the staging store, so that its folder can be removed."""
         self._store = None
@@ -123,22 +159,31 @@ class Staging:
 @contextmanager
 def staging_area(near: Path | None = None) -> Iterator[Staging]:
     """A staging area in a temporary folder (inside `near` when given), removed afterwards."""
+    created = near is not None and not near.exists()
     try:
+        if near is not None:
+            near.mkdir(parents=True, exist_ok=True)
         folder = tempfile.TemporaryDirectory(prefix=".bookrdf-staging-", dir=near)
     except OSError as err:
-        raise StoreError(f"{near or 'temporary folder'}: cannot stage the load: {err}") from None
-    with folder as name, (Path(name) / "books.nt").open("w+b") as spool:
-        staging = Staging(Path(name), spool)
-        try:
-            yield staging
-        finally:
-            staging.close()
+        where = near or "temporary folder"
+        raise StoreError(f"{where}: cannot stage the load: {write_failure(err)}") from None
+    try:
+        with folder as name, (Path(name) / "books.nt").open("w+b") as spool:
+            staging = Staging(Path(name), spool)
+            try:
+                yield staging
+            finally:
+                staging.close()
+    finally:
+        if created and near is not None:
+            with suppress(OSError):
+                near.rmdir()
 
 
 def _ntriples(book: BookGraph) -> bytes:
     """One book's triples as N-Triples, written by pyoxigraph (which also checks every IRI)."""
     try:
-        triples = [ox.Triple(_named(str(s)), _named(str(p)), _term(o)) for s, p, o in book.triples]
+        triples = [ox.Triple(_named(str(s)), _named(str(p)), _term(o)) for s, p, o in book.rows]
     except ValueError as err:
         raise StoreError(f"book {book.book_id}: cannot store a triple: {err}") from None
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
@@ -146,8 +191,8 @@ def _ntriples(book: BookGraph) -> bytes:
     return body
 
 
-def _term(term: Node) -> ox.NamedNode | ox.Literal:
-    """An rdflib term as a pyoxigraph one; IRIs repeat a lot, so they are cached."""
+def _term(term: Term) -> ox.NamedNode | ox.Literal:
+    """A row's term as a pyoxigraph one; IRIs repeat a lot, so they are cached."""
     if isinstance(term, URIRef):
         return _named(str(term))
     return to_oxigraph(term)
