@@ -289,3 +289,12 @@ def test_the_fast_schema_check_agrees_with_jsonschema(data: st.DataObject) -> No
 
 
 SEED_JSON = json.dumps(book_to_dict(next(read_records(SEED_RECORD))))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=12))
+def test_the_quick_character_check_never_misses_a_bad_character(text: str) -> None:
+    from bookrdf.records import _FORBIDDEN, _may_hold_bad_characters
+
+    if _FORBIDDEN.search(text):
+        assert _may_hold_bad_characters({"title": text, "chapters": [{"title": text}]})

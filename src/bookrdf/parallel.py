@@ -17,11 +17,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookrdf.errors import OutputError
+from bookrdf.errors import OutputError, Problem, RecordError
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
 from bookrdf.publish.chunks import RenderedChunk, batched, render_chunk
 from bookrdf.publish.formats import RenderedBook
+from bookrdf.records import RecordLine, parse_line
 from bookrdf.store.staging import StagedBook
 from bookrdf.validation import BookReport, Validator, load_shapes
 from bookrdf.vocab import Minter
@@ -39,13 +40,18 @@ class Settings:
     staged: bool = False  # each book's N-Triples, for a load
 
 
+Item = Book | RecordLine  # a book read already, or a JSON Lines line the worker parses
+
+
 @dataclass
 class ChunkResult:
     """One chunk's reports, and what was made of it unless one of its books failed."""
 
     books: int
+    ids: list[tuple[str, str, int]] = field(default_factory=list)  # (id, file, line) per book
+    problems: list[Problem] = field(default_factory=list)  # lines that are not records
     reports: list[BookReport] = field(default_factory=list)
-    failed: bool = False
+    failed: bool = False  # a book broke the shapes
     rendered: RenderedChunk | None = None  # for a release
     staged: list[StagedBook] = field(default_factory=list)  # for a load
 
@@ -60,10 +66,20 @@ class _Worker:
             Validator(load_shapes(settings.shapes), self.minter) if settings.validate else None
         )
 
-    def process(self, books: Sequence[Book]) -> ChunkResult:
+    def process(self, items: Sequence[Item]) -> ChunkResult:
+        books: list[Book] = []
+        problems: list[Problem] = []
+        for item in items:
+            try:
+                books.append(parse_line(item) if isinstance(item, RecordLine) else item)
+            except RecordError as err:
+                problems.extend(err.problems)
+        ids = [(book.id, str(book.source), book.line_of("id") or 0) for book in books]
+        if problems:  # the run fails: no need to map and validate
+            return ChunkResult(len(items), ids, problems)
         graphs = [map_book(book, self.minter) for book in books]
         reports = self._validate(graphs, books)
-        result = ChunkResult(len(books), reports)
+        result = ChunkResult(len(books), ids, reports=reports)
         if any(fails(report, self.settings.fail_on) for report in reports):
             result.failed = True
         elif self.settings.formats:
@@ -97,7 +113,7 @@ def _start_worker(settings: Settings) -> None:
     _worker = _Worker(settings)
 
 
-def _process(books: Sequence[Book]) -> ChunkResult:
+def _process(books: Sequence[Item]) -> ChunkResult:
     assert _worker is not None, "the worker was not started"
     return _worker.process(books)
 
@@ -111,7 +127,7 @@ def default_jobs() -> int:
 
 
 def process_books(
-    books: Iterable[Book], settings: Settings, jobs: int = 1
+    books: Iterable[Item], settings: Settings, jobs: int = 1
 ) -> Iterator[ChunkResult]:
     """Every chunk of books mapped, validated and rendered, in input order, by `jobs` processes
     (in this one when 1, or when the books fill less than two chunks)."""
@@ -127,7 +143,7 @@ def process_books(
     yield from _in_pool(_chain(head, chunks), settings, jobs)
 
 
-def _in_pool(chunks: Iterator[list[Book]], settings: Settings, jobs: int) -> Iterator[ChunkResult]:
+def _in_pool(chunks: Iterator[list[Item]], settings: Settings, jobs: int) -> Iterator[ChunkResult]:
     # fork where there is one: workers start at once, with bookrdf already imported
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(
@@ -155,6 +171,6 @@ def _in_pool(chunks: Iterator[list[Book]], settings: Settings, jobs: int) -> Ite
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _chain(head: list[list[Book]], rest: Iterator[list[Book]]) -> Iterator[list[Book]]:
+def _chain(head: list[list[Item]], rest: Iterator[list[Item]]) -> Iterator[list[Item]]:
     yield from head
     yield from rest

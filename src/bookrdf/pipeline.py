@@ -20,10 +20,10 @@ from bookrdf.importers.muse import looks_like_muse_page, read_muse_page
 from bookrdf.importers.onix import looks_like_onix, read_onix
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
-from bookrdf.parallel import ChunkResult, Settings, fails, process_books
+from bookrdf.parallel import ChunkResult, Item, Settings, fails, process_books
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
 from bookrdf.publish.folder import render_books, write_chunks
-from bookrdf.records import RECORD_SUFFIXES, read_records
+from bookrdf.records import RECORD_SUFFIXES, json_lines, read_records
 from bookrdf.store import LoadSummary, Target, load_files, load_staged
 from bookrdf.store.files import parse_quads, rdf_format
 from bookrdf.validation import BookReport, Validator, load_shapes, reports_by_book, summary
@@ -32,6 +32,7 @@ from bookrdf.vocab import Minter
 FAIL_ON = ("violation", "warning")
 
 PAGE_SUFFIXES = {".txt"}
+JSON_LINES = {".jsonl", ".ndjson"}
 MARC_SUFFIXES = {".mrc", ".marc"}
 ONIX_SUFFIXES = {".onix", ".xml"}
 # In a folder, chapters.csv files are read through their books.csv, not on their own.
@@ -144,8 +145,11 @@ def _head(path: Path) -> bytes:
 def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book]:
     """Every book in the inputs, in order; every bad record is reported, together, at the end."""
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for path in input_files(paths):
+    files = input_files(paths)
+    # id -> file number and line of the book holding it, packed in one int: a million ids
+    # then take tens, not hundreds, of megabytes
+    seen: dict[str, int] = {}
+    for number, path in enumerate(files):
         books = read_file(path, warn)
         while True:
             try:
@@ -155,25 +159,29 @@ def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book
             except RecordError as err:
                 problems.extend(err.problems)
                 break
-            where = (
-                f"{book.source}:{book.line_of('id')}" if book.line_of("id") else str(book.source)
-            )
-            if book.id in seen:
+            line = book.line_of("id") or 0
+            first = seen.get(book.id)
+            if first is not None:
                 problems.append(
                     Problem(
                         str(book.source),
-                        book.line_of("id"),
+                        line or None,
                         "id",
-                        f'"{book.id}" is already the id of the book in {seen[book.id]}; '
+                        f'"{book.id}" is already the id of the book in {_place(files, first)}; '
                         "give each book its own id",
                     )
                 )
                 continue
-            seen[book.id] = where
+            seen[book.id] = number << 32 | line
             if not problems:
                 yield book
     if problems:
         raise RecordErrors(problems)
+
+
+def _place(files: Sequence[Path], packed: int) -> str:
+    path, line = files[packed >> 32], packed & 0xFFFFFFFF
+    return f"{path}:{line}" if line else str(path)
 
 
 def validated(
@@ -233,9 +241,11 @@ def publish(
     else:
         if validate:
             load_shapes(shapes)  # broken shapes: one error here, before any worker starts
+        sources = Sources(paths, warn)
         settings = Settings(minter.base, tuple(formats), validate, shapes)
-        results = process_books(read_books(paths, warn), settings, jobs)
-        chunks = (r.rendered for r in _conforming(results, collected, progress) if r.rendered)
+        run = _Run(sources, collected, progress)
+        results = run.conforming(process_books(sources, settings, jobs))
+        chunks = (result.rendered for result in results if result.rendered)
     return write_chunks(
         chunks,
         out,
@@ -248,23 +258,87 @@ def publish(
     )
 
 
-def _conforming(
-    results: Iterable[ChunkResult],
-    reports: list[BookReport],
-    progress: Callable[[int], None] | None,
-) -> Iterator[ChunkResult]:
-    """The chunks until a book fails; then every report is collected, and ValidationFailed
-    raised at the end (so that nothing gets written)."""
-    failed = False
-    for result in results:
-        reports.extend(result.reports)
-        failed = failed or result.failed
-        if progress:
-            progress(result.books)
-        if not failed:
-            yield result
-    if failed:
-        raise ValidationFailed(reports, f"the data does not conform: {summary(reports)}")
+class Sources:
+    """The inputs as items for the workers: books read here, and JSON Lines lines left for the
+    workers to parse. Problems of whole files (unreadable, not a catalogue) collect in
+    `problems`; the lines' own problems come back from the workers."""
+
+    def __init__(self, paths: Sequence[Path], warn: Warn | None = None) -> None:
+        self.files = input_files(paths)
+        self.warn = warn
+        self.problems: list[Problem] = []
+
+    def __iter__(self) -> Iterator[Item]:
+        for path in self.files:
+            items: Iterator[Item] = (
+                json_lines(path)
+                if path.suffix.lower() in JSON_LINES
+                else read_file(path, self.warn)
+            )
+            while True:
+                try:
+                    yield next(items)
+                except StopIteration:
+                    break
+                except RecordError as err:
+                    self.problems.extend(err.problems)
+                    break
+
+
+class _Run:
+    """Follows a run's chunks in order: collects reports and problems, finds duplicate ids,
+    and stops what gets written at the first failure (raising at the end, so nothing is)."""
+
+    def __init__(
+        self,
+        sources: Sources,
+        reports: list[BookReport],
+        progress: Callable[[int], None] | None,
+        *,
+        gate: bool = True,
+    ) -> None:
+        self.sources = sources
+        self.gate = gate  # whether a book breaking the shapes stops the run (not for validate)
+        self.reports = reports
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.failed = False
+        self.files = {str(path): n for n, path in enumerate(sources.files)}
+        # id -> file number and line of its book packed in one int: a million ids then take
+        # tens, not hundreds, of megabytes
+        self.seen: dict[str, int] = {}
+
+    def conforming(self, results: Iterable[ChunkResult]) -> Iterator[ChunkResult]:
+        for result in results:
+            self.reports.extend(result.reports)
+            self.problems.extend(result.problems)
+            self._check_ids(result.ids)
+            self.failed = self.failed or (result.failed and self.gate)
+            if self.progress:
+                self.progress(result.books)
+            if not (self.failed or self.problems or self.sources.problems):
+                yield result
+        problems = self.sources.problems + self.problems
+        if problems:
+            raise RecordErrors(sorted(problems, key=self._order))
+        if self.failed:
+            raise ValidationFailed(
+                self.reports, f"the data does not conform: {summary(self.reports)}"
+            )
+
+    def _check_ids(self, ids: Iterable[tuple[str, str, int]]) -> None:
+        for book_id, source, line in ids:
+            first = self.seen.get(book_id)
+            if first is None:
+                self.seen[book_id] = self.files.get(source, 0) << 32 | line
+                continue
+            path, at = self.sources.files[first >> 32], first & 0xFFFFFFFF
+            place = f"{path}:{at}" if at else str(path)
+            message = f'"{book_id}" is already the id of the book in {place}; give each its own id'
+            self.problems.append(Problem(source, line or None, "id", message))
+
+    def _order(self, problem: Problem) -> tuple[int, int]:
+        return self.files.get(problem.source, len(self.files)), problem.line or 0
 
 
 def validate(
@@ -285,12 +359,11 @@ def validate(
     reports: list[BookReport] = []
     checked = 0
     if record_paths:
+        sources = Sources(record_paths, warn)
         settings = Settings(minter.base, validate=True, shapes=shapes)
-        for result in process_books(read_books(record_paths, warn), settings, jobs):
-            reports.extend(result.reports)
+        run = _Run(sources, reports, progress, gate=False)
+        for result in run.conforming(process_books(sources, settings, jobs)):
             checked += result.books
-            if progress:
-                progress(result.books)
     validator = Validator(shapes_graph, minter)
     for path in rdf_files:
         results = validator.validate_graph(read_rdf(path))
@@ -346,7 +419,8 @@ def load(
     if validate:
         load_shapes(shapes)  # broken shapes: one error here, before any worker starts
     collected = reports if reports is not None else []
+    sources = Sources(paths, warn)
     settings = Settings(minter.base, validate=validate, shapes=shapes, staged=True)
-    results = process_books(read_books(paths, warn), settings, jobs)
-    books = (book for r in _conforming(results, collected, progress) for book in r.staged)
-    return load_staged(books, target)
+    run = _Run(sources, collected, progress)
+    results = run.conforming(process_books(sources, settings, jobs))
+    return load_staged((book for result in results for book in result.staged), target)

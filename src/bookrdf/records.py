@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -74,7 +75,8 @@ def parse_record(data: Any, source: str, lines: Mapping[str, int] | None = None)
     problems = []
     if not conforms_to_schema(data):
         problems = [_schema_problem(e, source, lines) for e in _validator().iter_errors(data)]
-    problems += _bad_characters(data, source, lines)
+    if _may_hold_bad_characters(data):
+        problems += _bad_characters(data, source, lines)
     if problems:
         raise RecordErrors(sorted(problems, key=lambda p: (p.line or 0, p.field)))
     return book_from_dict(data, source, lines)
@@ -83,6 +85,23 @@ def parse_record(data: Any, source: str, lines: Mapping[str, int] | None = None)
 # Characters no RDF text should carry: C0 controls but tab and newlines, DEL, lone surrogates
 # (which cannot even be written as UTF-8) and Unicode noncharacters.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+# What those characters become in json.dumps' output (controls escaped, the others as they are);
+# a match may be a false alarm (an escaped backslash before a "b"), which the walk then clears.
+_MAYBE_FORBIDDEN = re.compile(
+    r"\\u00(?:0[0-8bef]|1[0-9a-f])|\\[bf]|[\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
+def _may_hold_bad_characters(data: Any) -> bool:
+    """A quick look at the whole record at once (json's C encoder, one regex search), so that
+    the value-by-value walk runs only for the rare record that may hold a bad character."""
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return True
+    return _MAYBE_FORBIDDEN.search(text) is not None
 
 
 def _bad_characters(
@@ -124,16 +143,42 @@ def _read_text(path: Path) -> str:
     return "".join(line for _, line in _numbered_lines(path))
 
 
+@dataclass(frozen=True)
+class RecordLine:
+    """One line of a JSON Lines file, read but not parsed: worker processes parse it."""
+
+    source: str
+    number: int
+    text: str
+
+
+def json_lines(path: Path) -> Iterator[RecordLine]:
+    """The non-blank lines of a JSON Lines file, streamed (RecordError when not UTF-8)."""
+    for number, line in _numbered_lines(path):
+        if line.strip():
+            yield RecordLine(str(path), number, line)
+
+
+def parse_line(line: RecordLine) -> Book:
+    """The book on one JSON Lines line; RecordError says what is wrong with it."""
+    try:
+        data = json.loads(line.text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as err:
+        message = f"is not valid JSON: {err.msg}"
+        raise RecordError(Problem(line.source, line.number, "", message)) from None
+    except _DuplicateKeyError as err:
+        message = "appears twice; keep one"
+        raise RecordError(Problem(line.source, line.number, str(err), message)) from None
+    return parse_record(data, line.source, {"": line.number})
+
+
 def _read_json_lines(path: Path) -> Iterator[Book]:
     """Each line a book, streamed; good ones are yielded (so later checks, such as duplicate
     ids, still see them), then every bad line is reported at once."""
     problems: list[Problem] = []
-    for number, line in _numbered_lines(path):
-        if not line.strip():
-            continue
+    for line in json_lines(path):
         try:
-            data, _ = _parse_json(line, str(path), first_line=number)
-            book = parse_record(data, str(path), {"": number})
+            book = parse_line(line)
         except RecordError as err:
             problems.extend(err.problems)
             continue

@@ -38,7 +38,7 @@ MEDIA_TYPES = {
     "nq": "application/n-quads",
     "xml": "application/rdf+xml",
 }
-GZIP_LEVEL = 6
+GZIP_LEVEL = 3  # 3x faster than 6 for 18% more bytes (N-Triples of the benchmark catalogue)
 
 
 def to_oxigraph(term: Term | Node) -> ox.NamedNode | ox.Literal:
