@@ -146,10 +146,8 @@ def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book
     """Every book in the inputs, in order; every bad record is reported, together, at the end."""
     problems: list[Problem] = []
     files = input_files(paths)
-    # id -> file number and line of the book holding it, packed in one int: a million ids
-    # then take tens, not hundreds, of megabytes
-    seen: dict[str, int] = {}
-    for number, path in enumerate(files):
+    ids = BookIds(files)
+    for path in files:
         books = read_file(path, warn)
         while True:
             try:
@@ -159,29 +157,35 @@ def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book
             except RecordError as err:
                 problems.extend(err.problems)
                 break
-            line = book.line_of("id") or 0
-            first = seen.get(book.id)
-            if first is not None:
-                problems.append(
-                    Problem(
-                        str(book.source),
-                        line or None,
-                        "id",
-                        f'"{book.id}" is already the id of the book in {_place(files, first)}; '
-                        "give each book its own id",
-                    )
-                )
-                continue
-            seen[book.id] = number << 32 | line
-            if not problems:
+            repeated = ids.check(book.id, str(book.source), book.line_of("id") or 0)
+            if repeated:
+                problems.append(repeated)
+            elif not problems:
                 yield book
     if problems:
         raise RecordErrors(problems)
 
 
-def _place(files: Sequence[Path], packed: int) -> str:
-    path, line = files[packed >> 32], packed & 0xFFFFFFFF
-    return f"{path}:{line}" if line else str(path)
+class BookIds:
+    """The ids of a run's books so far: the second book with an id is a problem naming the
+    first. Each id's file number and line are packed in one int: a million ids then take tens,
+    not hundreds, of megabytes."""
+
+    def __init__(self, files: Sequence[Path]) -> None:
+        self.files = files
+        self.numbers = {str(path): n for n, path in enumerate(files)}
+        self.seen: dict[str, int] = {}
+
+    def check(self, book_id: str, source: str, line: int) -> Problem | None:
+        """None for a new id; else the problem of the book repeating it."""
+        first = self.seen.get(book_id)
+        if first is None:
+            self.seen[book_id] = self.numbers.get(source, 0) << 32 | line
+            return None
+        path, at = self.files[first >> 32], first & 0xFFFFFFFF
+        place = f"{path}:{at}" if at else str(path)
+        message = f'"{book_id}" is already the id of the book in {place}'
+        return Problem(source, line or None, "id", f"{message}; give each book its own id")
 
 
 def validated(
@@ -303,10 +307,7 @@ class _Run:
         self.progress = progress
         self.problems: list[Problem] = []
         self.failed = False
-        self.files = {str(path): n for n, path in enumerate(sources.files)}
-        # id -> file number and line of its book packed in one int: a million ids then take
-        # tens, not hundreds, of megabytes
-        self.seen: dict[str, int] = {}
+        self.ids = BookIds(sources.files)
 
     def conforming(self, results: Iterable[ChunkResult]) -> Iterator[ChunkResult]:
         for result in results:
@@ -328,17 +329,13 @@ class _Run:
 
     def _check_ids(self, ids: Iterable[tuple[str, str, int]]) -> None:
         for book_id, source, line in ids:
-            first = self.seen.get(book_id)
-            if first is None:
-                self.seen[book_id] = self.files.get(source, 0) << 32 | line
-                continue
-            path, at = self.sources.files[first >> 32], first & 0xFFFFFFFF
-            place = f"{path}:{at}" if at else str(path)
-            message = f'"{book_id}" is already the id of the book in {place}; give each its own id'
-            self.problems.append(Problem(source, line or None, "id", message))
+            repeated = self.ids.check(book_id, source, line)
+            if repeated:
+                self.problems.append(repeated)
 
     def _order(self, problem: Problem) -> tuple[int, int]:
-        return self.files.get(problem.source, len(self.files)), problem.line or 0
+        numbers = self.ids.numbers
+        return numbers.get(problem.source, len(numbers)), problem.line or 0
 
 
 def validate(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Iterator, Sequence
@@ -18,13 +19,22 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from bookrdf import __version__
+from bookrdf import __version__, distributed
 from bookrdf.config import Config, load_config
-from bookrdf.errors import BookRdfError, Problem, RecordError, RecordErrors, ValidationFailed
+from bookrdf.errors import (
+    BookRdfError,
+    OutputError,
+    Problem,
+    RecordError,
+    RecordErrors,
+    ValidationFailed,
+    write_failure,
+)
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
-from bookrdf.pipeline import FAIL_ON, fails, publish, read_books, validate
+from bookrdf.parallel import default_jobs, fails
+from bookrdf.pipeline import FAIL_ON, publish, read_books, validate
 from bookrdf.publish import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -44,6 +54,30 @@ def _warn(problem: Problem) -> None:
     stderr.print(f"Warning: {problem}", markup=False, soft_wrap=True)
 
 
+def write_stdout(data: bytes | str) -> None:
+    """Data to stdout, flushed: a full disk behind a redirect is an `Error:` line, not a
+    traceback (and nothing is left buffered for Python to fail on at exit)."""
+    view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+    try:
+        sys.stdout.flush()
+        while view:  # unbuffered (PYTHONUNBUFFERED), stdout is raw: writes may fall short
+            view = view[sys.stdout.buffer.write(view) or 0 :]
+        sys.stdout.buffer.flush()
+    except OSError as err:
+        _drop_stdout()
+        raise OutputError(f"<stdout>: {write_failure(err)}") from None
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that exiting does not try the failed write again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no real stdout (a test runner's buffer)
+        pass
+
+
 def _minter(ctx: click.Context, base: str | None) -> Minter:
     config: Config = ctx.obj
     return Minter(base or config.base)
@@ -53,7 +87,7 @@ def _minter(ctx: click.Context, base: str | None) -> Minter:
 def _progress(label: str) -> Iterator[Any]:
     """A book counter on stderr when it is a terminal; silent otherwise."""
     if not sys.stderr.isatty():
-        yield lambda _book: None
+        yield lambda _book=None, count=1: None
         return
     with Progress(
         SpinnerColumn(),
@@ -64,7 +98,7 @@ def _progress(label: str) -> Iterator[Any]:
         transient=True,
     ) as progress:
         task = progress.add_task(label, total=None)
-        yield lambda _book: progress.advance(task)
+        yield lambda _book=None, count=1: progress.advance(task, count)
 
 
 class Failure(click.ClickException):
@@ -114,6 +148,14 @@ shapes_option = click.option(
 )
 base_option = click.option(
     "--base", metavar="IRI", help="Base IRI for minted IRIs (default: from bookrdf.toml)."
+)
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes that map and validate (default: the number of cores; the output "
+    "is the same for any number). publish --site runs in one process.",
 )
 
 
@@ -165,7 +207,7 @@ def finish_import(
 
 def _write_records(books: Sequence[Book], output: Path | None) -> None:
     if output is None:
-        click.echo("---\n".join(dump_record(book) for book in books), nl=False)
+        write_stdout("---\n".join(dump_record(book) for book in books))
         return
     if output.suffix.lower() in {".yaml", ".yml"}:
         if len(books) != 1:
@@ -204,7 +246,7 @@ def map_(ctx: click.Context, record: Path, fmt: str, base: str | None) -> None:
     books = list(read_books([record], warn=_warn))
     if len(books) != 1:
         raise click.UsageError(f"{record} holds {len(books)} books; `map` prints one")
-    sys.stdout.buffer.write(book_document(map_book(books[0], minter), fmt))
+    write_stdout(book_document(map_book(books[0], minter), fmt))
 
 
 @cli.command(name="publish")
@@ -242,6 +284,27 @@ def map_(ctx: click.Context, record: Path, fmt: str, base: str | None) -> None:
     is_flag=True,
     help="Also write the Linked Data site (book pages per format, index, conneg config) to DIR.",
 )
+@jobs_option
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: run on a Dask cluster, each worker writing gzipped N-Triples and N-Quads parts "
+    "to DIR/parts (DIR must be on storage every worker sees; see docs/cluster.md).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="The Dask scheduler, e.g. tcp://host:8786. Without it, --executor dask starts a "
+    "distributed.LocalCluster of one worker process per core.",
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(min=1),
+    help="With --executor dask: cut the input into at most N partitions of about equal size "
+    "(JSON Lines files in blocks of lines). Default: twice the cluster's threads.",
+)
 @click.pass_context
 def publish_(
     ctx: click.Context,
@@ -255,6 +318,10 @@ def publish_(
     issued: datetime | None,
     force: bool,
     site: bool,
+    jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    partitions: int | None,
 ) -> None:
     """Publish records, folders of records or MUSE pages as a release: N-Triples (gzipped),
     Turtle and JSON-LD dumps, a VoID/DCAT description, a manifest and SHA256SUMS.
@@ -264,14 +331,38 @@ def publish_(
     again into the same folder reports the books added, changed and removed, and rewrites
     nothing when nothing changed.
 
-    In Python: bookrdf.pipeline.publish(paths, out).
+    With --executor dask the books are read, mapped, validated and written on a Dask
+    cluster: the release holds gzipped N-Triples and N-Quads parts (parts/part-NNNNN.*.gz,
+    listed in parts.json) instead of the dumps, and always rewrites them.
+
+    In Python: bookrdf.pipeline.publish(paths, out), or with --executor dask
+    bookrdf.distributed.publish(paths, out, scheduler=ADDRESS).
     """
     minter = _minter(ctx, base)
     dataset = ctx.obj.dataset if title is None else replace(ctx.obj.dataset, title=title)
     reports: list[BookReport] = []
+    if executor == "dask":
+        if site or formats:
+            raise click.UsageError("--site and --format go with --executor local only")
+        _publish_on_dask(
+            list(inputs),
+            out,
+            reports,
+            scheduler=scheduler,
+            partitions=partitions,
+            minter=minter,
+            validate=validate,
+            shapes=shapes,
+            dataset=dataset,
+            issued=issued.date() if issued else None,
+            force=force,
+        )
+        return
+    if scheduler or partitions:
+        raise click.UsageError("--scheduler and --partitions go with --executor dask")
     try:
         with _progress("publishing") as advance, ExitStack() as stack:
-            on_book = advance
+            on_book = None
             if site:
                 pages = stack.enter_context(
                     SiteWriter(out, minter=minter, dataset_title=dataset.title)
@@ -290,14 +381,33 @@ def publish_(
                 shapes=shapes,
                 warn=_warn,
                 on_book=on_book,
+                progress=lambda count: advance(None, count),
                 reports=reports,
                 dataset=dataset,
                 issued=issued.date() if issued else None,
                 force=force,
+                jobs=jobs or default_jobs(),
             )
     except ValidationFailed:
         _print_report(reports, stderr)
         raise
+    _print_published(summary, reports)
+
+
+def _publish_on_dask(
+    inputs: list[Path], out: Path, reports: list[BookReport], **options: Any
+) -> None:
+    """`publish --executor dask`: the library call, then the same report as a local run."""
+    try:
+        summary = distributed.publish(inputs, out, warn=_warn, reports=reports, **options)
+    except ValidationFailed:
+        _print_report(reports, stderr)
+        raise
+    _print_published(summary, reports)
+
+
+def _print_published(summary: ReleaseSummary, reports: Sequence[BookReport]) -> None:
+    """How many books and triples, the warnings in short, then the files."""
     warned = [r for r in reports if r.results]
     if warned:
         stderr.print(
@@ -349,6 +459,7 @@ def _print_release(summary: ReleaseSummary) -> None:
     help="The lowest severity that makes the exit code 1.",
 )
 @base_option
+@jobs_option
 @click.pass_context
 def validate_(
     ctx: click.Context,
@@ -357,6 +468,7 @@ def validate_(
     report_format: str,
     fail_on: str,
     base: str | None,
+    jobs: int | None,
 ) -> None:
     """Check records, MUSE pages or RDF files (ttl, jsonld, nt, nq) against the SHACL shapes.
 
@@ -368,7 +480,12 @@ def validate_(
     minter = _minter(ctx, base)
     with _progress("validating") as advance:
         reports, checked = validate(
-            list(inputs), minter=minter, shapes=shapes, warn=_warn, on_book=advance
+            list(inputs),
+            minter=minter,
+            shapes=shapes,
+            warn=_warn,
+            progress=lambda count: advance(None, count),
+            jobs=jobs or default_jobs(),
         )
     if report_format == "json":
         document = report_json(reports)
