@@ -1,0 +1,135 @@
+"""Figures measured inside this process, without process start-up: map + serialise per format,
+validation per book, and the latency of each named query on a store."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Iterable
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from benchmarks.measure import median, percentile
+from bookrdf.generate import FAMILY
+from bookrdf.mapping import map_book
+from bookrdf.model import Book
+from bookrdf.publish import book_document
+from bookrdf.query import bind_params, list_named_queries, run_query
+from bookrdf.records import read_records
+from bookrdf.store import open_store
+from bookrdf.validation import Validator, load_shapes
+from bookrdf.vocab import Minter
+
+# Each step maps every book again, then writes it in these formats (none: mapping alone).
+STEPS: dict[str, tuple[str, ...]] = {
+    "map": (),
+    "nt": ("nt",),
+    "ttl": ("ttl",),
+    "jsonld": ("jsonld",),
+    "nt+ttl+jsonld": ("nt", "ttl", "jsonld"),
+}
+
+
+def read_some(path: Path, count: int) -> list[Book]:
+    """The first `count` books of a catalogue, parsed (reading is not what is measured)."""
+    return list(islice(read_records(path), count))
+
+
+def measure_formats(path: Path, count: int, repeat: int) -> dict[str, Any]:
+    """Triples per second of map_book + book_document, per format, on `count` books."""
+    books = read_some(path, count)
+    minter = Minter()
+    # One untimed pass: warms up and counts the triples (one N-Triples line each).
+    triples = sum(book_document(map_book(book, minter), "nt").count(b"\n") for book in books)
+    out: dict[str, Any] = {"books": len(books), "triples": triples}
+    for step, formats in STEPS.items():
+        seconds = [_map_and_write(books, minter, formats) for _ in range(repeat)]
+        out[step] = {
+            "seconds": seconds,
+            "median_s": median(seconds),
+            "triples_per_s": triples / median(seconds),
+            "ms_per_book": median(seconds) / len(books) * 1000,
+        }
+    return out
+
+
+def _map_and_write(books: Iterable[Book], minter: Minter, formats: tuple[str, ...]) -> float:
+    start = time.perf_counter()
+    for book in books:
+        graph = map_book(book, minter)
+        for fmt in formats:
+            book_document(graph, fmt)
+    return time.perf_counter() - start
+
+
+def measure_validation(path: Path, count: int, repeat: int) -> dict[str, Any]:
+    """Milliseconds per book of validation as publish runs it, the shapes parsed once.
+
+    `Validator.validate_books` (books in batches) when the Validator has it, else
+    `validate_book` one by one. Books are mapped before the clock starts; one book is validated
+    untimed first, since the first call prepares what every later call reuses.
+    """
+    books = read_some(path, count)
+    minter = Minter()
+    validator = Validator(load_shapes(), minter)
+    validator.validate_book(map_book(books[0], minter), books[0])
+    batched = getattr(validator, "validate_books", None)
+    seconds = []
+    results: dict[str, int] = {}
+    for _ in range(repeat):
+        pairs = [(map_book(book, minter), book) for book in books]
+        start = time.perf_counter()
+        if batched is not None:
+            reports = list(batched(pairs))
+        else:
+            reports = [validator.validate_book(graph, book) for graph, book in pairs]
+        seconds.append(time.perf_counter() - start)
+    for report in reports:
+        for result in report.results:
+            results[result.severity] = results.get(result.severity, 0) + 1
+    return {
+        "books": len(books),
+        "api": "validate_books" if batched is not None else "validate_book",
+        "seconds": seconds,
+        "ms_per_book": median(seconds) / len(books) * 1000,
+        "results": results,
+    }
+
+
+def measure_queries(store_path: Path, catalogue: Path, samples: int) -> dict[str, Any]:
+    """p50/p95 milliseconds of each named query, its parameters bound to sampled books/names.
+
+    Parameters of kind `book` get a book id of the catalogue, `text` a family name; others are
+    left unbound (every named query has them optional). The first run of each is a warm-up.
+    """
+    with catalogue.open("rb") as handle:
+        ids = [json.loads(line)["id"] for line in islice(handle, 5000)]
+    rng = random.Random(0)
+    minter = Minter()
+    out: dict[str, Any] = {"store": str(store_path), "samples": samples, "queries": {}}
+    with open_store(store_path, create=False) as store:
+        for named in list_named_queries():
+            bound = [p for p in named.params if p.kind in {"book", "text"}]
+            seconds: list[float] = []
+            rows: list[int] = []
+            for attempt in range(samples + 1):
+                values = {
+                    p.name: rng.choice(ids) if p.kind == "book" else rng.choice(FAMILY).lower()
+                    for p in bound
+                }
+                terms = bind_params(named, values, minter)
+                start = time.perf_counter()
+                result = run_query(named.text, store, terms, source=named.name)
+                elapsed = time.perf_counter() - start
+                if attempt:
+                    seconds.append(elapsed)
+                    rows.append(len(result.rows()))
+            out["queries"][named.name] = {
+                "params": [p.name for p in bound],
+                "p50_ms": percentile(seconds, 0.5) * 1000,
+                "p95_ms": percentile(seconds, 0.95) * 1000,
+                "rows_median": median(rows),
+            }
+    return out
