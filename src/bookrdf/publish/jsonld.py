@@ -105,42 +105,50 @@ class _Tree:
             out["type"] = types[0] if len(types) == 1 else types
         for predicate, objects in subject.values.items():
             for key, value in self.entries(predicate, objects):
-                if key in out:
-                    existing = out[key]
-                    out[key] = (
-                        [*existing, value] if isinstance(existing, list) else [existing, value]
-                    )
-                else:
+                if key not in out:
                     out[key] = value
+                elif isinstance(out[key], list):
+                    out[key].append(value)
+                else:
+                    out[key] = [out[key], value]
         return out
 
     def entries(self, predicate: str, objects: list[Term]) -> list[tuple[str, Any]]:
-        ctx = context()
-        term, coercion = ctx.terms.get(predicate, (None, None))
-        plain = vocab_name(predicate)
-        if plain in ctx.keys:  # the name carries a coercion meant for another term
-            plain = predicate
+        free, term, coercion = _plan(predicate)
         out: list[tuple[str, Any]] = []
         for obj in objects:
             found = lit(obj)
-            if found is None and obj in self.groups and obj not in self.placed:
-                out.append((term if term and coercion is None else plain, self.node(str(obj))))
-            elif found is None:
-                if term and coercion == "@id":
-                    out.append((term, str(obj)))
+            if found is None:
+                iri = str(obj)
+                if iri in self.groups and iri not in self.placed:
+                    out.append((free, self.node(iri)))
+                elif term and coercion == "@id":
+                    out.append((term, iri))
                 elif term and coercion == "@vocab":
-                    out.append((term, vocab_name(str(obj))))
+                    out.append((term, vocab_name(iri)))
                 else:
-                    out.append((term if term and coercion is None else plain, {"id": str(obj)}))
+                    out.append((free, {"id": iri}))
             elif term and coercion is not None and found.lang is None:
                 if found.datatype == coercion:
-                    value = _literal_value(obj)
+                    value = _literal_value(found)
                     out.append((term, value if isinstance(value, int) else found.value))
                 else:
-                    out.append((plain, _literal_value(obj)))
+                    out.append((free, _literal_value(found)))
             else:
-                out.append((term if term and coercion is None else plain, _literal_value(obj)))
+                out.append((free, _literal_value(found)))
         return out
+
+
+@cache
+def _plan(predicate: str) -> tuple[str, str | None, str | None]:
+    """How a predicate's values are keyed: (the key for values that carry their own type or
+    language, the context's term for it, that term's coercion)."""
+    ctx = context()
+    term, coercion = ctx.terms.get(predicate, (None, None))
+    plain = vocab_name(predicate)
+    if plain in ctx.keys:  # the name carries a coercion meant for another term
+        plain = predicate
+    return (term if term and coercion is None else plain), term, coercion
 
 
 def nested_jsonld(root: str, groups: Mapping[str, Subject]) -> dict[str, Any]:

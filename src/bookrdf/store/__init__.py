@@ -111,9 +111,10 @@ def load_files(
 ) -> LoadSummary:
     """Load RDF files (see `read_quads` for the graphs their triples go to), all or nothing."""
     started = time.perf_counter()
+    grouped = not (isinstance(target, EmbeddedStore) and target.takes_bulk_load())
     with staging_area(target.staging_folder) as staging:
         for path in paths:
-            staging.add_quads(read_quads(path, base))
+            staging.add_quads(read_quads(path, base), grouped=grouped)
             if on_file:
                 on_file(path)
         written = target.write(staging)

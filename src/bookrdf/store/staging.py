@@ -8,6 +8,7 @@ private Oxigraph store (which groups them by graph). A target then reads each gr
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -62,6 +63,7 @@ class Staging:
         self._spool = spool
         self._spans: dict[str, list[tuple[int, int]]] = {}  # graph IRI -> (offset, size)
         self._store: ox.Store | None = None
+        self._quads_in_file = 0  # quads staged in quads.nq, for a bulk load
         # graph IRI -> how messages name it (a book id); insertion order is the run's order
         self.labels: dict[str, str] = {}
 
@@ -95,14 +97,34 @@ class Staging:
         """A staging write that failed, named by the folder the user chose (a full disk…)."""
         return StoreError(f"{self.folder.parent}: cannot stage the load: {write_failure(err)}")
 
-    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
-        """Stage quads that already name their graphs (read from RDF files)."""
+    def add_quads(self, quads: Iterable[ox.Quad], *, grouped: bool = True) -> None:
+        """Stage quads that already name their graphs (read from RDF files). `grouped=False`
+        when the target takes one N-Quads file for a bulk loader and never asks for a graph
+        (`graphs`): they are then only written out, not gathered in a store by graph."""
+        if not grouped:
+            self._quads_in_file += self._write_quads(quads)
+            return
         try:
             if self._store is None:
                 self._store = ox.Store(str(self.folder / "quads"))
             self._store.bulk_extend(self._tracked(quads))
         except OSError as err:
             raise self._failed(err) from None
+
+    def _write_quads(self, quads: Iterable[ox.Quad]) -> int:
+        counted = [0]
+
+        def tracked() -> Iterator[ox.Quad]:
+            for quad in self._tracked(quads):
+                counted[0] += 1
+                yield quad
+
+        try:
+            with (self.folder / "quads.nq").open("ab") as out:
+                ox.serialize(tracked(), out, format=ox.RdfFormat.N_QUADS)
+        except OSError as err:
+            raise self._failed(err) from None
+        return counted[0]
 
     def _tracked(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
         """The quads, noting each graph as it first appears."""
@@ -149,6 +171,10 @@ class Staging:
         if self._store is not None:
             self._store.dump(out, format=ox.RdfFormat.N_QUADS)
             count += len(self._store)
+        if self._quads_in_file:
+            with (self.folder / "quads.nq").open("rb") as staged:
+                shutil.copyfileobj(staged, out)
+            count += self._quads_in_file
         return count
 
     def close(self) -> None:
