@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: install system-deps demo test lint typecheck pytest bench clean
+.PHONY: install system-deps demo test lint typecheck pytest bench fuzz clean
 
 # Debian packages some tests use: a real Virtuoso server, the raptor RDF parser (rapper) and
 # headless Chromium (the book page test).
@@ -46,8 +46,19 @@ pytest: install
 
 test: lint typecheck pytest
 
+# Benchmarks, never part of `make test` (docs/benchmarks.md): about 15 minutes on 2 cores.
+# make bench BENCH_ARGS="--sizes 1000 10000 100000"   # the memory target; "--quick": a check
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Fuzz each importer and the record loader (atheris) for FUZZ_SECONDS in all; report on stdout
+# and in fuzz/report.json, crashing inputs in fuzz/crashes/. Exit 1 when anything crashed.
+FUZZ_SECONDS ?= 300
+
+fuzz: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r fuzz/requirements.txt
+	$(BIN)/python -m fuzz.run --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache

@@ -187,6 +187,6 @@ def test_counting_by_subject_equals_counting_by_line(path: Path) -> None:
 def test_rows_from_rdflib_triples_render_like_the_mapping(tmp_path: Path) -> None:
     book = next(iter(read_books([SEED_RECORD])))
     mapped = map_book(book, Minter())
-    from_rdflib = BookGraph(mapped.book_id, mapped.work, mapped.graph, mapped.triples)  # type: ignore[arg-type]
+    from_rdflib = BookGraph(mapped.book_id, mapped.work, mapped.graph, mapped.triples)
     assert RenderedBook(from_rdflib).ntriples == RenderedBook(mapped).ntriples
     assert RenderedBook(from_rdflib).turtle_parts == RenderedBook(mapped).turtle_parts

@@ -16,8 +16,11 @@ Third-party exceptions are translated where they occur, never caught wholesale.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 class BookRdfError(Exception):
@@ -47,6 +50,10 @@ class RecordError(BookRdfError):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problems: tuple[Problem, ...] = (problem,)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # so that a worker process can raise it: rebuilt from its problems, not its message
+        return (RecordErrors, (self.problems,))
 
 
 class RecordErrors(RecordError):
@@ -92,3 +99,26 @@ class ValidationFailed(BookRdfError):
     def __init__(self, reports: Sequence[object], message: str) -> None:
         super().__init__(message)
         self.reports = list(reports)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.reports, str(self)))
+
+
+# What a write that failed for want of room means, and what to do about it.
+_NO_ROOM = {
+    errno.ENOSPC: "no space left on device; free some space and run again",
+    errno.EDQUOT: "disk quota exceeded; free some space and run again",
+    errno.EFBIG: "file too large (over the file size limit, see `ulimit -f`); "
+    "raise the limit or write elsewhere",
+}
+
+
+def write_failure(err: OSError) -> str:
+    """Why a write failed, in words users can act on (a full disk says so, and what to do)."""
+    if err.errno in _NO_ROOM:
+        return _NO_ROOM[err.errno]
+    text = str(err)  # the store's native errors carry no errno, only the system's words
+    for code, words in _NO_ROOM.items():
+        if os.strerror(code) in text:
+            return words
+    return f"cannot write: {err.strerror or text}"

@@ -8,12 +8,16 @@ way in any process, so the output is the same bytes for any number of workers.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,7 +114,23 @@ _worker: _Worker | None = None
 
 def _start_worker(settings: Settings) -> None:
     global _worker
+    _die_with_parent()
     _worker = _Worker(settings)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the process that started it dies (a
+    `kill -9` of bookrdf would otherwise leave its workers waiting for work forever)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before prctl: nobody will collect this worker
+            os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _process(books: Sequence[Item]) -> ChunkResult:
@@ -128,7 +148,7 @@ def default_jobs() -> int:
 
 def process_books(
     books: Iterable[Item], settings: Settings, jobs: int = 1
-) -> Iterator[ChunkResult]:
+) -> Generator[ChunkResult, None, None]:
     """Every chunk of books mapped, validated and rendered, in input order, by `jobs` processes
     (in this one when 1, or when the books fill less than two chunks)."""
     chunks = batched(books)
@@ -166,8 +186,9 @@ def _in_pool(chunks: Iterator[list[Item]], settings: Settings, jobs: int) -> Ite
             "a worker process died (out of memory or killed); nothing was written"
         ) from None
     finally:
-        for future in pending:
-            future.cancel()
+        # on a failure (or when the caller stops reading), the chunks not started are dropped
+        # and the running ones finish: the pool's own thread reads their results, so no worker
+        # is left blocked on a full pipe
         pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -238,28 +239,29 @@ def publish(
     minter = minter or Minter()
     collected = reports if reports is not None else []
     inputs = input_files(paths)
-    if on_book is not None:
-        validator = Validator(load_shapes(shapes), minter) if validate else None
-        graphs = validated(read_books(paths, warn), minter, validator, collected)
-        chunks = render_books(graphs, formats, on_book)
-    else:
-        if validate:
-            load_shapes(shapes)  # broken shapes: one error here, before any worker starts
-        sources = Sources(paths, warn)
-        settings = Settings(minter.base, tuple(formats), validate, shapes)
-        run = _Run(sources, collected, progress)
-        results = run.conforming(process_books(sources, settings, jobs))
-        chunks = (result.rendered for result in results if result.rendered)
-    return write_chunks(
-        chunks,
-        out,
-        formats,
-        minter=minter,
-        dataset=dataset,
-        inputs=inputs,
-        issued=issued,
-        force=force,
-    )
+    with ExitStack() as stack:
+        if on_book is not None:
+            validator = Validator(load_shapes(shapes), minter) if validate else None
+            graphs = validated(read_books(paths, warn), minter, validator, collected)
+            chunks = render_books(graphs, formats, on_book)
+        else:
+            if validate:
+                load_shapes(shapes)  # broken shapes: one error here, before any worker starts
+            sources = Sources(paths, warn)
+            settings = Settings(minter.base, tuple(formats), validate, shapes)
+            results = stack.enter_context(closing(process_books(sources, settings, jobs)))
+            run = _Run(sources, collected, progress)
+            chunks = (result.rendered for result in run.conforming(results) if result.rendered)
+        return write_chunks(
+            chunks,
+            out,
+            formats,
+            minter=minter,
+            dataset=dataset,
+            inputs=inputs,
+            issued=issued,
+            force=force,
+        )
 
 
 class Sources:
@@ -359,8 +361,9 @@ def validate(
         sources = Sources(record_paths, warn)
         settings = Settings(minter.base, validate=True, shapes=shapes)
         run = _Run(sources, reports, progress, gate=False)
-        for result in run.conforming(process_books(sources, settings, jobs)):
-            checked += result.books
+        with closing(process_books(sources, settings, jobs)) as chunks:
+            for chunk in run.conforming(chunks):
+                checked += chunk.books
     validator = Validator(shapes_graph, minter)
     for path in rdf_files:
         results = validator.validate_graph(read_rdf(path))
@@ -419,5 +422,6 @@ def load(
     sources = Sources(paths, warn)
     settings = Settings(minter.base, validate=validate, shapes=shapes, staged=True)
     run = _Run(sources, collected, progress)
-    results = run.conforming(process_books(sources, settings, jobs))
-    return load_staged((book for result in results for book in result.staged), target)
+    with closing(process_books(sources, settings, jobs)) as results:
+        staged = (book for result in run.conforming(results) for book in result.staged)
+        return load_staged(staged, target)

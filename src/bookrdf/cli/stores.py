@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,14 @@ from bookrdf.cli import (
     _warn,
     base_option,
     cli,
+    jobs_option,
     shapes_option,
     stderr,
     validate_option,
+    write_stdout,
 )
 from bookrdf.errors import ValidationFailed
+from bookrdf.parallel import default_jobs
 from bookrdf.pipeline import load
 from bookrdf.query import (
     GRAPH_FORMATS,
@@ -40,6 +44,31 @@ from bookrdf.vocab import Minter
 endpoint_option = click.option(
     "--endpoint", metavar="URL", help="A SPARQL 1.1 server's query endpoint instead of the store."
 )
+verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log each HTTP request to stderr: method, URL, status and time (never credentials).",
+)
+
+
+@contextmanager
+def _requests_logged(verbose: bool) -> Iterator[None]:
+    """With --verbose, each HTTP request the store client makes, as a line on stderr."""
+    if not verbose:
+        yield
+        return
+    logger = logging.getLogger("bookrdf.store.http")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("HTTP %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _remote(
@@ -84,6 +113,8 @@ def _remote(
 @validate_option
 @shapes_option
 @base_option
+@jobs_option
+@verbose_option
 @click.pass_context
 def load_(
     ctx: click.Context,
@@ -98,6 +129,8 @@ def load_(
     validate: bool,
     shapes: Path | None,
     base: str | None,
+    jobs: int | None,
+    verbose: bool,
 ) -> None:
     """Load records, MUSE pages or RDF files into a triple store, each book in its own graph.
 
@@ -111,7 +144,7 @@ def load_(
     minter = _minter(ctx, base)
     reports: list[BookReport] = []
     try:
-        with _progress("loading") as advance, ExitStack() as opened:
+        with _progress("loading") as advance, ExitStack() as opened, _requests_logged(verbose):
             target: Target
             if endpoint:
                 target = _remote(endpoint, gsp_endpoint, update_endpoint, method, timeout, retries)
@@ -124,8 +157,9 @@ def load_(
                 validate=validate,
                 shapes=shapes,
                 warn=_warn,
-                on_book=advance,
+                progress=lambda count: advance(None, count),
                 reports=reports,
+                jobs=jobs or default_jobs(),
             )
     except ValidationFailed:
         _print_report(reports, stderr)
@@ -173,6 +207,7 @@ def load_(
     "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
 )
 @base_option
+@verbose_option
 @click.pass_context
 def query_(
     ctx: click.Context,
@@ -185,6 +220,7 @@ def query_(
     fmt: str | None,
     list_queries: bool,
     base: str | None,
+    verbose: bool,
 ) -> None:
     """Run SPARQL: a named query (see --list), a .rq file, - for stdin, or -e 'TEXT'.
 
@@ -201,9 +237,9 @@ def query_(
     values = dict(_split_param(p) for p in params)
     text, source, terms = _query_text(query, sparql, values, minter)
     if endpoint:
-        result = run_query(
-            text, _remote(endpoint, None, None, "gsp", 30.0, 3), terms, source=source
-        )
+        with _requests_logged(verbose):
+            remote = _remote(endpoint, None, None, "gsp", 30.0, 3)
+            result = run_query(text, remote, terms, source=source)
     elif data_files:
         with memory_store(list(data_files), base=minter.base) as store:
             result = run_query(text, store, terms, source=source)
@@ -211,7 +247,7 @@ def query_(
         with open_store(store_path or Path(ctx.obj.store), create=False) as store:
             result = run_query(text, store, terms, source=source)
     chosen = fmt or ("turtle" if result.kind == "graph" else "table")
-    sys.stdout.buffer.write(render(result, chosen))
+    write_stdout(render(result, chosen))
 
 
 def _split_param(text: str) -> tuple[str, str]:

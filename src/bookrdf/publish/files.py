@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from bookrdf.errors import OutputError
+from bookrdf.errors import OutputError, write_failure
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 
 def _default_file_mode() -> int:
@@ -42,15 +46,21 @@ def atomic_files(
                 fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
                 temps[name] = Path(tmp_name)
                 os.fchmod(fd, _FILE_MODE)
-                handles[name] = stack.enter_context(os.fdopen(fd, "wb"))
+                raw = _TargetFile(fd, folder / name)
+                handles[name] = stack.enter_context(io.BufferedWriter(raw))
             yield handles
-            for handle in handles.values():
+            for name, handle in handles.items():
                 handle.flush()
-                os.fsync(handle.fileno())
+                try:
+                    os.fsync(handle.fileno())
+                except OSError as err:
+                    raise OutputError(f"{folder / name}: {write_failure(err)}") from None
+        except OSError as err:
+            # creating a temporary file, or a write outside the handles (a gzip trailer…)
+            _discard(stack, temps)
+            raise OutputError(f"{folder}: {write_failure(err)}") from None
         except BaseException:
-            stack.close()
-            for tmp in temps.values():
-                tmp.unlink(missing_ok=True)
+            _discard(stack, temps)
             raise
     try:
         for name, tmp in temps.items():
@@ -61,6 +71,31 @@ def atomic_files(
         sync_folder(folder)
     except OSError as err:
         raise OutputError(f"{folder}: cannot write the release: {err.strerror}") from None
+
+
+class _TargetFile(io.FileIO):
+    """A temporary file whose write errors (a full disk…) name the file it will become."""
+
+    def __init__(self, fd: int, target: Path) -> None:
+        super().__init__(fd, "wb")
+        self.target = target
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        try:
+            return super().write(data)
+        except OSError as err:
+            raise OutputError(f"{self.target}: {write_failure(err)}") from None
+
+
+def _discard(stack: ExitStack, temps: dict[str, Path]) -> None:
+    """Close and remove the temporary files of a write that failed."""
+    try:
+        stack.close()  # flushing what is buffered may fail again on a full disk
+    except (OSError, OutputError):
+        pass
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
 
 
 def sync_folder(folder: Path) -> None:

@@ -43,7 +43,7 @@ GZIP_LEVEL = 3  # 3x faster than 6 for 18% more bytes (N-Triples of the benchmar
 
 def to_oxigraph(term: Term | Node) -> ox.NamedNode | ox.Literal:
     """A row's term (or an rdflib term) as a pyoxigraph term (which also checks IRI syntax)."""
-    found = lit(term)  # type: ignore[arg-type]
+    found = lit(term)
     if found is not None:
         if found.lang:
             return ox.Literal(found.value, language=found.lang)

@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
 from itertools import groupby
 from pathlib import Path
+from typing import Protocol
 
 from bookrdf.errors import OutputError
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
-from bookrdf.errors import OutputError
+from bookrdf.errors import OutputError, write_failure
 from bookrdf.mapping import BookGraph
 from bookrdf.site.conneg import HTACCESS_FILE, NGINX_FILE, htaccess, nginx_config
 from bookrdf.site.describe import RDF_FORMATS, chapter_triples, document
@@ -129,7 +129,7 @@ class SiteWriter:
         try:
             entry, chapters = _write_book(book, self._folder, self.minter)
         except OSError as err:
-            raise OutputError(f"{self.summary.out}: cannot write the site: {err}") from None
+            raise OutputError(f"{self.summary.out}: {write_failure(err)}") from None
         self._entries.append(entry)
         self.summary.books += 1
         self.summary.chapters += chapters
@@ -149,9 +149,7 @@ class SiteWriter:
                 self._finish(folder)
                 _install(folder.root, self.summary.out)
         except OSError as err:
-            raise OutputError(
-                f"{self.summary.out}: cannot write the site: {err.strerror or err}"
-            ) from None
+            raise OutputError(f"{self.summary.out}: {write_failure(err)}") from None
         finally:
             shutil.rmtree(folder.root, ignore_errors=True)
 

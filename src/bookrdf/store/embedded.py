@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 
@@ -172,10 +173,8 @@ class EmbeddedStore:
         if error is None:
             self.close()
             return
-        try:
+        with suppress(StoreError):  # a failed write fails the flush too: report the first
             self.close()
-        except StoreError:
-            pass  # a failed write fails the flush too: the first error is the one to report
 
 
 class _Change:

@@ -1,12 +1,16 @@
 """HTTP for remote SPARQL servers: credentials from the environment, timeouts, retries.
 
-Standard library only (urllib): one PUT or POST at a time needs nothing more.
+Standard library only (urllib): one PUT or POST at a time needs nothing more. Each attempt is
+logged (INFO, logger "bookrdf.store.http": method, URL, status, time; never a header), which
+`--verbose` shows. Credentials never reach a message: URLs carrying them are refused without
+being echoed, and a server that quotes them back in an error body is quoted with them blanked.
 """
 
 from __future__ import annotations
 
 import base64
 import http.client
+import logging
 import netrc
 import os
 import ssl
@@ -26,12 +30,41 @@ _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _BODY_START = 200
 
 
+_log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class Credentials:
     """An Authorization header and where it came from; the header never appears in a repr."""
 
     header: str = field(repr=False)
     source: str
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every form of the secret a server could quote back: header, token, password."""
+        scheme, _, token = self.header.partition(" ")
+        found = [self.header, token]
+        if scheme == "Basic":
+            _user, _, password = base64.b64decode(token).decode("utf-8", "replace").partition(":")
+            found.append(password)
+        return [secret for secret in found if len(secret) >= 3]
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """The text with every secret blanked out."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def redact(url: str) -> str:
+    """A URL without its user:password@ part (for messages about URLs that carry one)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url.rpartition("@")[2] if "@" in url else url
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
 
 
 @dataclass(frozen=True)
@@ -87,8 +120,13 @@ def _netrc_credentials(host: str) -> Credentials | None:
         return None
     try:
         entry = netrc.netrc(str(path)).authenticators(host)
-    except (netrc.NetrcParseError, OSError) as err:
-        raise ConfigError(f"{path}: cannot read the netrc file: {err}") from None
+    except netrc.NetrcParseError as err:
+        # its message quotes the token it choked on, which may be a password: not shown
+        raise ConfigError(
+            f"{path}:{err.lineno}: cannot read the netrc file: a syntax error on that line"
+        ) from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the netrc file: {err.strerror}") from None
     if entry is None:
         return None
     login, _account, password = entry
@@ -97,14 +135,21 @@ def _netrc_credentials(host: str) -> Credentials | None:
 
 def check_url(url: str) -> str:
     """An http(s) URL without credentials in it (they belong in the environment)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ConfigError(f"{url}: not an http(s) URL; give one like http://localhost:7878/query")
-    if parts.username or parts.password:
+    shown = redact(url)
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        message = f"{shown}: not a valid URL; give one like http://localhost:7878/query"
+        raise ConfigError(message) from None
+    if shown != url:
         raise ConfigError(
-            f"{parts.hostname}: credentials in the URL are refused; set {USER_VARIABLE} and "
-            f"{PASSWORD_VARIABLE} (or {TOKEN_VARIABLE}) or use ~/.netrc"
+            f"{shown}: credentials in the URL are refused (never put a password in a command "
+            f"line); set {USER_VARIABLE} and {PASSWORD_VARIABLE} (or {TOKEN_VARIABLE}) in the "
+            "environment, or add the host to ~/.netrc"
         )
+    if parts.scheme not in {"http", "https"} or not hostname:
+        raise ConfigError(f"{shown}: not an http(s) URL; give one like http://localhost:7878/query")
     return url
 
 
@@ -128,12 +173,14 @@ class Client:
         """The server's successful answer, or a StoreError quoting its status and body."""
         request_headers = dict(headers)
         credentials = credentials_for(url)
+        secrets: list[str] = []
         if credentials:
             request_headers["Authorization"] = credentials.header
+            secrets = credentials.secrets
         attempts = self.retries + 1
         for attempt in range(attempts):
             try:
-                return self._once(method, url, body, request_headers)
+                return self._once(method, url, body, request_headers, secrets)
             except _Retry as err:
                 if attempt + 1 == attempts:
                     if err.final:
@@ -145,21 +192,33 @@ class Client:
             time.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable")
 
-    def _once(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> Response:
-        """One attempt; a _Retry when another attempt could succeed."""
+    def _once(
+        self, method: str, url: str, body: bytes, headers: dict[str, str], secrets: list[str]
+    ) -> Response:
+        """One attempt (logged); a _Retry when another attempt could succeed."""
         request = urllib.request.Request(url, data=body, headers=headers, method=method)
+        started = time.perf_counter()
+        outcome = "no answer"
         try:
             with _opener(url).open(request, timeout=self.timeout) as answer:
+                outcome = str(answer.status)
                 content_type = answer.headers.get("Content-Type", "")
                 return Response(answer.status, content_type, answer.read())
         except urllib.error.HTTPError as err:
-            raise _status_error(url, err) from None
+            outcome = f"{err.code} {err.reason}"
+            raise _status_error(url, err, secrets) from None
         except urllib.error.URLError as err:
+            outcome = f"failed: {err.reason}"
             if isinstance(err.reason, ssl.SSLError):
                 raise StoreError(f"{url}: TLS failed: {err.reason}") from None
             raise _Retry(f"cannot connect: {err.reason}") from None
         except (TimeoutError, ConnectionError, http.client.HTTPException) as err:
+            outcome = f"failed: {err or type(err).__name__}"
             raise _Retry(f"the connection failed: {err or type(err).__name__}") from None
+        finally:
+            seconds = time.perf_counter() - started
+            outcome = scrub(outcome, secrets)  # a reason phrase is the server's to choose
+            _log.info("%s %s -> %s in %.3f s", method, redact(url), outcome, seconds)
 
 
 def _opener(url: str) -> urllib.request.OpenerDirector:
@@ -170,10 +229,10 @@ def _opener(url: str) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(*handlers)
 
 
-def _status_error(url: str, err: urllib.error.HTTPError) -> Exception:
+def _status_error(url: str, err: urllib.error.HTTPError, secrets: list[str]) -> Exception:
     """A StoreError quoting the status and the start of the body; a _Retry for 5xx and 429."""
     try:
-        text = err.read().decode("utf-8", errors="replace")
+        text = scrub(err.read().decode("utf-8", errors="replace"), secrets)
     except (OSError, http.client.HTTPException):
         text = ""
     finally:
@@ -181,7 +240,7 @@ def _status_error(url: str, err: urllib.error.HTTPError) -> Exception:
     start = " ".join(text.split())
     if len(start) > _BODY_START:
         start = start[:_BODY_START] + "…"
-    message = f"{url}: the server answered {err.code} {err.reason}"
+    message = f"{url}: the server answered {err.code} {scrub(str(err.reason), secrets)}"
     if start:
         message += f": {start}"
     if err.code in {401, 403}:

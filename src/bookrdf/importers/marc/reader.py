@@ -43,6 +43,7 @@ class MarcRecord:
         return self.line if marc_field is None else self.lines.get(id(marc_field), self.line)
 
 
+_LEADER_SIZE = 24  # a record is at least its leader
 _BROKEN: dict[type[Exception], str] = {
     exceptions.RecordLengthInvalid: "its first five bytes are not a record length",
     exceptions.TruncatedRecord: "ends before the length its leader gives (a cut-off file?)",
@@ -74,6 +75,12 @@ def _binary_records(path: Path) -> Iterator[MarcRecord]:
         number = 0
         while True:
             offset = handle.tell()
+            length = handle.read(5)
+            handle.seek(offset)
+            if len(length) == 5 and not (length.isdigit() and int(length) >= _LEADER_SIZE):
+                # pymarc takes int() of anything ("0    ", " -1  "), then reads a negative length
+                broken = exceptions.RecordLengthInvalid()
+                raise RecordError(_broken(path, number + 1, offset, broken))
             with _pymarc_notes() as notes:
                 try:
                     record = next(reader)
