@@ -7,11 +7,13 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SDO, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, XSD
 
+from bookrdf.crosswalk import CROSSWALK
 from bookrdf.mapping import to_triples
 from bookrdf.model import Book
-from bookrdf.vocab import BIBO, BOOKRDF, DEO, DOCO, PREFIXES, SCHEMA, Minter
+from bookrdf.resources import resource_path
+from bookrdf.vocab import BIBO, BOOK_FORMATS, BOOKRDF, DEO, DOCO, KINDS, PREFIXES, SCHEMA, Minter
 from tests.conftest import WORK, book_from, graph_of
 
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
@@ -66,9 +68,46 @@ def test_one_edition_per_isbn_with_format(crisis_graph: Graph) -> None:
               OPTIONAL {{ ?e schema:bookFormat ?format }} }} ORDER BY ?isbn""",
     )
     assert found == [
-        (Literal("9780824828097"), None),
+        (Literal("9780824828097"), BOOKRDF.Print),
         (Literal("9780824862039"), SCHEMA.EBook),
     ]
+
+
+def test_isbns_keep_their_order_in_list_items_of_the_work(crisis_graph: Graph) -> None:
+    found = rows(
+        crisis_graph,
+        f"""SELECT ?item ?isbn WHERE {{ <{WORK}> bookrdf:editionListItem ?item .
+              ?item a schema:ListItem ; schema:position ?pos ; schema:item ?e .
+              ?e schema:isbn ?isbn }} ORDER BY ?pos""",
+    )
+    assert found == [
+        (URIRef(f"{WORK}/editions/1"), Literal("9780824862039")),
+        (URIRef(f"{WORK}/editions/2"), Literal("9780824828097")),
+    ]
+    # an edition may be described by other books too: its place is not said on it
+    assert not ask(crisis_graph, "?e schema:isbn ?i ; schema:position ?p")
+
+
+def test_subjects_keep_their_order_in_list_items_as_iri_or_text() -> None:
+    heading = "http://id.loc.gov/authorities/subjects/sh85073175"
+    graph = graph_of(book_from(language="en", subjects=["Zoology", heading, "Art"]))
+    found = rows(
+        graph,
+        """SELECT ?pos ?member WHERE { ?w bookrdf:subjectListItem ?item .
+             ?item a schema:ListItem ; schema:position ?pos ; schema:item|schema:name ?member }
+           ORDER BY ?pos""",
+    )
+    assert found == [
+        (Literal(1), Literal("Zoology", lang="en")),
+        (Literal(2), URIRef(heading)),
+        (Literal(3), Literal("Art", lang="en")),
+    ]
+
+
+def test_one_isbn_or_subject_has_no_order_to_keep() -> None:
+    graph = graph_of(book_from(isbn=[{"value": "9780824828097"}], subjects=["Art"]))
+    assert not ask(graph, "?w bookrdf:editionListItem|bookrdf:subjectListItem ?item")
+    assert not ask(graph, "?item a schema:ListItem")
 
 
 def test_all_twenty_entries_are_chapters_in_order(crisis_graph: Graph) -> None:
@@ -159,6 +198,25 @@ def test_kind_told_by_label_or_title(crisis_graph: Graph, position: int, kind: U
 
 
 @pytest.mark.parametrize(
+    ("chapter", "kind", "subclass"),
+    [
+        ({"title": "Title Page, Copyright"}, DOCO.FrontMatter, BOOKRDF.TitlePage),
+        ({"title": "Maps", "kind": "title-page"}, DOCO.FrontMatter, BOOKRDF.TitlePage),
+        ({"title": "Notes"}, DOCO.BackMatter, BOOKRDF.Notes),
+        ({"title": "Maps", "kind": "front-matter"}, DOCO.FrontMatter, None),
+        ({"title": "Notes", "kind": "back-matter"}, DOCO.BackMatter, None),
+    ],
+)
+def test_kinds_doco_lacks_add_a_bookrdf_subclass_to_the_doco_class(
+    chapter: dict[str, Any], kind: URIRef, subclass: URIRef | None
+) -> None:
+    graph = graph_of(book_from(chapters=[chapter]))
+    assert ask(graph, "?c a schema:Chapter ; dcterms:type ?k ; schema:additionalType ?k .", k=kind)
+    types = set(graph.objects(None, RDF.type)) - {SCHEMA.Book, SCHEMA.Chapter}
+    assert types == ({subclass} if subclass else set())
+
+
+@pytest.mark.parametrize(
     ("position", "matter"),
     [(2, DOCO.FrontMatter), (3, DOCO.FrontMatter), (18, DOCO.BackMatter), (20, DOCO.BackMatter)],
 )
@@ -240,6 +298,27 @@ def test_roles_map_to_their_terms_and_lists() -> None:
     assert not ask(graph, "?w dcterms:creator ?p")
 
 
+def test_order_across_roles_is_one_more_list_of_everyone() -> None:
+    people = [
+        {"name": "Tra", "role": "translator"},
+        {"name": "Ed", "role": "editor"},
+        {"name": "Amy"},
+        {"name": "Bob"},
+    ]
+    graph = graph_of(book_from(contributors=people, chapters=[{"contributors": people[2:]}]))
+    ordered = rows(
+        graph,
+        f"""SELECT ?name (COUNT(?mid) AS ?n) WHERE {{
+             <{Minter().work("b")}> bookrdf:contributorsInOrder ?list .
+             ?list rdf:rest* ?mid . ?mid rdf:rest* ?cell .
+             ?cell rdf:first/schema:name ?name }} GROUP BY ?name ORDER BY ?n""",
+    )
+    assert [str(r[0]) for r in ordered] == ["Tra", "Ed", "Amy", "Bob"]
+    # the role lists stay as they were; a chapter of authors only needs no more
+    assert ask(graph, "?w bibo:authorList ?a ; bibo:editorList ?e ; bibo:contributorList ?o")
+    assert len(list(graph.subjects(BOOKRDF.contributorsInOrder, None))) == 1
+
+
 def test_author_order_survives() -> None:
     names = ["Zed", "Amy", "Mia", "Bob"]
     graph = graph_of(book_from(contributors=[{"name": n} for n in names]))
@@ -309,6 +388,20 @@ def test_book_ids_and_base_shape_iris() -> None:
     minter = Minter("https://data.press.example/")
     graph = graph_of(book_from(id="lankov-2005", chapters=[{"title": "A"}]), minter)
     assert ask(graph, "<https://data.press.example/book/lankov-2005/chapter/1> a schema:Chapter")
+
+
+def test_the_ontology_declares_every_term_of_ours() -> None:
+    ontology = Graph().parse(resource_path("ontology/bookrdf.ttl"))
+    ours = {p for route in CROSSWALK.values() for p in route.predicates if p in BOOKRDF}
+    ours |= {term for term in BOOK_FORMATS.values() if term in BOOKRDF}
+    assert BOOKRDF.Print in ours
+    for term in ours:
+        assert (term, RDFS.isDefinedBy, URIRef("https://w3id.org/bookrdf/ns")) in ontology, term
+    assert (BOOKRDF.Print, RDF.type, SCHEMA.BookFormatType) in ontology
+    subclasses = {kind.subclass: kind.term for kind in KINDS.values() if kind.subclass}
+    assert set(subclasses) == {BOOKRDF.TitlePage, BOOKRDF.Notes}
+    for subclass, doco_class in subclasses.items():
+        assert (subclass, RDFS.subClassOf, doco_class) in ontology
 
 
 def test_mapping_is_deterministic(crisis: Book) -> None:

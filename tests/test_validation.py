@@ -230,6 +230,15 @@ def bad_date(text: str, datatype: URIRef | None) -> Change:
 
 PERSON_WITHOUT_ID = str(MINTER.person("full", "ada-author"))
 CH1, CH2, CH3, CH4 = (chapter(n) for n in (1, 2, 3, 4))
+# The full record's two ISBNs (print, electronic) and two subjects (text, IRI) in their order.
+EDITION_ITEM, EBOOK_ITEM = f"{WORK}/editions/1", f"{WORK}/editions/2"
+SUBJECT_ITEM, HEADING_ITEM = f"{WORK}/subjects/1", f"{WORK}/subjects/2"
+
+
+def kind_then(kind: str, *edits: GraphEdit) -> Change:
+    """The fourth entry given a kind in the record, then its graph changed."""
+    return Change(record=set_field("chapters.3.kind", kind), graph=edits)
+
 
 CASES: list[Case] = [
     # --- the work -------------------------------------------------------------------------
@@ -286,6 +295,17 @@ CASES: list[Case] = [
     Case("WorkEditionsShape", "NodeKind", WORK, on_graph(add(WORK, SCHEMA.workExample, Literal("9780824828097")))),
     Case("WorkEditionsShape", "Class", WORK, on_graph(add(WORK, SCHEMA.workExample, U(UNTYPED)))),
     Case("WorkFormatsShape", "Equals", WORK, on_graph(drop(WORK, DCTERMS.hasFormat, U(EBOOK)))),
+    Case("WorkEditionItemShape", "NodeKind", WORK, on_graph(add(WORK, BOOKRDF.editionListItem, BNode()))),
+    Case("WorkEditionItemShape", "Class", WORK, on_graph(add(WORK, BOOKRDF.editionListItem, U(UNTYPED)))),
+    Case("EditionItemsShape", "Equals", WORK,
+         on_graph(put(EBOOK_ITEM, SCHEMA.item, U(str(MINTER.edition("9781925550016"))))),
+         good=on_record(set_field("isbn", [{"value": "9780824828097"}]))),
+    Case("WorkSubjectItemShape", "NodeKind", WORK, on_graph(add(WORK, BOOKRDF.subjectListItem, BNode()))),
+    Case("WorkSubjectItemShape", "Class", WORK, on_graph(add(WORK, BOOKRDF.subjectListItem, U(UNTYPED)))),
+    Case("SubjectItemsShape", "Equals", WORK, on_graph(drop(WORK, SCHEMA.about))),
+    Case("SubjectKeywordItemsShape", "Equals", WORK,
+         on_graph(put(SUBJECT_ITEM, SCHEMA.name, Literal("Histoire", lang="fr"))),
+         good=on_record(set_field("subjects", ["http://id.loc.gov/authorities/subjects/sh85061212", "History"]))),
     Case("IdentifierShape", "NodeKind", WORK, on_graph(put(WORK, DCTERMS.identifier, U(UNTYPED)))),
     Case("IdentifierShape", "Datatype", WORK, on_graph(put(WORK, DCTERMS.identifier, Literal("x", lang="en")))),
     Case("SchemaIdentifierShape", "NodeKind", WORK, on_graph(put(WORK, SCHEMA.identifier, U(UNTYPED)))),
@@ -325,6 +345,9 @@ CASES: list[Case] = [
     Case("EditorListEditorsShape", "Equals", WORK, on_graph(add(WORK, SCHEMA.editor, U(ADA))), value=ADA),
     Case("ContributorListContributorsShape", "Equals", WORK, on_graph(drop(WORK, DCTERMS.contributor, U(DI))),
          value=DI),
+    Case("ContributorsInOrderShape", "MaxCount", WORK,
+         on_graph(add(WORK, BOOKRDF.contributorsInOrder, U(f"{WORK}/authors/1")))),
+    Case("ContributorsInOrderShape", "NodeKind", WORK, on_graph(put(WORK, BOOKRDF.contributorsInOrder, BNode()))),
     Case("DoiShape", "MaxCount", WORK, on_graph(add(WORK, BIBO.doi, Literal("10.1515/other")))),
     Case("DoiShape", "Datatype", WORK,
          on_graph(put(WORK, BIBO.doi, Literal("10.1515/9780824862039", datatype=XSD.anyURI)))),
@@ -417,6 +440,12 @@ CASES: list[Case] = [
     Case("ChapterKindShape", "In", CH1, on_graph(put(CH1, DCTERMS.type, DOCO.Section)),
          good=on_record(set_field("chapters.0.kind", "dedication"))),
     Case("ChapterSchemaKindShape", "Equals", CH1, on_graph(put(CH1, SCHEMA.additionalType, DOCO.Index))),
+    Case("TitlePageKindShape", "MinCount", CH4, kind_then("title-page", drop(CH4, DCTERMS.type)),
+         good=on_record(set_field("chapters.3.kind", "title-page"))),
+    Case("TitlePageKindShape", "In", CH4, kind_then("title-page", put(CH4, DCTERMS.type, DOCO.BackMatter))),
+    Case("NotesKindShape", "MinCount", CH4, kind_then("notes", drop(CH4, DCTERMS.type)),
+         good=on_record(set_field("chapters.3.kind", "notes"))),
+    Case("NotesKindShape", "In", CH4, kind_then("notes", put(CH4, DCTERMS.type, DOCO.FrontMatter))),
     Case("ChapterMatterShape", "MaxCount", CH4, on_graph(add(CH4, BOOKRDF.inferredMatter, DOCO.FrontMatter))),
     Case("ChapterMatterShape", "In", CH4, on_graph(put(CH4, BOOKRDF.inferredMatter, DOCO.Chapter))),
     Case("ChapterHasKindShape", "MinCount", CH2, on_record(set_field("chapters.1.label", None)), severity="info",
@@ -446,6 +475,21 @@ CASES: list[Case] = [
     Case("ListCellRestShape", "MinCount", CELL, on_graph(drop(CELL, RDF.rest))),
     Case("ListCellRestShape", "MaxCount", CELL, on_graph(add(CELL, RDF.rest, RDF.nil))),
     Case("ListCellRestShape", "NodeKind", CELL, on_graph(put(CELL, RDF.rest, BNode()))),
+    # --- list items: the order of ISBNs and subjects -------------------------------------
+    Case("ListItemListedShape", "MinCount", EDITION_ITEM, on_graph(drop(WORK, BOOKRDF.editionListItem, U(EDITION_ITEM)))),
+    Case("ListItemListedShape", "MaxCount", EDITION_ITEM,
+         on_graph(add(OTHER_WORK, BOOKRDF.editionListItem, U(EDITION_ITEM)))),
+    Case("ListItemPositionShape", "MinCount", EDITION_ITEM, on_graph(drop(EDITION_ITEM, SCHEMA.position))),
+    Case("ListItemPositionShape", "MaxCount", EDITION_ITEM, on_graph(add(EDITION_ITEM, SCHEMA.position, Literal(3)))),
+    Case("ListItemPositionShape", "Datatype", EDITION_ITEM, on_graph(put(EDITION_ITEM, SCHEMA.position, Literal("1")))),
+    Case("ListItemPositionShape", "MinInclusive", EDITION_ITEM,
+         on_graph(put(EDITION_ITEM, SCHEMA.position, Literal(0)))),
+    Case("ListItemMemberShape", "MinCount", EDITION_ITEM, on_graph(drop(EDITION_ITEM, SCHEMA.item))),
+    Case("ListItemMemberShape", "MaxCount", SUBJECT_ITEM, on_graph(add(SUBJECT_ITEM, SCHEMA.item, U(UNTYPED)))),
+    Case("ListItemItemShape", "NodeKind", EDITION_ITEM,
+         on_graph(put(EDITION_ITEM, SCHEMA.item, Literal("9780824828097")))),
+    Case("ListItemNameShape", "Or", SUBJECT_ITEM, on_graph(put(SUBJECT_ITEM, SCHEMA.name, Literal(5))),
+         good=on_record(set_field("language", None))),
     # --- the publisher --------------------------------------------------------------------
     Case("OrganizationNameShape", "MinCount", ORG, on_graph(drop(ORG, SCHEMA.name))),
     Case("OrganizationNameShape", "MaxCount", ORG, on_graph(add(ORG, SCHEMA.name, Literal("EP")))),

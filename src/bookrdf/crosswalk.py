@@ -41,6 +41,12 @@ CROSSWALK: dict[str, Route] = dict(
             BIBO.contributorList,
             note="translators and other contributors, in order; rdf:List, IRI cells",
         ),
+        _route(
+            "book.contributors.order[all]",
+            BOOKRDF.contributorsInOrder,
+            note="every contributor in record order, when they fill more than one of the lists "
+            "above; rdf:List, IRI cells",
+        ),
         _route("book.publisher", DCTERMS.publisher, SCHEMA.publisher),
         _route(
             "book.published", DCTERMS.issued, SCHEMA.datePublished, note="xsd:gYear/gYearMonth/date"
@@ -54,14 +60,29 @@ CROSSWALK: dict[str, Route] = dict(
         _route("book.url", SCHEMA.url),
         _route("book.subjects", DCTERMS.subject, SCHEMA.keywords, note="IRIs: schema:about"),
         _route("book.subjects.iri", DCTERMS.subject, SCHEMA.about),
+        _route(
+            "book.subjects.order",
+            BOOKRDF.subjectListItem,
+            note="work -> schema:ListItem per subject, when there are two or more",
+        ),
         _route("book.license", DCTERMS.license, SCHEMA.license),
         _route("book.chapters", DCTERMS.hasPart, SCHEMA.hasPart),
         _route("book.isbn", SCHEMA.workExample, DCTERMS.hasFormat, note="work -> edition"),
+        _route(
+            "book.isbn.order",
+            BOOKRDF.editionListItem,
+            note="work -> schema:ListItem per ISBN, when there are two or more",
+        ),
+        _route("list_item.position", SCHEMA.position, note="1-based place in the record's list"),
+        _route("list_item.item", SCHEMA.item, note="the edition, or a subject given as an IRI"),
+        _route("list_item.name", SCHEMA.name, note="a subject given as text"),
         _route("edition", SCHEMA.exampleOfWork, DCTERMS.isFormatOf, note="edition -> work"),
         _route("edition.isbn", SCHEMA.isbn, BIBO.isbn13, note="13 digits, no hyphens"),
         _route("edition.urn", DCTERMS.identifier, note='"urn:isbn:…"'),
         _route(
-            "edition.format", SCHEMA.bookFormat, note="EBook, Hardcover, Paperback; none for print"
+            "edition.format",
+            SCHEMA.bookFormat,
+            note="EBook, Hardcover, Paperback; bookrdf:Print (a schema:BookFormatType)",
         ),
         _route("edition.name", SCHEMA.name),
         _route("person.name", SCHEMA.name),
@@ -83,6 +104,11 @@ CROSSWALK: dict[str, Route] = dict(
         _route("chapter.pages", SCHEMA.pagination),
         _route(
             "chapter.kind", SCHEMA.additionalType, DCTERMS.type, note="DoCO/DEO class, when told"
+        ),
+        _route(
+            "chapter.kind.class",
+            RDF.type,
+            note="bookrdf:TitlePage, bookrdf:Notes: subclasses of doco:FrontMatter, BackMatter",
         ),
         _route(
             "chapter.inferred_matter", BOOKRDF.inferredMatter, note="a guess, never dcterms:type"

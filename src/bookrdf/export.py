@@ -2,9 +2,11 @@
 
 A field's values are the objects present under *every* predicate the crosswalk gives it
 (`book.subjects`: dcterms:subject and schema:keywords), so fields that share a predicate come
-apart again. What the RDF does not carry comes back in a canonical order: contributors by
-role (authors, editors, then translators and other contributors, each list in order),
-ISBNs and subjects sorted; an ISBN in print has no schema:bookFormat and returns unformatted.
+apart again. Order comes from what the mapping writes where order is data: contributors from
+bookrdf:contributorsInOrder (else from the role lists: authors, editors, then the others),
+ISBNs and subjects from their schema:ListItem positions (else sorted: fewer than two, or RDF
+written before those were). A record's kind comes from the chapter's bookrdf subclass
+(title-page, notes) or its DoCO/DEO class; one the label or title tells already is not repeated.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from bookrdf.vocab import BOOK_FORMATS, KINDS, SCHEMA, Minter
 Node = dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
-_FORMATS = {str(term): name for name, term in BOOK_FORMATS.items() if term is not None}
-# DoCO has one class for several record kinds; the generic kind is the faithful reading.
+_FORMATS = {str(term): name for name, term in BOOK_FORMATS.items()}
+# DoCO has one class for several record kinds: without a bookrdf subclass, the generic kind.
 _KIND_NAMES = {str(kind.term): name for name, kind in KINDS.items()} | {
     str(KINDS[name].term): name for name in ("front-matter", "back-matter")
 }
+_SUBCLASS_KINDS = {str(kind.subclass): name for name, kind in KINDS.items() if kind.subclass}
 # The IRIs the model writes for identifiers ('https://orcid.org/…'), read back.
 _SCHEMES = ("orcid", "isni", "viaf", "wikidata")
 _ID_PREFIXES = {s: Identifiers(**{s: "@"}).uris()[0].removesuffix("@") for s in _SCHEMES}
@@ -40,6 +43,7 @@ _LISTS = (
     ("book.contributors.order[editor]", ("editor",)),
     ("book.contributors.order[other]", ("translator", "contributor")),
 )
+_ROLES = ("author", "editor", "translator", "contributor")
 
 
 def books_from_rdf(paths: Sequence[Path], minter: Minter | None = None) -> Iterator[Book]:
@@ -106,8 +110,11 @@ class _Reader:
     def book(self, work: str, book_id: str) -> dict[str, Any]:
         node = self.node(ox.NamedNode(work))
         publisher = self.node(_first(node, "book.publisher"))
-        editions = [self.node(e) for e in _values(node, "book.isbn")]
-        isbns = sorted((_isbn(ed) for ed in editions), key=lambda isbn: isbn["value"])
+        editions = _values(node, "book.isbn")
+        listed = [_first(item, "list_item.item") for item in self.items(node, "book.isbn.order")]
+        isbns = [_isbn(self.node(e)) for e in listed if e in editions]
+        unlisted = (_isbn(self.node(e)) for e in editions if e not in listed)
+        isbns += sorted(unlisted, key=lambda isbn: isbn["value"])
         chapters = [self.node(c) for c in _values(node, "book.chapters")]
         chapters.sort(key=lambda ch: int(_text(ch, "chapter.position") or 0))
         return _compact(
@@ -128,11 +135,7 @@ class _Reader:
                 "isbn": isbns,
                 "doi": _text(node, "book.doi"),
                 "url": _text(node, "book.url"),
-                "subjects": sorted(
-                    t.value
-                    for f in ("book.subjects", "book.subjects.iri")
-                    for t in _values(node, f)
-                ),
+                "subjects": self.subjects(node),
                 "license": _text(node, "book.license"),
                 "chapters": [self.chapter(ch) for ch in chapters],
             }
@@ -152,23 +155,43 @@ class _Reader:
             "excerpt": _text(node, "chapter.excerpt"),
             "doi": _text(node, "book.doi"),
         }
-        kind = _first(node, "chapter.kind")
-        told = told_kind(Chapter(label=label, title=title))
+        kind = _kind(node)
         # The mapping writes the kind a label or title tells too; only another one is the record's.
-        if kind is not None and (told is None or str(KINDS[told].term) != kind.value):
-            out["kind"] = _KIND_NAMES.get(kind.value)
+        if kind != told_kind(Chapter(label=label, title=title)):
+            out["kind"] = kind
         return _compact(out)
 
+    def subjects(self, work: Node) -> list[str]:
+        """The work's subjects in the record's order: by their list items' positions."""
+        items = self.items(work, "book.subjects.order")
+        if items:
+            return [_text(i, "list_item.item") or _text(i, "list_item.name") or "" for i in items]
+        fields = ("book.subjects", "book.subjects.iri")
+        return sorted(t.value for f in fields for t in _values(work, f))
+
+    def items(self, owner: Node, field: str) -> list[Node]:
+        """The schema:ListItems of one of the owner's lists, by position."""
+        items = [self.node(item) for item in _values(owner, field)]
+        return sorted(items, key=lambda item: int(_text(item, "list_item.position") or 0))
+
     def people(self, owner: Node) -> list[dict[str, Any]]:
-        """The owner's contributors from its ordered lists, with the role each is linked by."""
+        """The owner's contributors in order, each with the role of the list it is next in."""
+        lists = [(roles, self.members(_first(owner, route))) for route, roles in _LISTS]
+        everyone = self.members(_first(owner, "book.contributors.order[all]"))
+        taken = [0] * len(lists)
         out = []
-        for route, roles in _LISTS:
-            for member in self.members(_first(owner, route)):
-                role = next(
-                    (r for r in roles if member in _values(owner, f"book.contributors[{r}]")),
-                    roles[0],
-                )
-                out.append(self.person(self.node(member), role))
+        for member in everyone or [m for _, members in lists for m in members]:
+            # The list whose next member this is gives the role (one person may have two).
+            found = next(
+                (i for i, (_, ms) in enumerate(lists) if ms[taken[i] :][:1] == [member]), None
+            )
+            roles = _ROLES if found is None else lists[found][0]
+            if found is not None:
+                taken[found] += 1
+            role = next(
+                (r for r in roles if member in _values(owner, f"book.contributors[{r}]")), roles[0]
+            )
+            out.append(self.person(self.node(member), role))
         return out
 
     def members(self, cell: Term | None) -> list[Term]:
@@ -217,8 +240,17 @@ def _text(node: Node, field: str) -> str | None:
     return value.value if value is not None else None
 
 
+def _kind(chapter: Node) -> str | None:
+    """The kind a chapter's bookrdf subclass or DoCO/DEO class names."""
+    for term in _values(chapter, "chapter.kind.class"):
+        if term.value in _SUBCLASS_KINDS:
+            return _SUBCLASS_KINDS[term.value]
+    kind = _first(chapter, "chapter.kind")
+    return _KIND_NAMES.get(kind.value) if kind is not None else None
+
+
 def _isbn(edition: Node) -> dict[str, str]:
-    """An edition's ISBN and format (print writes no schema:bookFormat, so it has none)."""
+    """An edition's ISBN and format."""
     term = _first(edition, "edition.format")
     name = _FORMATS.get(term.value) if term is not None else None
     return {"value": _text(edition, "edition.isbn") or ""} | ({"format": name} if name else {})

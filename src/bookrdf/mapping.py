@@ -30,7 +30,7 @@ class Lit(NamedTuple):
 # The mapping writes IRIs as plain str (rdflib's URIRef compares and hashes in Python, slowly)
 # and literals as Lit. Rows built from parsed RDF may hold rdflib terms: URIRef, Literal, and
 # BNodes (which the writers refuse).
-Term = str | Lit | Literal
+Term = str | Lit | Node  # Node: rdflib terms (URIRef, Literal, BNode)
 Row = tuple[str, str, Term]
 
 
@@ -114,7 +114,9 @@ _LIST_FIELDS = {
     "authors": "book.contributors.order[author]",
     "editors": "book.contributors.order[editor]",
     "others": "book.contributors.order[other]",
+    "contributors": "book.contributors.order[all]",
 }
+_ITEM_FIELDS = {"editions": "book.isbn.order", "subjects": "book.subjects.order"}
 PDF_MEDIA_TYPE = "application/pdf"
 
 
@@ -179,11 +181,15 @@ def to_rows(book: Book, minter: Minter | None = None) -> list[Row]:
     out.add(work, "book.description", _text(book.description, lang))
     _add_doi(out, work, book.doi)
     out.add(work, "book.url", safe_iri(book.url) if book.url else None)
+    subjects: list[str | Lit] = []
     for subject in book.subjects:
         if subject.startswith(("http://", "https://")):
-            out.add(work, "book.subjects.iri", safe_iri(subject))
+            subjects.append(safe_iri(subject))
+            out.add(work, "book.subjects.iri", subjects[-1])
         else:
-            out.add(work, "book.subjects", _text(subject, lang))
+            subjects.append(Lit(subject, lang.lower() if lang else None))
+            out.add(work, "book.subjects", subjects[-1])
+    _add_items(out, minter, work, "subjects", subjects)
     out.add(work, "book.license", safe_iri(book.license) if book.license else None)
     for isbn in book.isbns:
         edition = minter.edition(isbn.value)
@@ -194,6 +200,7 @@ def to_rows(book: Book, minter: Minter | None = None) -> list[Row]:
         out.add(edition, "edition.isbn", Lit(isbn.value))
         out.add(edition, "edition.urn", Lit(f"urn:isbn:{isbn.value}"))
         out.add(edition, "edition.format", BOOK_FORMATS[isbn.format] if isbn.format else None)
+    _add_items(out, minter, work, "editions", [minter.edition(isbn.value) for isbn in book.isbns])
     matters = inferred_matter(book)
     for position, (chapter, matter) in enumerate(zip(book.chapters, matters, strict=True), 1):
         _add_chapter(out, minter, book, work, position, chapter, matter)
@@ -224,6 +231,7 @@ def _add_chapter(
     kind = told_kind(chapter)
     if kind:
         out.add(node, "chapter.kind", KINDS[kind].term)
+        out.add(node, "chapter.kind.class", KINDS[kind].subclass)
     elif matter:
         out.add(node, "chapter.inferred_matter", MATTER_TERMS[matter])
     out.add(node, "chapter.excerpt", _text(chapter.excerpt, lang))
@@ -248,6 +256,7 @@ def _add_contributors(
     people: Sequence[Contributor],
 ) -> None:
     lists: dict[str, list[URIRef]] = {}
+    everyone: list[URIRef] = []
     for person in people:
         node = person_iri(minter, book_id, person)
         out.add(owner, f"book.contributors[{person.role}]", node)
@@ -258,8 +267,13 @@ def _add_contributors(
         for uri in person.identifiers.uris():
             out.add(node, "person.identifiers", URIRef(uri))
         lists.setdefault(_ROLE_LISTS[person.role], []).append(node)
+        everyone.append(node)
     for name, members in lists.items():
         _add_list(out, minter, owner, name, members)
+    # The role lists keep order within a role only; across roles it is data when there are two
+    # role lists or more (an editor named before the authors), so one more list keeps it.
+    if len(lists) > 1:
+        _add_list(out, minter, owner, "contributors", everyone)
 
 
 def person_iri(minter: Minter, book_id: str, person: Contributor) -> URIRef:
@@ -283,6 +297,22 @@ def _add_list(
 
 _RDF_FIRST = str(RDF.first)
 _RDF_REST = str(RDF.rest)
+
+
+def _add_items(
+    out: _Triples, minter: Minter, owner: URIRef, name: str, members: Sequence[str | Lit]
+) -> None:
+    """A schema:ListItem per member, with its schema:position, where order is data (two members
+    or more). Not an rdf:List: the contract keeps rdf:first for people; and not a position on
+    the member: an edition (`{base}isbn/…`) may be described by other books too."""
+    if len(members) < 2:
+        return
+    for position, member in enumerate(members, 1):
+        item = minter.list_item(owner, name, position)
+        out.add(owner, _ITEM_FIELDS[name], item)
+        out.add_type(item, SCHEMA.ListItem)
+        out.add(item, "list_item.position", Lit(str(position), None, _INTEGER))
+        out.add(item, "list_item.name" if type(member) is Lit else "list_item.item", member)
 
 
 def _add_doi(out: _Triples, node: URIRef, doi: str | None) -> None:

@@ -43,15 +43,18 @@ class Kind:
     name: str
     term: URIRef
     matter: str  # "front", "body" or "back": DoCO's three principal parts
+    # bookrdf's subclass of `term`, for a kind DoCO/DEO have no class for (ontology/bookrdf.ttl)
+    subclass: URIRef | None = None
 
 
 # The record's closed list of entry kinds. DoCO/DEO have no class for notes or a title page, so
-# those map to the principal part they belong to.
+# those map to the principal part they belong to, and to a bookrdf subclass of it that tells
+# them apart from other front or back matter.
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("front-matter", DOCO.FrontMatter, "front"),
-        Kind("title-page", DOCO.FrontMatter, "front"),
+        Kind("title-page", DOCO.FrontMatter, "front", BOOKRDF.TitlePage),
         Kind("dedication", DEO.Dedication, "front"),
         Kind("contents", DOCO.TableOfContents, "front"),
         Kind("list-of-figures", DOCO.ListOfFigures, "front"),
@@ -68,7 +71,7 @@ KINDS: dict[str, Kind] = {
         Kind("epilogue", DEO.Epilogue, "body"),
         Kind("afterword", DOCO.Afterword, "back"),
         Kind("appendix", DOCO.Appendix, "back"),
-        Kind("notes", DOCO.BackMatter, "back"),
+        Kind("notes", DOCO.BackMatter, "back", BOOKRDF.Notes),
         Kind("glossary", DOCO.Glossary, "back"),
         Kind("bibliography", DOCO.Bibliography, "back"),
         Kind("index", DOCO.Index, "back"),
@@ -83,11 +86,13 @@ MATTER_TERMS: dict[str, URIRef] = {
     "back": DOCO.BackMatter,
 }
 
-BOOK_FORMATS: dict[str, URIRef | None] = {
+BOOK_FORMATS: dict[str, URIRef] = {
     "electronic": SCHEMA.EBook,
     "hardcover": SCHEMA.Hardcover,
     "paperback": SCHEMA.Paperback,
-    "print": None,  # schema.org has no plain "print" format; say nothing rather than guess
+    # schema.org's BookFormatType has no plain "print" (binding unknown): a member of our own,
+    # rather than guessing Hardcover or Paperback
+    "print": BOOKRDF.Print,
 }
 
 # Characters RFC 3987 allows unescaped in a path segment (ASCII part); everything else,
@@ -148,6 +153,11 @@ class Minter:
 
     def list_cell(self, owner: URIRef, list_name: str, index: int) -> URIRef:
         return URIRef(f"{owner}/{list_name}/{index}")
+
+    def list_item(self, owner: URIRef, list_name: str, position: int) -> URIRef:
+        """A schema:ListItem: a member's place in one of the owner's lists, minted under the
+        owner because the member itself (an edition) may be described by other books too."""
+        return URIRef(f"{owner}/{list_name}/{position}")
 
     def person(self, book_id: str, key: str) -> URIRef:
         """A contributor: global when identified (ORCID, ISNI…), else scoped to the book."""

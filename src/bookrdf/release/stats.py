@@ -100,7 +100,6 @@ class BookCounts:
         self.classes.update(cls for cls, _ in members)
         self.property_subjects.update(prop for prop, _ in uses)
 
-
     def add_subjects(
         self, work: str, subjects: Iterable[GroupedSubject], lines: Sequence[str]
     ) -> None:
