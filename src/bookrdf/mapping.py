@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import NamedTuple
@@ -46,6 +46,8 @@ class BookGraph:
     work: URIRef
     graph: URIRef
     rows: Sequence[Row]
+    # the rows grouped by subject, as the mapping made them (None: group them when needed)
+    subjects: Mapping[str, Subject] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def triples(self) -> list[Triple]:
@@ -92,11 +94,13 @@ _XSD_STRING = str(XSD.string)
 def map_book(book: Book, minter: Minter | None = None) -> BookGraph:
     """One book's triples, ready to validate, write or load."""
     minter = minter or Minter()
+    made = _collect(book, minter)
     return BookGraph(
         book_id=book.id,
         work=minter.work(book.id),
         graph=minter.graph(book.id),
-        rows=to_rows(book, minter),
+        rows=made.items,
+        subjects=made.subjects,
     )
 
 
@@ -120,11 +124,40 @@ _ITEM_FIELDS = {"editions": "book.isbn.order", "subjects": "book.subjects.order"
 PDF_MEDIA_TYPE = "application/pdf"
 
 
+class Subject:
+    """One subject's distinct statements: its classes, and its objects by predicate, each in
+    the order they were made (what Turtle and JSON-LD are written from)."""
+
+    __slots__ = ("iri", "types", "values")
+
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        self.types: list[str] = []
+        self.values: dict[str, list[Term]] = {}
+
+    def put(self, predicate: str, obj: Term) -> bool:
+        """Add a statement; False when it was there already."""
+        if predicate == _RDF_TYPE and type(obj) is str:
+            if obj in self.types:
+                return False
+            self.types.append(obj)
+            return True
+        found = self.values.get(predicate)
+        if found is None:
+            self.values[predicate] = [obj]
+        elif obj in found:
+            return False
+        else:
+            found.append(obj)
+        return True
+
+
 @dataclass
 class _Triples:
-    """Collects one book's triples in the order they are made."""
+    """Collects one book's distinct triples in the order they are made, and by subject."""
 
     items: list[Row] = field(default_factory=list)
+    subjects: dict[str, Subject] = field(default_factory=dict)
 
     def add(self, subject: str, crosswalk_field: str, obj: str | Lit | None) -> None:
         if obj is None:
@@ -133,11 +166,19 @@ class _Triples:
             obj = str(obj)
         subject = str(subject)
         for predicate in _predicates(crosswalk_field):
-            self.items.append((subject, predicate, obj))
+            self.put(subject, predicate, obj)
 
     def add_type(self, subject: str, *classes: str) -> None:
         subject = str(subject)
-        self.items.extend((subject, _RDF_TYPE, str(cls)) for cls in classes)
+        for cls in classes:
+            self.put(subject, _RDF_TYPE, str(cls))
+
+    def put(self, subject: str, predicate: str, obj: str | Lit) -> None:
+        node = self.subjects.get(subject)
+        if node is None:
+            node = self.subjects[subject] = Subject(subject)
+        if node.put(predicate, obj):
+            self.items.append((subject, predicate, obj))
 
 
 @cache
@@ -155,8 +196,11 @@ def to_triples(book: Book, minter: Minter | None = None) -> list[Triple]:
 
 
 def to_rows(book: Book, minter: Minter | None = None) -> list[Row]:
-    """All rows of one book, in the order they are made (deterministic)."""
-    minter = minter or Minter()
+    """All rows of one book, distinct, in the order they are made (deterministic)."""
+    return _collect(book, minter or Minter()).items
+
+
+def _collect(book: Book, minter: Minter) -> _Triples:
     out = _Triples()
     work = minter.work(book.id)
     lang = book.language
@@ -204,7 +248,7 @@ def to_rows(book: Book, minter: Minter | None = None) -> list[Row]:
     matters = inferred_matter(book)
     for position, (chapter, matter) in enumerate(zip(book.chapters, matters, strict=True), 1):
         _add_chapter(out, minter, book, work, position, chapter, matter)
-    return out.items
+    return out
 
 
 def _add_chapter(
@@ -291,8 +335,8 @@ def _add_list(
         return
     out.add(owner, _LIST_FIELDS[name], cells[0])
     for cell, member, rest in zip(cells, members, [*cells[1:], RDF.nil], strict=True):
-        out.items.append((str(cell), _RDF_FIRST, str(member)))
-        out.items.append((str(cell), _RDF_REST, str(rest)))
+        out.put(str(cell), _RDF_FIRST, str(member))
+        out.put(str(cell), _RDF_REST, str(rest))
 
 
 _RDF_FIRST = str(RDF.first)

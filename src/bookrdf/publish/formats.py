@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, cached_property
 from typing import Any
 
@@ -15,7 +15,7 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from bookrdf.mapping import BookGraph, Term, lit
+from bookrdf.mapping import BookGraph, Subject, Term, lit
 from bookrdf.publish.jsonld import nested_jsonld
 from bookrdf.resources import jsonld_context
 from bookrdf.vocab import PREFIXES
@@ -105,17 +105,6 @@ def nt_term(term: Term) -> str:
     return quoted(found.value)
 
 
-class Subject:
-    """One subject's statements, grouped for Turtle and JSON-LD: types, then predicates."""
-
-    __slots__ = ("iri", "types", "values")
-
-    def __init__(self, iri: str) -> None:
-        self.iri = iri
-        self.types: list[str] = []
-        self.values: dict[str, list[Term]] = {}
-
-
 _RDF_TYPE = str(RDF.type)
 
 
@@ -123,6 +112,8 @@ def grouped(book: BookGraph) -> dict[str, Subject]:
     """The book's distinct statements by subject: the work first, then the others in natural
     order ('chapter/2' before '/10'); predicates sorted, objects in the order they were made."""
     subjects: dict[str, Subject] = {}
+    if book.subjects is not None:
+        return _in_order(book.subjects, str(book.work))
     for s, p, o in book.rows:
         if type(s) is not str:  # rdflib terms, from a graph read elsewhere
             if isinstance(s, BNode):
@@ -132,14 +123,11 @@ def grouped(book: BookGraph) -> dict[str, Subject]:
         node = subjects.get(s)
         if node is None:
             node = subjects[s] = Subject(s)
-        if p == _RDF_TYPE and lit(o) is None:
-            if o not in node.types:
-                node.types.append(str(o))
-            continue
-        found = node.values.setdefault(p, [])
-        if o not in found:
-            found.append(o)
-    work = str(book.work)
+        node.put(p, o)
+    return _in_order(subjects, str(book.work))
+
+
+def _in_order(subjects: Mapping[str, Subject], work: str) -> dict[str, Subject]:
     order = sorted(subjects, key=lambda iri: (iri != work, natural_key(iri)))
     return {iri: subjects[iri] for iri in order}
 

@@ -18,7 +18,7 @@ from bookrdf.mapping import Term, lit
 from bookrdf.resources import jsonld_context
 
 if TYPE_CHECKING:
-    from bookrdf.publish.formats import Subject
+    from bookrdf.mapping import Subject
 
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
