@@ -35,8 +35,8 @@ demo: install
 	$(BIN)/bookrdf query toc --store $(STORE)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks fuzz
+	$(BIN)/ruff format --check src tests benchmarks fuzz
 
 typecheck: install
 	$(BIN)/mypy

@@ -1,78 +1,130 @@
-"""Validation cost per book: bookrdf (book by book, shapes parsed once) against the naive way
-(pyshacl over one rdflib graph holding every book), measured in the same run.
+"""Validation milliseconds per book, three ways, on the synthetic catalogue (bookrdf.generate):
 
-    make bench            # or: .venv/bin/python benchmarks/bench_validate.py --sizes 1 10 100
+- batched: `Validator.validate_books`, books in batches (the engine, SPARQL on Oxigraph);
+- old: `Validator(fast=False).validate_book`, plain pyshacl book by book (the old route);
+- naive: `pyshacl.validate` over one rdflib graph holding every book.
 
-Figures are per-book seconds and the ratio naive / bookrdf; the machine is shared and noisy, so
-compare ratios, not absolute times.
+    .venv/bin/python benchmarks/bench_validate.py                        # 100, 1000, 5000 books
+    .venv/bin/python benchmarks/bench_validate.py --sizes 100 --batch-sizes 1 50 200 500
+
+Books are generated and mapped as they are read (memory stays bounded); that time is measured
+and left out. The old and naive routes take a second or so a book, so they run on a sample
+(--slow-books). Wall time and CPU time are both printed: on a shared machine wall time
+includes waiting for the CPU, CPU time does not. Each figure is the median of --repeat runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
+import statistics
 import time
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator
 
-import yaml
-from pyshacl import validate as pyshacl_validate
+import pyshacl
 from rdflib import Graph
 
-from bookrdf.mapping import map_book
+from bookrdf.generate import generate_records
+from bookrdf.mapping import BookGraph, map_book
+from bookrdf.model import Book
 from bookrdf.records import parse_record
 from bookrdf.validation import Validator, load_shapes
+from bookrdf.validation.batch import BATCH_SIZE
 from bookrdf.vocab import Minter
 
-SEED = Path(__file__).parent.parent / "tests" / "fixtures" / "records" / "crisis.yaml"
+Item = tuple[BookGraph, Book | None]
 
 
-def catalogue(size: int) -> list[Any]:
-    """`size` copies of the seed book, each with its own id."""
-    record = yaml.safe_load(SEED.read_text("utf-8"))
-    books = []
-    for n in range(size):
-        copy_of = copy.deepcopy(record)
-        copy_of["id"] = f"book-{n}"
-        books.append(parse_record(copy_of, f"book-{n}"))
-    return books
+class Clock:
+    """Wall and CPU seconds, minus the time spent making books."""
+
+    def __init__(self) -> None:
+        self.making_wall = self.making_cpu = 0.0
+
+    def books(self, count: int, minter: Minter, seed: int = 0) -> Iterator[Item]:
+        """The catalogue's first `count` books, drawn and mapped one at a time (not counted)."""
+        records = generate_records(count, seed)
+        for _ in range(count):
+            wall, cpu = time.perf_counter(), time.process_time()
+            record = next(records)
+            book = parse_record(record, f"{record['id']}.json")
+            item = (map_book(book, minter), book)
+            self.making_wall += time.perf_counter() - wall
+            self.making_cpu += time.process_time() - cpu
+            yield item
+
+    def measure(self, run: Callable[[], object]) -> tuple[float, float]:
+        self.making_wall = self.making_cpu = 0.0
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        return (
+            time.perf_counter() - wall - self.making_wall,
+            time.process_time() - cpu - self.making_cpu,
+        )
 
 
-def bookrdf_seconds(books: list[Any], validator: Validator, minter: Minter) -> float:
-    start = time.perf_counter()
-    for book in books:
-        validator.validate_book(map_book(book, minter), book)
-    return time.perf_counter() - start
+def batched(validator: Validator, clock: Clock, size: int, batch: int) -> Callable[[], object]:
+    minter = validator.minter
+    return lambda: sum(1 for _ in validator.validate_books(clock.books(size, minter), batch))
 
 
-def naive_seconds(books: list[Any], shapes: Graph, minter: Minter) -> float:
-    start = time.perf_counter()
-    data = Graph()
-    for book in books:
-        for triple in map_book(book, minter).triples:
-            data.add(triple)
-    pyshacl_validate(data, shacl_graph=shapes, inference="none")
-    return time.perf_counter() - start
+def old(validator: Validator, clock: Clock, size: int) -> Callable[[], object]:
+    minter = validator.minter
+    return lambda: [validator.validate_book(g, b) for g, b in clock.books(size, minter)]
+
+
+def naive(shapes: Graph, clock: Clock, size: int, minter: Minter) -> Callable[[], object]:
+    def run() -> None:
+        data = Graph()
+        for graph, _book in clock.books(size, minter):
+            for triple in graph.triples:
+                data.add(triple)
+        pyshacl.validate(data, shacl_graph=shapes, inference="none")
+
+    return run
+
+
+def median_ms(
+    clock: Clock, run: Callable[[], object], books: int, repeat: int
+) -> tuple[float, float]:
+    """Median wall and CPU milliseconds per book over `repeat` runs."""
+    runs = [clock.measure(run) for _ in range(repeat)]
+    wall = statistics.median(r[0] for r in runs) / books * 1000
+    cpu = statistics.median(r[1] for r in runs) / books * 1000
+    return wall, cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 300])
-    parser.add_argument("--naive-up-to", type=int, default=10, help="skip the naive way above this")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[BATCH_SIZE])
+    parser.add_argument("--slow-books", type=int, default=10, help="books for old and naive")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     minter = Minter()
     shapes = load_shapes()
-    validator = Validator(shapes, minter)
-    bookrdf_seconds(catalogue(1), validator, minter)  # warm-up: imports, query preparation
-    print(f"{'books':>6} {'bookrdf s/book':>15} {'naive s/book':>13} {'naive/bookrdf':>14}")
+    fast = Validator(shapes, minter)
+    plain = Validator(shapes, minter, fast=False)
+    clock = Clock()
+    # warm-up: the engine compiles the shapes, pyshacl builds its caches
+    clock.measure(batched(fast, clock, 5, 5))
+    clock.measure(old(plain, clock, 1))
+    print(f"{'books':>6} {'route':<16} {'wall ms/book':>13} {'cpu ms/book':>12} {'x faster':>9}")
+    slow = min(args.slow_books, *args.sizes)
+    baseline: dict[str, float] = {}
+    for name, run in [
+        ("naive", naive(shapes, clock, slow, minter)),
+        ("old", old(plain, clock, slow)),
+    ]:
+        wall, cpu = median_ms(clock, run, slow, 1)
+        baseline[name] = wall
+        print(f"{slow:>6} {name:<16} {wall:>13.1f} {cpu:>12.1f} {'':>9}")
     for size in args.sizes:
-        books = catalogue(size)
-        ours = bookrdf_seconds(books, validator, minter) / size
-        if size <= args.naive_up_to:
-            naive = naive_seconds(books, shapes, minter) / size
-            print(f"{size:>6} {ours:>15.3f} {naive:>13.3f} {naive / ours:>13.1f}x")
-        else:
-            print(f"{size:>6} {ours:>15.3f} {'(skipped)':>13} {'':>14}")
+        for batch in args.batch_sizes:
+            run = batched(fast, clock, size, batch)
+            wall, cpu = median_ms(clock, run, size, args.repeat)
+            ratio = baseline["old"] / wall
+            print(f"{size:>6} {f'batched {batch}':<16} {wall:>13.2f} {cpu:>12.2f} {ratio:>8.0f}x")
 
 
 if __name__ == "__main__":

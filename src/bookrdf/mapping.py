@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 
 from rdflib import Literal, URIRef
@@ -57,8 +57,8 @@ class BookGraph:
 def rdflib_triple(row: Row) -> Triple:
     s, p, o = row
     return (  # type: ignore[return-value]
-        URIRef(s) if type(s) is str else s,
-        URIRef(p) if type(p) is str else p,
+        _uriref(s) if type(s) is str else s,
+        _uriref(p) if type(p) is str else p,
         rdflib_term(o),
     )
 
@@ -66,11 +66,23 @@ def rdflib_triple(row: Row) -> Triple:
 def rdflib_term(term: Term) -> Node:
     """A row's term in rdflib."""
     if type(term) is Lit:
-        datatype = URIRef(term.datatype) if term.datatype else None
-        return Literal(term.value, lang=term.lang, datatype=datatype)
+        return _literal(term)
     if type(term) is str:
-        return URIRef(term)
+        return _uriref(term)
     return term  # type: ignore[return-value]
+
+
+# Books repeat predicates, classes, datatypes and many values (positions, page numbers, formats):
+# rdflib's constructors check and parse each time, so their results are kept.
+@lru_cache(maxsize=1 << 16)
+def _uriref(iri: str) -> URIRef:
+    return URIRef(iri)
+
+
+@lru_cache(maxsize=1 << 16)
+def _literal(term: Lit) -> Literal:
+    datatype = _uriref(term.datatype) if term.datatype else None
+    return Literal(term.value, lang=term.lang, datatype=datatype)
 
 
 def lit(term: Term) -> Lit | None:
@@ -174,11 +186,23 @@ class _Triples:
             self.put(subject, _RDF_TYPE, str(cls))
 
     def put(self, subject: str, predicate: str, obj: str | Lit) -> None:
+        # Subject.put inlined: this runs for every triple
         node = self.subjects.get(subject)
         if node is None:
             node = self.subjects[subject] = Subject(subject)
-        if node.put(predicate, obj):
-            self.items.append((subject, predicate, obj))
+        if predicate is _RDF_TYPE:
+            if obj in node.types:
+                return
+            node.types.append(obj)  # type: ignore[arg-type]
+        else:
+            found = node.values.get(predicate)
+            if found is None:
+                node.values[predicate] = [obj]
+            elif obj in found:
+                return
+            else:
+                found.append(obj)
+        self.items.append((subject, predicate, obj))
 
 
 @cache

@@ -1,7 +1,8 @@
 """SHACL validation of published books: shapes + pyshacl -> reports.
 
 load_shapes(path)            the shapes graph (bookrdf's own by default)
-Validator(shapes, minter)    validate_book(graph, book) -> BookReport, one book at a time
+Validator(shapes, minter)    validate_books(items) -> BookReports, batch by batch, each book's
+                             results those plain pyshacl gives it alone; validate_book(graph, book)
 validate_graph(data, shapes) every result of a whole RDF graph, attributed to books
 report_graph / report_json / render_text   the report as SHACL, JSON or text
 """

@@ -14,6 +14,8 @@ from rdflib.namespace import SH, XSD, NamespaceManager
 from rdflib.paths import Path
 from rdflib.term import Node
 
+from bookrdf.validation.found import Found
+
 Severity = TypingLiteral["violation", "warning", "info"]
 SEVERITY_TERMS: dict[Severity, URIRef] = {
     "violation": SH.Violation,
@@ -106,6 +108,9 @@ def sort_results(results: Iterable[ValidationResult]) -> list[ValidationResult]:
             r.path or "",
             r.message,
             r.value or "",
+            # and so the same order whatever the order found (batch size, pyshacl's set order)
+            r.shape,
+            r.constraint,
         ),
     )
 
@@ -140,6 +145,58 @@ def _read(report: Graph, node: Node, names: NamespaceManager, locate: Locate) ->
     )
 
 
+def engine_result(
+    found: Found, shapes: Graph, data: Graph, names: NamespaceManager, locate: Locate
+) -> ValidationResult:
+    """A result the engine found, told exactly as pyshacl's report graph would tell it."""
+    shape = found.shape
+    path_node = found.path
+    if path_node is None and shape.is_property_shape:
+        path_node = shape.path()
+    path = parse_shacl_path(shapes, path_node) if path_node is not None else None
+    value = _plain(found.value)
+    component = found.component
+    constraint = URIRef(str(found.constraint_component or component.shacl_constraint_component))
+    where = locate(found.focus, path, value)
+    messages = [str(m) for m in _engine_messages(found, data)]
+    return ValidationResult(
+        severity=SEVERITIES.get(shape.severity, "violation"),
+        focus=str(found.focus),
+        path=path.n3(names) if path is not None else None,
+        value=str(value) if value is not None else None,
+        message=sorted(messages)[0] if messages else constraint.split("#")[-1],
+        shape=_shape_name(shapes, shape.node, names),
+        constraint=constraint.split("#")[-1],
+        book_id=where.book_id,
+        source=where.source,
+        line=where.line,
+        field=where.field,
+        terms=ResultTerms(found.focus, path, value, shape.node, constraint),
+    )
+
+
+def _engine_messages(found: Found, data: Graph) -> list[Node]:
+    """The sh:resultMessage values pyshacl's make_v_result (0.40) writes for a result."""
+    component = found.component
+    messages: list[Node] = list(found.shape.message)
+    written: list[Node] = []
+
+    def filled(message: Node) -> Node:
+        if isinstance(message, Literal) and found.bound_vars is not None:
+            text = component._format_sparql_based_result_message(
+                str(message.value), found.bound_vars
+            )
+            return Literal(text)
+        return message
+
+    if found.extra_messages:
+        written += [filled(m) for m in found.extra_messages if m not in messages]
+    elif not messages:
+        messages = component.make_generic_messages(data, found.focus, found.value) or messages
+    written += [filled(m) for m in messages]
+    return written
+
+
 def _plain(value: Node | None) -> Node | None:
     """A value as the data has it: Oxigraph types plain strings xsd:string, rdflib does not."""
     if isinstance(value, Literal) and value.datatype == XSD.string:
@@ -159,14 +216,17 @@ def _message(report: Graph, node: Node, constraint: URIRef) -> str:
     return messages[0] if messages else constraint.split("#")[-1]
 
 
-def _shape_name(report: Graph, shape: Node, names: NamespaceManager) -> str:
-    """The shape's IRI, or for a blank-node shape a description that names no blank node."""
+def _shape_name(graph: Graph, shape: Node, names: NamespaceManager) -> str:
+    """The shape's IRI, or for a blank-node shape a description that names no blank node.
+
+    `graph` holds the shape: the shapes graph, or a report graph pyshacl copied it into.
+    """
     if not isinstance(shape, BNode):
         return str(shape)
-    path_node = report.value(shape, SH.path)
+    path_node = graph.value(shape, SH.path)
     if path_node is None:
         return "an unnamed node shape"
-    path = parse_shacl_path(report, path_node)
+    path = parse_shacl_path(graph, path_node)
     return f"an unnamed property shape on {path.n3(names)}"
 
 
