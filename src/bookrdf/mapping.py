@@ -190,10 +190,10 @@ class _Triples:
         node = self.subjects.get(subject)
         if node is None:
             node = self.subjects[subject] = Subject(subject)
-        if predicate is _RDF_TYPE:
+        if predicate == _RDF_TYPE and type(obj) is str:
             if obj in node.types:
                 return
-            node.types.append(obj)  # type: ignore[arg-type]
+            node.types.append(obj)
         else:
             found = node.values.get(predicate)
             if found is None:
