@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,14 @@ SEED_RECORD = FIXTURES / "records" / "crisis.yaml"
 SEED_PAGE = Path(__file__).parent.parent / "data" / "raw" / "000_b131de8bda212195.txt"
 BASE = "https://example.org/bookrdf/"
 WORK = f"{BASE}book/crisis-in-north-korea"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests keep what bookrdf caches (SPARQL analyses) out of the user's cache folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BOOKRDF_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 import yaml
 
 from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
 from bookrdf.model import Book, book_from_dict, book_to_dict, nearest_line
+
+if TYPE_CHECKING:
+    import jsonschema
 
 RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".jsonl", ".ndjson"}
 
@@ -31,6 +33,9 @@ def record_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    # imported here: it takes 0.1 s to import, and words only the records fastjsonschema rejects
+    import jsonschema
+
     return jsonschema.Draft202012Validator(record_schema())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
@@ -111,6 +112,7 @@ def slug(text: str) -> str:
     return quote(unicodedata.normalize("NFC", text.strip()).lower(), safe="")[:240] or "unnamed"
 
 
+@lru_cache(maxsize=1 << 14)  # a book's id is encoded for each of its ~60 IRIs
 def segment(text: str) -> str:
     """Percent-encode one path segment."""
     return quote(text, safe=_SEGMENT_SAFE)
@@ -135,6 +137,7 @@ class Minter:
                 "give one like https://example.org/books/"
             )
 
+    @lru_cache(maxsize=1 << 10)  # noqa: B019 (minters are few and live as long as a run)
     def work(self, book_id: str) -> URIRef:
         return URIRef(f"{self.base}book/{segment(book_id)}")
 

@@ -19,7 +19,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from bookrdf import __version__, distributed
+from bookrdf import __version__
 from bookrdf.config import Config, load_config
 from bookrdf.errors import (
     BookRdfError,
@@ -399,6 +399,8 @@ def _publish_on_dask(
 ) -> None:
     """`publish --executor dask`: the library call, then the same report as a local run."""
     try:
+        from bookrdf import distributed  # imported here: for --executor dask only
+
         summary = distributed.publish(inputs, out, warn=_warn, reports=reports, **options)
     except ValidationFailed:
         _print_report(reports, stderr)

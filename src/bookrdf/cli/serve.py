@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-import uvicorn
 
 from bookrdf.cli import (
     _minter,
@@ -21,7 +20,6 @@ from bookrdf.cli import (
 )
 from bookrdf.errors import ValidationFailed
 from bookrdf.pipeline import read_books, validated
-from bookrdf.serve import Settings, create_app
 from bookrdf.site import write_site
 from bookrdf.site.write import DEFAULT_TITLE
 from bookrdf.validation import BookReport, Validator, load_shapes
@@ -127,6 +125,11 @@ def serve_(
 
     In Python: uvicorn.run(bookrdf.serve.create_app(Settings(store, minter))).
     """
+    # imported here: the web stack takes a quarter of a second to import, for this command only
+    import uvicorn
+
+    from bookrdf.serve import Settings, create_app
+
     minter = _minter(ctx, base)
     settings = Settings(
         store=store_path or Path(ctx.obj.store),

@@ -10,7 +10,6 @@ from functools import cache, cached_property
 from typing import Any
 
 import pyoxigraph as ox
-from pyld import jsonld
 from rdflib import BNode, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
@@ -270,6 +269,8 @@ def book_jsonld(book: BookGraph) -> dict[str, Any]:
 
 def refuse_remote_context(url: str, options: Any = None) -> dict[str, Any]:
     """The JSON-LD document loader: bookrdf never fetches anything from the web."""
+    from pyld import jsonld  # imported here: publishing never needs pyld (0.04 s to import)
+
     raise jsonld.JsonLdError(
         f"remote JSON-LD context {url} is not fetched; use the local context",
         "jsonld.LoadDocumentError",

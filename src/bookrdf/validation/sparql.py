@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Any, cast
 
 import pyoxigraph as ox
@@ -31,8 +32,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
+from bookrdf.validation.analyses import query_analysis
 from bookrdf.validation.found import Found
-from bookrdf.validation.fragment import Analysis, analyse
+from bookrdf.validation.fragment import Analysis
 from bookrdf.validation.index import IndexedGraph
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -53,10 +55,15 @@ class SparqlQuery:
         bindings, text = helper.pre_bind_variables(shape.node)
         self.text = helper.apply_prefixes(text)
         self.namespaces = namespaces
-        self.prepared = prepareQuery(self.text, initNs=namespaces)
+        self.batch_candidate = set(bindings) == {"this"}
         self.analysis = (
-            analyse(self.prepared.algebra) if set(bindings) == {"this"} else Analysis(False)
+            query_analysis(self.text, namespaces) if self.batch_candidate else Analysis(False)
         )
+
+    @cached_property
+    def prepared(self) -> Any:
+        """The query parsed by rdflib, for rdflib's road (parsed on first use: it is slow)."""
+        return prepareQuery(self.text, initNs=self.namespaces)
 
 
 class SparqlConstraint:
