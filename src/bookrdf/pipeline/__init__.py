@@ -4,189 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from bookrdf.config import DatasetConfig
 from bookrdf.errors import InputError, Problem, RecordError, RecordErrors, ValidationFailed
-from bookrdf.importers.crossref import looks_like_crossref, read_crossref
-from bookrdf.importers.csv import chapters_csv_for, read_csv, sniff_csv
-from bookrdf.importers.marc import looks_like_marc, read_marc
-from bookrdf.importers.muse import looks_like_muse_page, read_muse_page
-from bookrdf.importers.onix import looks_like_onix, read_onix
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
 from bookrdf.parallel import ChunkResult, Item, Settings, fails, process_books
+from bookrdf.pipeline.inputs import (
+    JSON_LINES,
+    BookIds,
+    Warn,
+    input_files,
+    read_books,
+    read_file,
+)
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
 from bookrdf.publish.folder import render_books, write_chunks
-from bookrdf.records import RECORD_SUFFIXES, json_lines, read_records
+from bookrdf.records import json_lines
 from bookrdf.store import LoadSummary, Target, load_files, load_staged
 from bookrdf.store.files import parse_quads, rdf_format
 from bookrdf.validation import BookReport, Validator, load_shapes, reports_by_book, summary
 from bookrdf.vocab import Minter
 
 FAIL_ON = ("violation", "warning")
-
-PAGE_SUFFIXES = {".txt"}
-JSON_LINES = {".jsonl", ".ndjson"}
-MARC_SUFFIXES = {".mrc", ".marc"}
-ONIX_SUFFIXES = {".onix", ".xml"}
-# In a folder, chapters.csv files are read through their books.csv, not on their own.
-FOLDER_SUFFIXES = RECORD_SUFFIXES | PAGE_SUFFIXES | MARC_SUFFIXES | ONIX_SUFFIXES | {".csv"}
-Warn = Callable[[Problem], None]
-
-
-def input_files(paths: Iterable[Path]) -> list[Path]:
-    """Files to read: the paths given, with folders expanded to their record and page files."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in FOLDER_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and not _is_chapters_csv(p)
-            )
-            if not found:
-                raise InputError(f"{path}: the folder has no record files (.yaml, .json, .jsonl)")
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder; check the path")
-    return files
-
-
-def _is_chapters_csv(path: Path) -> bool:
-    return (
-        path.suffix.lower() == ".csv"
-        and sniff_csv(_head(path).decode("utf-8", "replace")) == "chapters"
-    )
-
-
-def read_file(path: Path, warn: Warn | None = None) -> Iterator[Book]:
-    """The books in one input file, whatever its kind: records, a MUSE page, a catalogue export
-    (CSV, Crossref JSON, ONIX, MARC), told by its suffix or, failing that, by its first bytes."""
-    suffix = path.suffix.lower()
-    head = _head(path)
-    text = head.decode("utf-8", errors="replace")
-    imported: Imported | None = None
-    if suffix == ".csv":
-        imported = _csv_books(path, text)
-    elif suffix == ".json" and looks_like_crossref(text):
-        imported = read_crossref([path])
-    elif suffix in RECORD_SUFFIXES:
-        yield from read_records(path)
-        return
-    elif suffix in MARC_SUFFIXES or looks_like_marc(head):
-        imported = read_marc([path])
-    elif suffix in ONIX_SUFFIXES or looks_like_onix(head):
-        imported = read_onix([path])
-    elif suffix in PAGE_SUFFIXES or looks_like_muse_page(text):
-        page = read_muse_page(path)
-        imported = MuseBooks((page.book,), page.warnings)
-    if imported is None:
-        raise InputError(
-            f"{path}: not a record file (.yaml, .json, .jsonl), a saved MUSE page (.txt) or a "
-            "catalogue export bookrdf reads (.csv, Crossref .json, ONIX/MARCXML .xml, MARC .mrc)"
-        )
-    for problem in imported.warnings:
-        if warn:
-            warn(problem)
-    yield from imported.books
-
-
-class Imported(Protocol):
-    """What every importer returns: its books and what it could not map."""
-
-    @property
-    def books(self) -> Sequence[Book]: ...
-
-    @property
-    def warnings(self) -> Sequence[Problem]: ...
-
-
-@dataclass(frozen=True)
-class MuseBooks:
-    books: tuple[Book, ...]
-    warnings: tuple[Problem, ...]
-
-
-def _csv_books(path: Path, text: str) -> Imported:
-    kind = sniff_csv(text)
-    if kind == "books":
-        return read_csv(path, chapters_csv_for(path))
-    if kind == "chapters":
-        raise InputError(f"{path}: is a chapters file; give its books file, which reads it")
-    raise InputError(
-        f"{path}: not a bookrdf CSV file "
-        "(its header needs book_id and title; see docs/importers.md)"
-    )
-
-
-def _head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(65536)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or folder; check the path") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; give a file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-
-
-def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book]:
-    """Every book in the inputs, in order; every bad record is reported, together, at the end."""
-    problems: list[Problem] = []
-    files = input_files(paths)
-    ids = BookIds(files)
-    for path in files:
-        books = read_file(path, warn)
-        while True:
-            try:
-                book = next(books)
-            except StopIteration:
-                break
-            except RecordError as err:
-                problems.extend(err.problems)
-                break
-            repeated = ids.check(book.id, str(book.source), book.line_of("id") or 0)
-            if repeated:
-                problems.append(repeated)
-            elif not problems:
-                yield book
-    if problems:
-        raise RecordErrors(problems)
-
-
-class BookIds:
-    """The ids of a run's books so far: the second book with an id is a problem naming the
-    first. Each id's file number and line are packed in one int: a million ids then take tens,
-    not hundreds, of megabytes."""
-
-    def __init__(self, files: Sequence[Path]) -> None:
-        self.files = files
-        self.numbers = {str(path): n for n, path in enumerate(files)}
-        self.seen: dict[str, int] = {}
-
-    def check(self, book_id: str, source: str, line: int) -> Problem | None:
-        """None for a new id; else the problem of the book repeating it."""
-        first = self.seen.get(book_id)
-        if first is None:
-            self.seen[book_id] = self.numbers.get(source, 0) << 32 | line
-            return None
-        path, at = self.files[first >> 32], first & 0xFFFFFFFF
-        place = f"{path}:{at}" if at else str(path)
-        message = f'"{book_id}" is already the id of the book in {place}'
-        return Problem(source, line or None, "id", f"{message}; give each book its own id")
+__all__ = [
+    "FAIL_ON",
+    "BookIds",
+    "Warn",
+    "input_files",
+    "is_rdf_file",
+    "load",
+    "publish",
+    "read_books",
+    "read_file",
+    "read_rdf",
+    "validate",
+    "validated",
+]
 
 
 def validated(
