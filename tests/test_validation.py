@@ -30,6 +30,7 @@ from bookrdf.validation import (
     reports_by_book,
     validate_graph,
 )
+from bookrdf.validation.locate import Locator
 from bookrdf.validation.shapes import SHAPES_NS
 from bookrdf.vocab import BIBO, BOOKRDF, DOCO, SCHEMA, Minter
 
@@ -909,3 +910,43 @@ def test_render_text_layout() -> None:
         "2 books checked: 1 violation, 0 warnings, 1 info"
     )
     assert Text.from_markup(render_text(reports, color=True)).plain == plain
+
+
+def test_list_nodes_are_located_in_their_record_field() -> None:
+    record = {
+        "id": "lists",
+        "title": "Lists",
+        "isbn": [{"value": "9780262033848"}, {"value": "9780131103627"}],
+        "subjects": ["History", "Korea"],
+        "contributors": [
+            {"name": "Ed Itor", "role": "editor"},
+            {"name": "Au Thor", "role": "author"},
+        ],
+        "chapters": [
+            {
+                "title": "One",
+                "contributors": [
+                    {"name": "Tra Nslator", "role": "translator"},
+                    {"name": "Co Author", "role": "author"},
+                ],
+            }
+        ],
+    }
+    book = parse_record(record, "test")
+    graph = Graph()
+    for triple in to_triples(book, MINTER):
+        graph.add(triple)
+    locator = Locator(MINTER, book.id, book)
+    items = graph.query(
+        "SELECT ?item ?position WHERE { ?item a schema:ListItem ; schema:position ?position }",
+        initNs={"schema": SCHEMA},
+    )
+    fields = set()
+    for item, _position in items:  # type: ignore[misc]
+        [place] = locator.places(item)
+        fields.add(place.field)
+    assert fields == {"isbn[0]", "isbn[1]", "subjects[0]", "subjects[1]"}
+    cells = {str(s) for s in graph.subjects(RDF.first, None)}
+    located = {locator.places(URIRef(cell))[0].field for cell in cells}
+    assert located == {"contributors", "chapters[0].contributors"}
+    assert any("/contributors/" in cell for cell in cells)

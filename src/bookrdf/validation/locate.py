@@ -49,12 +49,15 @@ _IN_WORK = (
     (re.compile(r"/chapter/([0-9]+)"), "chapters[{}]", "chapter"),
     (re.compile(r"/chapter/([0-9]+)/pdf"), "chapters[{}].pdf", "pdf"),
     (
-        re.compile(r"/chapter/([0-9]+)/(authors|editors|others)/[0-9]+"),
+        re.compile(r"/chapter/([0-9]+)/(authors|editors|others|contributors)/[0-9]+"),
         "chapters[{}].contributors",
         "",
     ),
-    (re.compile(r"/(authors|editors|others)/[0-9]+"), "contributors", ""),
+    (re.compile(r"/(authors|editors|others|contributors)/[0-9]+"), "contributors", ""),
     (re.compile(r"/person/.+"), "contributors", "person"),
+    # schema:ListItem nodes keeping the order of ISBNs and subjects (mapping._add_items)
+    (re.compile(r"/editions/([0-9]+)"), "isbn[{}]", ""),
+    (re.compile(r"/subjects/([0-9]+)"), "subjects[{}]", ""),
 )
 
 
