@@ -393,6 +393,26 @@ def test_without_a_scheduler_a_local_cluster_starts(catalogue: Path, tmp_path: P
     assert triples(*parts(out, "nt.gz"))
 
 
+def test_a_local_release_over_a_cluster_release_leaves_no_parts(
+    catalogue: Path, cluster: LocalCluster, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    publish_on_cluster(
+        [catalogue / "small.ndjson"], out, scheduler=cluster.scheduler_address, issued=ISSUED
+    )
+    assert parts(out, "nt.gz")
+    assert (out / "parts.json").exists()
+
+    summary = publish([catalogue / "small.ndjson"], out, issued=ISSUED, warn=lambda _p: None)
+
+    assert not (out / "parts").exists()
+    assert not (out / "parts.json").exists()
+    assert out / "parts.json" in summary.dropped
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(name.startswith("parts") for name in manifest["files"])
+    assert len(triples(out / "books.nt.gz")) > 0
+
+
 def test_executor_options_go_together(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["publish", "x.yaml", "-o", str(tmp_path), "--partitions", "2"]

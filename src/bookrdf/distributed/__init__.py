@@ -12,7 +12,7 @@ optional extra (`pip install 'bookrdf[dask]'`), imported only when a run starts.
 
 from __future__ import annotations
 
-from bookrdf.distributed.release import PARTS_LIST, publish
-from bookrdf.distributed.worker import PARTS
+from bookrdf.distributed.release import publish
+from bookrdf.release.manifest import PARTS, PARTS_LIST
 
 __all__ = ["PARTS", "PARTS_LIST", "publish"]

@@ -20,7 +20,6 @@ from bookrdf.config import DatasetConfig
 from bookrdf.distributed.cluster import connect, worker_threads
 from bookrdf.distributed.partitions import Partition, plan_partitions
 from bookrdf.distributed.worker import (
-    PARTS,
     PartFile,
     PartResult,
     Settings,
@@ -48,12 +47,11 @@ from bookrdf.release import (
     release_clock,
 )
 from bookrdf.release.describe import input_file
-from bookrdf.release.manifest import ManifestWriter, render_checksums
+from bookrdf.release.manifest import PARTS, PARTS_LIST, ManifestWriter, render_checksums
 from bookrdf.release.rdf import write_jsonld, write_turtle
 from bookrdf.validation import BookReport, load_shapes, summary
 from bookrdf.vocab import Minter
 
-PARTS_LIST = "parts.json"
 DESCRIPTIONS = ("dataset.ttl", "dataset.jsonld")
 MAX_BUCKETS = 64  # counting tasks for the shared triples
 _NO_RESULTS = BookReport(None, None, ())

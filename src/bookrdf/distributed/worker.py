@@ -35,11 +35,11 @@ from bookrdf.parallel import fails
 from bookrdf.pipeline import Warn
 from bookrdf.publish.files import Digest
 from bookrdf.publish.formats import GZIP_LEVEL, book_nquads, book_ntriples
+from bookrdf.release.manifest import PARTS
 from bookrdf.release.stats import Counts, VoidCounter, void_counter
 from bookrdf.validation import BookReport, Validator, load_shapes
 from bookrdf.vocab import Minter
 
-PARTS = "parts"  # the folder of the part files, inside the release folder
 PART_FORMATS = (("nt.gz", "application/n-triples"), ("nq.gz", "application/n-quads"))
 BATCH = 200  # books mapped, then validated together (`validate_books` cuts its own batches)
 _SEEN_LIMIT = 100_000  # shared lines remembered per task to skip repeats (an optimisation)

@@ -8,6 +8,7 @@ file or setting changed, nothing is rewritten at all and the previous release st
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -33,6 +34,8 @@ from bookrdf.release.describe import (
 from bookrdf.release.manifest import (
     CHECKSUMS,
     MANIFEST,
+    PARTS,
+    PARTS_LIST,
     Manifest,
     ManifestWriter,
     read_manifest,
@@ -298,10 +301,14 @@ def _dump_file(fmt: str, digest: Digest) -> DumpFile:
 
 
 def _drop_old_dumps(out: Path, previous: Manifest, names: Sequence[str]) -> list[Path]:
-    """Remove dumps the previous release listed that this one no longer writes."""
+    """Remove dumps the previous release listed that this one no longer writes, and the parts
+    of a previous release made on a cluster."""
     dropped = []
     for name in previous.files:
-        if name in FORMATS.values() and name not in names:
+        dump = name in FORMATS.values() or name == PARTS_LIST or name.startswith(f"{PARTS}/")
+        if dump and name not in names:
             (out / name).unlink(missing_ok=True)
             dropped.append(out / name)
+    with suppress(OSError):  # kept when something else is in it
+        (out / PARTS).rmdir()
     return dropped

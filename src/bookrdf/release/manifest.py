@@ -13,6 +13,9 @@ from bookrdf.errors import InputError
 
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
+# A release made on a Dask cluster (bookrdf.distributed) holds parts instead of the dumps:
+PARTS = "parts"  # the folder of the part files, inside the release folder
+PARTS_LIST = "parts.json"
 MANIFEST_VERSION = 1
 
 
