@@ -7,9 +7,11 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from bookrdf.errors import InputError
+from bookrdf.release.books import BookEntry as BookEntry  # re-exported: where it was first
+from bookrdf.release.books import BookIndex, book_entry, read_manifest_stream
 
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
@@ -20,20 +22,10 @@ MANIFEST_VERSION = 1
 
 
 @dataclass(frozen=True)
-class BookEntry:
-    """One book in a release: id, named graph, SHA-256 and count of its sorted N-Triples lines."""
-
-    id: str
-    graph: str
-    sha256: str
-    triples: int
-
-
-@dataclass(frozen=True)
 class Manifest:
     """A release's manifest.json: the books in dump order, every file's SHA-256, settings."""
 
-    books: Mapping[str, BookEntry]
+    books: BookIndex
     files: Mapping[str, str]
     issued: str
     modified: str
@@ -67,13 +59,15 @@ def read_manifest(folder: Path) -> Manifest | None:
     """The manifest of the release in `folder`; None when there is none."""
     path = folder / MANIFEST
     try:
-        data = json.loads(path.read_bytes())
+        with path.open("rb") as stream:
+            data, books = _read_books_and_fields(stream)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as err:
         raise InputError(f"{path}: cannot be read as a bookrdf manifest: {err}") from None
+    except (KeyError, TypeError) as err:
+        raise _not_a_manifest(path, err) from None
     try:
-        books = {entry["id"]: BookEntry(**entry) for entry in data["books"]}
         return Manifest(
             books=books,
             files=dict(data["files"]),
@@ -83,10 +77,26 @@ def read_manifest(folder: Path) -> Manifest | None:
             version=str(data["bookrdf"]),
         )
     except (KeyError, TypeError) as err:
-        raise InputError(
-            f"{path}: is not a bookrdf manifest (missing or wrong {err}); "
-            "publish the release again with --force"
-        ) from None
+        raise _not_a_manifest(path, err) from None
+
+
+def _read_books_and_fields(stream: IO[bytes]) -> tuple[dict[str, Any], BookIndex]:
+    """Line by line as bookrdf writes a manifest; a manifest laid out otherwise is read whole."""
+    try:
+        return read_manifest_stream(stream)
+    except ValueError:
+        stream.seek(0)
+    data = json.loads(stream.read())
+    if not isinstance(data, dict):
+        raise TypeError("the manifest is not a JSON object")
+    return data, BookIndex(book_entry(entry) for entry in data["books"])
+
+
+def _not_a_manifest(path: Path, err: Exception) -> InputError:
+    return InputError(
+        f"{path}: is not a bookrdf manifest (missing or wrong {err}); "
+        "publish the release again with --force"
+    )
 
 
 def require_manifest(folder: Path) -> Manifest:
@@ -113,7 +123,7 @@ class ManifestWriter:
     def __init__(self, out: Sink, previous: Manifest | None) -> None:
         self.out = out
         self.changes = Changes()
-        self._remaining = dict(previous.books) if previous else None
+        self._previous = previous.books if previous else None
         self._count = 0
         out.write(b'{\n"books": [\n')
 
@@ -122,9 +132,9 @@ class ManifestWriter:
         line = json.dumps(asdict(entry), ensure_ascii=False)
         self.out.write((",\n" if self._count else "").encode() + line.encode("utf-8"))
         self._count += 1
-        if self._remaining is None:
+        if self._previous is None:
             return
-        old = self._remaining.pop(entry.id, None)
+        old = self._previous.take(entry.id)
         if old is None:
             self.changes.added.append(entry.id)
         elif old.sha256 != entry.sha256:
@@ -134,9 +144,9 @@ class ManifestWriter:
 
     def close_books(self) -> Changes:
         """The comparison with the previous release, once every book is in."""
-        if self._remaining:
-            self.changes.removed.extend(self._remaining)
-            self._remaining = {}
+        if self._previous is not None:
+            self.changes.removed.extend(self._previous.untaken())
+            self._previous = None
         return self.changes
 
     def finish(
