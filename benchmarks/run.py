@@ -137,7 +137,8 @@ class Bench:
 
     def catalogue(self, books: int) -> Path:
         """The cached catalogue of `books` books (generated once per seed and generator)."""
-        source = Path(bookrdf.generate.__file__).read_bytes()
+        package = Path(bookrdf.generate.__file__).parent
+        source = b"".join(path.read_bytes() for path in sorted(package.glob("*.py")))
         version = hashlib.sha256(source).hexdigest()[:10]
         folder = self.settings.cache / f"catalogue-{version}-seed{self.settings.seed}-{books}"
         path = folder / "books.jsonl"

@@ -1,233 +1,34 @@
-"""A realistic synthetic catalogue: N canonical records, the same bytes for the same seed.
-
-Each book is drawn from its own `random.Random`, seeded with the catalogue's seed and the
-book's number, so a book does not depend on the ones before it: any slice of a catalogue can
-be drawn alone (a worker, a partition) and comes out the same. Identifiers that must be unique
-across the catalogue (ISBNs, ids) or consistent across books (a person's ORCID iD and name, a
-publisher's place) are computed from numbers, not drawn, so a million books never collide.
-"""
+"""One book record, drawn from its own random generator (see the package docstring)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import random
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import cache
-from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
 from stdnum.iso7064 import mod_11_2
 
-from bookrdf.errors import ConfigError
+from bookrdf.generate.words import (
+    ADJECTIVES,
+    FAMILY,
+    GIVEN,
+    LANGUAGE_WEIGHTS,
+    LANGUAGES,
+    LICENSES,
+    PLACES,
+    PUBLISHERS,
+    SUBJECTS,
+    VERBS,
+    VOCABULARY,
+    VOCABULARY_WEIGHTS,
+    WHOLE_NAMES,
+    WORDS,
+)
 from bookrdf.model import int_to_roman, roman_to_int
-from bookrdf.publish.files import atomic_files
 from bookrdf.vocab import slug
 
 Record = dict[str, Any]
-FORMATS = ("jsonl", "csv")
-BOOKS_COLUMNS = (
-    "book_id", "title", "subtitle", "authors", "editors", "translators", "contributors",
-    "publisher", "publisher_place", "published", "language", "description", "isbn_print",
-    "isbn_electronic", "doi", "url", "license", "subjects",
-)  # fmt: skip
-CHAPTERS_COLUMNS = (
-    "book_id", "position", "label", "title", "kind", "pages", "authors", "pdf_size", "pdf_url",
-    "excerpt", "doi",
-)  # fmt: skip
-# The CSV importer keeps people in column order: records list them by role in the same order.
-_ROLE_COLUMNS = {"author": "authors", "editor": "editors", "translator": "translators",
-                 "contributor": "contributors"}  # fmt: skip
-
-
-def _listed(text: str, separator: str | None = None) -> tuple[str, ...]:
-    return tuple(item.strip() for item in text.split(separator) if item.strip())
-
-
-# No two names fold to the same ASCII slug: a person without an ORCID iD gets an IRI minted
-# from the slug of their name, and two people with one IRI would have two names.
-GIVEN = _listed(
-    """Andrei N., Maria, James, Aiko, Øyvind, Zoë, José, Małgorzata, Chinedu, Priya,
-    Henrik, Fatima, Lucía, Mehmet, Anh, Ingrid, Kwame, Sofía, Dmitri, Hannah, Rafael, Yuki, Amélie,
-    Tomasz, Leila, Björn, Nadia, Samuel, Mei, Olusegun, Clara, Arjun, Eleni, Pedro, Siobhán, Kenji,
-    Ewa, Jürgen, Thandiwe, William, Ruth, Hyun-woo, Ana, François, Gabriela, Ibrahim, Lars, Marta,
-    Noor, Oskar, Paula, Rashid, Sven, Teresa, Valentina, Wei, Yasmin, Zainab, Élodie, Mikhail""",
-    ",",
-)
-FAMILY = _listed(
-    """Lankov, Müller, Đặng, Nørgaard, Smith, García, Nakamura, Kowalski, Okafor,
-    Sharma, Johansson, Haddad, Fernández, Yılmaz, Nguyễn, Berg, Mensah, Ivanova, Cohen, Rossi,
-    Tanaka, Dubois, Nowak, Karimi, Lindqvist, Petrov, Adeyemi, Schmidt, Chen, Wójcik, Papadopoulos,
-    Silva, Ó Briain, Watanabe, Kim, Park, Moreau, Oliveira, Hassan, Eriksson, Bianchi, Jones,
-    Novák, Çelik, Singh, Wright, Horvát, Sato, Andersen, Lopes, Zhang, Mbeki, Kovačević, Lefèvre,
-    Ahmed, Brennan, Santos, Vogel, Rahman, Marchetti""",
-    ",",
-)
-# People known by one name as printed, without name parts (a CSV cell without a comma).
-WHOLE_NAMES = ("王伟", "山田花子", "김민준", "Rabindra", "Ngũgĩ wa Thiong'o", "Kalidasa")
-# A publisher is always in the same place: its IRI is minted from its name.
-PUBLISHERS = (
-    ("University of Hawai'i Press", "Honolulu"), ("Ashgrove University Press", "Oxford"),
-    ("Meridian Academic", "London"), ("Presses de l'Université de Lumière", "Lyon"),
-    ("Verlag Müller & Söhne", "Zürich"), ("Northfield Press", None),
-    ("Editora Atlântica", "São Paulo"), ("Harbour Scholarly Books", "Wellington"),
-    ("Wydawnictwo Kraków", "Kraków"), ("Lakeside University Press", "Chicago"),
-    ("Nordic Academic Publishing", "Oslo"), ("Pacific Rim Books", None),
-)  # fmt: skip
-LANGUAGES = ("en", "de", "fr", "es", "pt-BR", "ja", "nb")
-LANGUAGE_WEIGHTS = (80, 5, 5, 4, 2, 2, 2)
-SUBJECTS = _listed(
-    """History; Korea -- History -- 1945-; Political science; Economic history;
-    Cold War; Literature -- Translations; Anthropology; Urban studies; Environmental history;
-    Philosophy; Religion; Art history; Sociology; Migration; Labor movement; Women's studies;
-    Colonialism; Linguistics""",
-    ";",
-)
-LICENSES = ("CC-BY-4.0", "CC-BY-NC-ND-4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
-WORDS = _listed("""archive state reform party society history memory empire border city river
-    labor market nation village family court church school press army trade colony frontier
-    province revolution movement culture identity language ritual landscape economy crisis policy
-    war peace treaty alliance faction leadership opposition purge campaign congress delegation
-    power authority knowledge science medicine body gender kinship migration exile diaspora
-    translation literature poetry novel theatre music image print reader audience censorship""")
-ADJECTIVES = _listed("""early modern colonial imperial postwar rural urban global local hidden
-    forgotten contested moral political social intellectual material visual northern southern
-    eastern western unfinished radical quiet long uncertain divided shared sacred secular""")
-FILLER = _listed("""the of and in to a that is was for on as with by from this his their which
-    its were have been these not but at between during after before under within across through""")
-VERBS = _listed("""shows argues traces examines reveals explores reconstructs demonstrates
-    documents follows questions situates challenges revisits considers maps""")
-PLACES = _listed(
-    """Pyongyang, Seoul, Kraków, Zürich, São Paulo, Montréal, Reykjavík, Hanoi,
-    Istanbul, Lagos, Lima, Bogotá, Kyoto, Odesa, Trondheim, Gdańsk, Marseille, Dakar""",
-    ",",
-)
-
-# Running text: nouns mostly, function words, and a place now and then (some non-ASCII).
-_VOCABULARY = (*WORDS, *FILLER, *PLACES)
-_VOCABULARY_WEIGHTS = tuple(
-    accumulate([6.0] * len(WORDS) + [10.0] * len(FILLER) + [1.5] * len(PLACES))
-)
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """What `write_catalogue` wrote: its files, books and contents entries."""
-
-    files: tuple[Path, ...]
-    books: int
-    entries: int
-
-
-def generate_records(count: int, seed: int = 0, start: int = 0) -> Iterator[Record]:
-    """`count` book records (canonical record dicts), drawn lazily one by one."""
-    if count < 0:
-        raise ConfigError(f"{count} books: the number of books must be 0 or more")
-    return (generate_record(seed, number) for number in range(start, start + count))
-
-
-def generate_record(seed: int, number: int) -> Record:
-    """Book `number` of the catalogue drawn with `seed`."""
-    return _Draw(random.Random(f"bookrdf:{seed}:{number}"), seed, number).book()
-
-
-def write_catalogue(
-    out: Path,
-    count: int,
-    seed: int = 0,
-    fmt: str = "jsonl",
-    on_book: Callable[[Record], None] | None = None,
-) -> Catalogue:
-    """Write `count` books to `out`: books.jsonl, or books.csv and chapters.csv (the layout
-    `bookrdf import csv` reads). Streamed book by book; files renamed into place at the end."""
-    if fmt not in FORMATS:
-        raise ConfigError(f"{fmt!r} is not a catalogue format; use one of {', '.join(FORMATS)}")
-    records = generate_records(count, seed)
-    names = ["books.jsonl"] if fmt == "jsonl" else ["books.csv", "chapters.csv"]
-    books = entries = 0
-    with atomic_files(out, names) as handles:
-        if fmt == "csv":
-            handles["books.csv"].write(_csv_text([BOOKS_COLUMNS]))
-            handles["chapters.csv"].write(_csv_text([CHAPTERS_COLUMNS]))
-        for record in records:
-            if fmt == "jsonl":
-                handles["books.jsonl"].write(json_line(record))
-            else:
-                book_row, chapter_rows = csv_rows(record)
-                handles["books.csv"].write(_csv_text([book_row]))
-                handles["chapters.csv"].write(_csv_text(chapter_rows))
-            books += 1
-            entries += len(record["chapters"])
-            if on_book:
-                on_book(record)
-    return Catalogue(tuple(out / name for name in names), books, entries)
-
-
-def json_line(record: Record) -> bytes:
-    """One record as a line of JSON Lines."""
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def csv_rows(record: Record) -> tuple[list[str], list[list[str]]]:
-    """One record as a books.csv row and its chapters.csv rows (columns as in docs/importers.md)."""
-    people = _people_cells(record.get("contributors", []))
-    isbns = {isbn["format"]: isbn["value"] for isbn in record.get("isbn", [])}
-    publisher = record.get("publisher", {})
-    cells = (
-        _text_fields(record)
-        | people
-        | {
-            "book_id": record["id"],
-            "publisher": publisher.get("name"),
-            "publisher_place": publisher.get("place"),
-            "isbn_print": isbns.get("print"),
-            "isbn_electronic": isbns.get("electronic"),
-            "subjects": "; ".join(record.get("subjects", [])) or None,
-        }
-    )
-    chapters = []
-    for position, chapter in enumerate(record.get("chapters", []), start=1):
-        pdf = chapter.get("pdf", {})
-        chapter_cells = (
-            _text_fields(chapter)
-            | _people_cells(chapter.get("contributors", []))
-            | {
-                "book_id": record["id"],
-                "position": str(position),
-                "pdf_size": pdf.get("size"),
-                "pdf_url": pdf.get("url"),
-            }
-        )
-        chapters.append([chapter_cells.get(column) or "" for column in CHAPTERS_COLUMNS])
-    return [cells.get(column) or "" for column in BOOKS_COLUMNS], chapters
-
-
-def _text_fields(record: Record) -> dict[str, str]:
-    return {key: value for key, value in record.items() if isinstance(value, str)}
-
-
-def _people_cells(people: Sequence[Record]) -> dict[str, str]:
-    """People as CSV cells, one column per role: "Family, Given <ORCID>", separated by "; "."""
-    cells: dict[str, list[str]] = {}
-    for person in people:
-        text = (
-            f"{person['family_name']}, {person['given_name']}"
-            if "family_name" in person
-            else person["name"]
-        )
-        if orcid := person.get("identifiers", {}).get("orcid"):
-            text += f" <{orcid}>"
-        cells.setdefault(_ROLE_COLUMNS[person["role"]], []).append(text)
-    return {column: "; ".join(texts) for column, texts in cells.items()}
-
-
-def _csv_text(rows: Sequence[Sequence[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
 
 
 def isbn13(digits12: str) -> str:
@@ -442,7 +243,7 @@ class _Draw:
         sentences: list[str] = []
         size = 0
         while size < target:
-            words = rng.choices(_VOCABULARY, cum_weights=_VOCABULARY_WEIGHTS, k=rng.randint(8, 12))
+            words = rng.choices(VOCABULARY, cum_weights=VOCABULARY_WEIGHTS, k=rng.randint(8, 12))
             words[2] = rng.choice(VERBS)
             sentence = " ".join(words)
             sentences.append(sentence[0].upper() + sentence[1:])
