@@ -21,11 +21,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from bookrdf.errors import StoreError
 from bookrdf.mapping import BookGraph
 from bookrdf.store.embedded import EmbeddedStore, open_store
 from bookrdf.store.files import RDF_FORMATS, read_quads
 from bookrdf.store.http import Client, HttpStatusError, credentials_for
+from bookrdf.store.lines import load_nquads, refused, route_lines
 from bookrdf.store.remote import LOAD_METHODS, RemoteStore
 from bookrdf.store.staging import LoadError, StagedBook, Staging, Written, staging_area
 from bookrdf.vocab import DEFAULT_BASE
@@ -109,12 +112,19 @@ def load_files(
     base: str = DEFAULT_BASE,
     on_file: Callable[[Path], None] | None = None,
 ) -> LoadSummary:
-    """Load RDF files (see `read_quads` for the graphs their triples go to), all or nothing."""
+    """Load RDF files (see `read_quads` for the graphs their triples go to), all or nothing.
+
+    N-Triples and N-Quads dumps are routed as text (`lines.route_lines`), other files as quads.
+    """
     started = time.perf_counter()
     grouped = not (isinstance(target, EmbeddedStore) and target.takes_bulk_load())
     with staging_area(target.staging_folder) as staging:
         for path in paths:
-            staging.add_quads(read_quads(path, base), grouped=grouped)
+            routed = route_lines(path, base)  # a dump as text, never as one object per triple
+            if routed is None:
+                staging.add_quads(read_quads(path, base), grouped=grouped)
+            else:
+                staging.add_nquads(path, routed, grouped=grouped)
             if on_file:
                 on_file(path)
         written = target.write(staging)
@@ -136,7 +146,18 @@ def memory_store(paths: Sequence[Path], base: str = DEFAULT_BASE) -> EmbeddedSto
     store = EmbeddedStore(None)
     for path in paths:
         try:
-            store.oxigraph.bulk_extend(read_quads(path, base))
+            _fill(store.oxigraph, path, base)
         except OSError as err:
             raise StoreError(f"{path}: cannot load the file into memory: {err}") from None
     return store
+
+
+def _fill(store: ox.Store, path: Path, base: str) -> None:
+    """Add one RDF file's quads to a store (a dump as text, see `lines.route_lines`)."""
+    routed = route_lines(path, base)
+    if routed is None:
+        store.bulk_extend(read_quads(path, base))
+        return
+    # one load for the file: a load scopes blank node labels, and a file's labels span blocks
+    if not load_nquads(store, b"".join(block.nquads for block in routed)):
+        raise refused([path])

@@ -10,6 +10,7 @@ from types import TracebackType
 import pyoxigraph as ox
 
 from bookrdf.errors import StoreError, write_failure
+from bookrdf.store.lines import load_nquads
 from bookrdf.store.staging import LoadError, Staging, Written
 
 
@@ -107,15 +108,17 @@ class EmbeddedStore:
         """Fill an empty store through Oxigraph's bulk loader, ten times faster than a
         transaction and in bounded memory. The loader is not one transaction, so a marker
         file says the store is being filled: a killed load leaves it, and the store is then
-        emptied by the next load and refused by readers until then (see `open_store`)."""
+        emptied by the next load and refused by readers until then (see `open_store`). The
+        loader also checks files staged as text: when it refuses one, the store is emptied
+        again and the file's syntax error reported."""
         assert self.loading_marker is not None
-        folder = staging.folder
-        dump = folder / "bulk.nq"
+        dump: Path | None = None
         try:
-            with dump.open("wb") as out:
-                staging.write_nquads(out)
+            dump = staging.nquads_file()
             self.loading_marker.touch()
-            self.oxigraph.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+            loaded = load_nquads(self.oxigraph, dump)
+            if not loaded:
+                self.oxigraph.clear()  # it was empty
             self.oxigraph.flush()
             self.loading_marker.unlink()
             triples = len(self.oxigraph)  # distinct: a shared node's triples may repeat
@@ -123,7 +126,10 @@ class EmbeddedStore:
             failure = write_failure(err)
             raise LoadError(f"{self.where}: {failure}", [], len(staging.labels)) from None
         finally:
-            dump.unlink(missing_ok=True)
+            if dump is not None:
+                dump.unlink(missing_ok=True)
+        if not loaded:
+            raise staging.refusal()
         return Written(graphs=len(staging.labels), triples=triples, unchanged=0)
 
     def _triples(self, graph: ox.NamedNode) -> set[bytes]:

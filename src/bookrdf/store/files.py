@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, cast
 
@@ -42,17 +42,32 @@ def parse_quads(path: Path) -> Iterator[ox.Quad]:
     """Every quad in one RDF file as parsed; remote JSON-LD contexts are never fetched."""
     fmt = rdf_format(path)
     try:
-        with ExitStack() as stack:
-            stream: IO[bytes] = stack.enter_context(path.open("rb"))
-            if path.suffix.lower() == ".gz":
-                # typeshed does not count GzipFile as an IO[bytes]; it is one
-                stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream)))
+        with open_rdf(path) as stream:
             yield from ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
     except SyntaxError as err:
         raise InputError(_syntax_message(path, err)) from None
-    except (OSError, EOFError, zlib.error) as err:
-        reason = getattr(err, "strerror", None) or err
-        raise InputError(f"{path}: cannot read the file: {reason}") from None
+    except READ_ERRORS as err:
+        raise read_failure(path, err) from None
+
+
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+@contextmanager
+def open_rdf(path: Path) -> Iterator[IO[bytes]]:
+    """An RDF file opened for reading, gunzipped when its name ends in .gz."""
+    with ExitStack() as stack:
+        stream: IO[bytes] = stack.enter_context(path.open("rb"))
+        if path.suffix.lower() == ".gz":
+            # typeshed does not count GzipFile as an IO[bytes]; it is one
+            stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream)))
+        yield stream
+
+
+def read_failure(path: Path, err: OSError | EOFError | zlib.error) -> InputError:
+    """A file that cannot be read (missing, unreadable, a broken gzip stream)."""
+    reason = getattr(err, "strerror", None) or err
+    return InputError(f"{path}: cannot read the file: {reason}")
 
 
 def _syntax_message(path: Path, err: SyntaxError) -> str:

@@ -2,8 +2,10 @@
 
 The input stream (records being read, mapped and validated) can fail at any book, so the whole
 run is written to a temporary folder first, in bounded memory however large it is: books as
-N-Triples in one spool file (already grouped by book), RDF files' quads bulk-loaded into a
-private Oxigraph store (which groups them by graph). A target then reads each graph back.
+N-Triples in one spool file (already grouped by book), RDF files' quads (or dumps routed as
+N-Quads text, `lines.route_lines`) bulk-loaded into a private Oxigraph store, which groups them
+by graph. A target then reads each graph back. A bulk loader filling an empty store takes RDF
+files as one N-Quads file instead, and is the one to check the routed text.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from typing import IO
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from bookrdf.errors import StoreError, write_failure
+from bookrdf.errors import InputError, StoreError, write_failure
 from bookrdf.mapping import BookGraph, Term
 from bookrdf.publish import to_oxigraph
+from bookrdf.store.lines import load_nquads, refused
+from bookrdf.store.routes import Routed
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Staging:
         self._spans: dict[str, list[tuple[int, int]]] = {}  # graph IRI -> (offset, size)
         self._store: ox.Store | None = None
         self._quads_in_file = 0  # quads staged in quads.nq, for a bulk load
+        self.routed: list[Path] = []  # files staged as routed text (`add_nquads`)
         # graph IRI -> how messages name it (a book id); insertion order is the run's order
         self.labels: dict[str, str] = {}
 
@@ -105,11 +110,54 @@ class Staging:
             self._quads_in_file += self._write_quads(quads)
             return
         try:
-            if self._store is None:
-                self._store = ox.Store(str(self.folder / "quads"))
-            self._store.bulk_extend(self._tracked(quads))
+            self._staging_store().bulk_extend(self._tracked(quads))
         except OSError as err:
             raise self._failed(err) from None
+
+    def add_nquads(self, path: Path, blocks: Iterable[Routed], *, grouped: bool = True) -> None:
+        """Stage a file read as N-Quads text that already names its graphs (`route_lines`),
+        as `add_quads` stages quads. Oxigraph's loader checks the text: here when grouped,
+        else when the target bulk-loads it (see `refusal`)."""
+        self.routed.append(path)
+        try:
+            if grouped:
+                self._load_routed(path, blocks)
+            else:
+                self._quads_in_file += self._write_routed(self.folder / "quads.nq", blocks)
+        except OSError as err:
+            raise self._failed(err) from None
+
+    def _load_routed(self, path: Path, blocks: Iterable[Routed]) -> None:
+        """One file's routed text into the staging store, in one load: a load scopes blank
+        node labels, and a file's labels span its blocks."""
+        text = self.folder / "routed.nq"
+        try:
+            self._write_routed(text, blocks)
+            if not load_nquads(self._staging_store(), text):
+                raise refused([path])
+        finally:
+            text.unlink(missing_ok=True)
+
+    def _write_routed(self, text: Path, blocks: Iterable[Routed]) -> int:
+        """Append routed blocks to a file, noting their graphs; returns the number of quads."""
+        count = 0
+        with text.open("ab") as out:
+            for block in blocks:
+                for graph in block.graphs:
+                    self.labels.setdefault(graph, graph)
+                out.write(block.nquads)
+                count += block.quads
+        return count
+
+    def refusal(self) -> InputError:
+        """The syntax error of a file whose text a bulk loader refused (`read_quads`'s)."""
+        return refused(self.routed)
+
+    def _staging_store(self) -> ox.Store:
+        """The store that groups staged quads by graph, created on first use."""
+        if self._store is None:
+            self._store = ox.Store(str(self.folder / "quads"))
+        return self._store
 
     def _write_quads(self, quads: Iterable[ox.Quad]) -> int:
         counted = [0]
@@ -159,6 +207,17 @@ class Staging:
         body = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
         assert body is not None
         return body
+
+    def nquads_file(self) -> Path:
+        """One N-Quads file of every staged graph, for a bulk loader: the staged quads.nq
+        itself when nothing else was staged (a dump can be gigabytes: no copy)."""
+        staged = self.folder / "quads.nq"
+        if self._quads_in_file and not self._spans and self._store is None:
+            return staged
+        dump = self.folder / "bulk.nq"
+        with dump.open("wb") as out:
+            self.write_nquads(out)
+        return dump
 
     def write_nquads(self, out: IO[bytes]) -> int:
         """Every staged graph as N-Quads, for a bulk loader; returns the number of quads."""

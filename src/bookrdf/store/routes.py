@@ -1,0 +1,216 @@
+"""Which graph(s) each line of a dump goes to, on terms as text: `files._Router` for `lines`.
+
+`Links` notes, in the first pass, which books link to which of our shared IRIs (editions,
+publishers, identified people) and gives each subject its graphs; `Writer` writes, in the
+second pass, each line followed by its graph(s) as N-Quads text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+# (subject, predicate, object, graph): the graph is b"" for the default graph
+Row = tuple[bytes, bytes, bytes, bytes]
+
+
+class Unusual(Exception):
+    """A file the text route cannot read as Oxigraph does (`read_quads` reads it)."""
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A block of routed N-Quads: the text, its number of quads, the graphs it names first."""
+
+    nquads: bytes
+    quads: int
+    graphs: list[str]
+
+
+class Links:
+    """`files._Router` for terms as text (IRIs as `<value>`): the graph(s) of each subject."""
+
+    def __init__(self, base: str, fallback: ox.NamedNode) -> None:
+        self.base = f"<{base}".encode()
+        self.books = f"<{base}book/".encode()
+        self.fallback = str(fallback).encode()
+        # our IRIs outside any book (editions, publishers, identified people) -> book graphs
+        self.owners: dict[bytes, set[bytes]] = {}
+        ours = re.escape(self.base)
+        book = ours + rb"book/[^/#> \n][^ \n>]*>"  # an IRI inside a book
+        shared = ours + rb"(?!book/[^/#> \n])[^ \n>]*>"  # one of ours outside any book
+        self._shared_object = re.compile(rb" (%b) +\.\n" % shared)
+        self._book_object = re.compile(rb"\n(%b) +[^ \n]+ +(%b) +\.(?=\n)" % (shared, book))
+
+    def book_graph(self, term: bytes) -> bytes | None:
+        """'<{base}book/ID/…>' -> '<{base}book/ID/graph>'."""
+        return _book_graph(self.books, term) if term.startswith(self.books) else None
+
+    def observe_plain(self, text: bytes) -> None:
+        """First pass, plain block: the lines linking a book and a shared IRI."""
+        for match in self._shared_object.finditer(text):
+            start = text.rfind(b"\n", 0, match.start()) + 1
+            book = self.book_graph(text[start : text.index(b" ", start)])
+            if book:
+                self.owners.setdefault(match[1], set()).add(book)
+        for shared, book in self._book_object.findall(b"\n" + text):
+            graph = self.book_graph(book)
+            assert graph, "the expression matches book IRIs only"
+            self.owners.setdefault(shared, set()).add(graph)
+
+    def observe(self, rows: list[Row]) -> None:
+        """First pass, other block: the links between books and shared IRIs, either way."""
+        base = self.base
+        for s, _, o, g in rows:
+            if b"\\" in s or b"\\" in g or g.startswith(b"_:") or (o[0] == 60 and b"\\" in o):
+                raise Unusual  # escaped IRIs are not routed as text; read_quads needs IRI graphs
+            if g or not (o.startswith(base) and s.startswith(base)):
+                continue
+            subject_book, object_book = self.book_graph(s), self.book_graph(o)
+            if subject_book and not object_book:
+                self.owners.setdefault(o, set()).add(subject_book)
+            elif object_book and not subject_book:
+                self.owners.setdefault(s, set()).add(object_book)
+
+    def graphs(self, subject: bytes) -> tuple[list[bytes], bool]:
+        """Second pass: the graphs a default-graph triple goes to, and whether through owners."""
+        graph = self.book_graph(subject)
+        if graph:
+            return [graph], False
+        owners = self.owners.get(subject)
+        if owners:
+            # as read_quads sorts their values: no book graph's value starts another's
+            return sorted(owners), True
+        return [self.fallback], False
+
+
+@lru_cache(maxsize=1 << 14)
+def _book_graph(books: bytes, term: bytes) -> bytes | None:
+    """The book graph of an IRI under '<{base}book/' (cached: a book's IRIs come together)."""
+    book_id = term[len(books) : -1].split(b"/", 1)[0].split(b"#", 1)[0]
+    return b"%b%b/graph>" % (books, book_id) if book_id else None
+
+
+def _value(iri: bytes) -> bytes:
+    """An IRI's value (its UTF-8 sorts as its text does)."""
+    return iri[1:-1]
+
+
+class Writer:
+    """Second pass: N-Quads lines with their graphs, blank node labels made unique to a file."""
+
+    def __init__(self, links: Links, label: str) -> None:
+        self.links = links
+        self.blank_prefix = f"_:{label}_".encode()
+        self.seen: set[bytes] = set()  # graphs named so far
+        # a shared IRI's triples come once per book describing it; each goes to every owner once
+        self.shared: set[bytes] = set()
+        self._owned_ends: dict[bytes, list[bytes]] = {}  # the line ends of each shared IRI
+        self._subject, self._starts = b"", b"\n"  # the last subject, and b"{subject} "
+        self._ends: list[bytes] = []  # b" <graph> .\n" for each graph of the last subject
+        self._owned = False  # the last subject goes to its owners' graphs
+        self.quads = 0  # written so far
+        books = re.escape(links.books)
+        self._other_subject = re.compile(rb"\n(?!%b)" % books)  # ends a run of book lines
+
+    def plain_block(self, text: bytes) -> Routed:
+        """A plain block as N-Quads text: runs of lines about books, and the lines between."""
+        out: list[bytes] = []
+        new: list[str] = []
+        start, books = 0, self.links.books
+        while start < len(text):
+            if text.startswith(books, start):
+                found = self._other_subject.search(text, start)
+                end = found.start() + 1 if found else len(text)
+                self._add_book_lines(text[start:end], out, new)
+            else:
+                end = text.find(b"\n" + books, start) + 1 or len(text)
+                self._add_lines(text[start:end], out, new)
+            start = end
+        return self._done(out, new)
+
+    def _add_book_lines(self, lines: bytes, out: list[bytes], new: list[str]) -> None:
+        """Lines about books: when all are about the book of the first, one replace."""
+        subject = lines[: lines.index(b" ")]
+        graph = self.links.book_graph(subject)
+        if graph and _all_about(lines, graph[: -len(b"/graph>")]):
+            self._note(graph, new)
+            out.append(lines.replace(b" .\n", b" %b .\n" % graph))
+            self.quads += lines.count(b"\n")
+            return
+        self._add_lines(lines, out, new)
+
+    def _add_lines(self, lines: bytes, out: list[bytes], new: list[str]) -> None:
+        """Plain lines, one at a time."""
+        for line in lines[:-1].split(b"\n"):
+            if not line.startswith(self._starts):
+                self._route(line[: line.index(b" ")], new)
+            self._add(line[:-2], out)
+
+    def block(self, rows: list[Row]) -> Routed:
+        """Rows of a block that is not plain, as N-Quads text."""
+        out: list[bytes] = []
+        new: list[str] = []
+        for s, p, o, g in rows:
+            head = b"%b %b %b" % (self._renamed(s), p, self._renamed(o))
+            if g:
+                self._note(g, new)
+                out.append(b"%b %b .\n" % (head, g))
+                self.quads += 1
+                continue
+            if s != self._subject:
+                self._route(s, new)
+            self._add(head, out)
+        return self._done(out, new)
+
+    def _done(self, out: list[bytes], graphs: list[str]) -> Routed:
+        """The block's text, its quads (counted as written) and the graphs it names first."""
+        before, self.quads = self.quads, 0
+        return Routed(b"".join(out), before, graphs)
+
+    def _add(self, head: bytes, out: list[bytes]) -> None:
+        """`S P O` followed by each graph of its subject."""
+        if self._owned:
+            if head in self.shared:
+                return
+            self.shared.add(head)
+        for end in self._ends:
+            out += (head, end)
+        self.quads += len(self._ends)
+
+    def _route(self, subject: bytes, new: list[str]) -> None:
+        """Make `subject` the current one: its graphs, as line ends."""
+        self._subject, self._starts = subject, subject + b" "
+        owned = self._owned_ends.get(subject)
+        if owned is not None:  # a shared IRI seen before, with every book describing it
+            self._ends, self._owned = owned, True
+            return
+        graphs, self._owned = self.links.graphs(subject)
+        for graph in graphs:
+            self._note(graph, new)
+        self._ends = [b" %b .\n" % graph for graph in graphs]
+        if self._owned:
+            self._owned_ends[subject] = self._ends
+
+    def _note(self, graph: bytes, new: list[str]) -> None:
+        if graph not in self.seen:
+            self.seen.add(graph)
+            new.append(_value(graph).decode())
+
+    def _renamed(self, term: bytes) -> bytes:
+        """A blank node's label made unique to this file (the label stays, behind a prefix)."""
+        return self.blank_prefix + term[2:] if term.startswith(b"_:") else term
+
+
+def _all_about(lines: bytes, book: bytes) -> bool:
+    """Whether each line (after the first, which is) is about `book` ('<{base}book/ID')."""
+    expected = lines.count(b"\n") - 1
+    found = 0
+    for end in (b"/", b">", b"#"):  # most lines are about '<…book/ID/…>'
+        found += lines.count(b"\n%b%b" % (book, end))
+        if found == expected:
+            return True
+    return False
