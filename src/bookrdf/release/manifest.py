@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -129,7 +129,14 @@ class ManifestWriter:
 
     def add(self, entry: BookEntry) -> None:
         """Record one book (and whether it is new or changed)."""
-        line = json.dumps(asdict(entry), ensure_ascii=False)
+        # a dict literal, not dataclasses.asdict: this runs in the writer for every book
+        data: dict[str, object] = {
+            "id": entry.id,
+            "graph": entry.graph,
+            "sha256": entry.sha256,
+            "triples": entry.triples,
+        }
+        line = json.dumps(data, ensure_ascii=False)
         self.out.write((",\n" if self._count else "").encode() + line.encode("utf-8"))
         self._count += 1
         if self._previous is None:
