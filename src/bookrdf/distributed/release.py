@@ -28,8 +28,9 @@ from bookrdf.distributed.worker import (
 )
 from bookrdf.errors import OutputError, Problem, RecordErrors, ValidationFailed
 from bookrdf.pipeline import Warn, input_files
-from bookrdf.publish import FORMATS, ReleaseSummary, atomic_files
+from bookrdf.publish import ReleaseSummary, atomic_files
 from bookrdf.publish.files import Digest
+from bookrdf.publish.folder import drop_old_dumps
 from bookrdf.release import (
     CHECKSUMS,
     MANIFEST,
@@ -310,7 +311,8 @@ class _Release:
         )
         written = [file.name for result in self.results for file in result.files]
         summary.files = [self.out / name for name in [*written, *names]]
-        summary.dropped = self._drop_old_dumps({*written, *names})
+        if self.previous is not None:
+            summary.dropped = drop_old_dumps(self.out, self.previous, {*written, *names})
         return summary
 
     def _write_manifest(
@@ -359,15 +361,3 @@ class _Release:
         digest = Digest(handle)
         digest.write(json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
         return digest.sha256
-
-    def _drop_old_dumps(self, names: set[str]) -> list[Path]:
-        """Remove the dumps and parts the previous release listed that this one did not write."""
-        if self.previous is None:
-            return []
-        dropped = []
-        for name in self.previous.files:
-            dump = name in FORMATS.values() or name.startswith(f"{PARTS}/")
-            if dump and name not in names:
-                (self.out / name).unlink(missing_ok=True)
-                dropped.append(self.out / name)
-        return dropped

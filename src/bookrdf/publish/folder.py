@@ -187,7 +187,7 @@ def write_chunks(
     summary.files = [out / name for name in plan.names if name not in keep]
     summary.kept = [out / name for name in plan.names if name in keep]
     if plan.previous is not None and not summary.unchanged:
-        summary.dropped = _drop_old_dumps(out, plan.previous, plan.names)
+        summary.dropped = drop_old_dumps(out, plan.previous, plan.names)
     return summary
 
 
@@ -300,7 +300,7 @@ def _dump_file(fmt: str, digest: Digest) -> DumpFile:
     )
 
 
-def _drop_old_dumps(out: Path, previous: Manifest, names: Sequence[str]) -> list[Path]:
+def drop_old_dumps(out: Path, previous: Manifest, names: Iterable[str]) -> list[Path]:
     """Remove dumps the previous release listed that this one no longer writes, and the parts
     of a previous release made on a cluster."""
     dropped = []
