@@ -36,9 +36,9 @@ from bookrdf.validation.analyses import query_analysis
 from bookrdf.validation.found import Found
 from bookrdf.validation.fragment import Analysis
 from bookrdf.validation.index import IndexedGraph
+from bookrdf.validation.shapes import to_rdflib
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = ox.NamedNode(_XSD + "string")
 # Datatypes whose literals both engines keep as rdflib writes them (rdflib normalises integers).
 _VERBATIM = {URIRef(_XSD + "integer")}
 _STRING = URIRef(_XSD + "string")
@@ -260,18 +260,3 @@ def _nt(term: Node) -> str:
             return f'"{text}"'
         return f'"{text}"^^<{term.datatype}>'
     raise ValueError(f"{term!r} is not an RDF term")
-
-
-def to_rdflib(term: Any) -> Node:
-    """An Oxigraph term computed by a query as rdflib makes it (plain strings untyped)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported RDF term {term!r}")
