@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, XSD
 
 from bookrdf.crosswalk import CROSSWALK
 from bookrdf.mapping import to_triples
-from bookrdf.model import Book
+from bookrdf.model import Book, Chapter, told_kind
+from bookrdf.model.kinds import _KIND_WORDS
 from bookrdf.resources import resource_path
 from bookrdf.vocab import BIBO, BOOK_FORMATS, BOOKRDF, DEO, DOCO, KINDS, PREFIXES, SCHEMA, Minter
 from tests.conftest import WORK, book_from, graph_of
@@ -423,3 +427,37 @@ def test_empty_optional_fields_emit_nothing() -> None:
     }
     assert BIBO.authorList not in predicates
     assert BOOKRDF.printedLabel not in predicates
+
+
+_TEXTS = st.sampled_from(
+    [
+        *(word for words, _ in _KIND_WORDS for word in re.split(r"[|()?]", words) if word),
+        "Appendix B",
+        "Prefaces to the Second Edition",
+        "List of Maps",
+        "Chapter 12",
+        "Table of contents",
+    ]
+)
+
+
+@given(
+    _TEXTS,
+    st.sampled_from(["", ":", ".", ": Why it matters", " — a note", "- x", "\nx", " x", "  :"]),
+    st.booleans(),
+)
+def test_one_kind_pattern_finds_what_each_kind_pattern_finds(
+    text: str, tail: str, upper: bool
+) -> None:
+    """told_kind tries every kind's words in one regex; tried one by one, in order, they
+    must give the same kind."""
+    text = (text.upper() if upper else text) + tail
+    expected = next(
+        (
+            kind
+            for words, kind in _KIND_WORDS
+            if re.fullmatch(rf"(?:{words})(?:\s*[:.—–-]\s.*|\s*[:.])?", text, re.IGNORECASE)
+        ),
+        None,
+    )
+    assert told_kind(Chapter(title=text)) == expected

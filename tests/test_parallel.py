@@ -179,7 +179,9 @@ def test_counting_by_subject_equals_counting_by_line(path: Path) -> None:
         view = RenderedBook(map_book(book, Minter()))
         by_line, by_subject = BookCounts(), BookCounts()
         by_line.add(str(view.book.work), view.lines)
-        by_subject.add_subjects(str(view.book.work), view.groups.values(), view.lines)
+        by_subject.add_subjects(str(view.book.work), view.groups.values(), view.subject_lines)
+        by_line.shared.sort()
+        by_subject.shared.sort()  # the order of shared triples is not kept: a set counts them
         assert by_line == by_subject
         assert by_line.triples + len(by_line.shared) == len(view.lines)
 

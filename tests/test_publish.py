@@ -8,6 +8,8 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
@@ -17,6 +19,7 @@ from bookrdf.mapping import map_book, to_triples
 from bookrdf.model import Book
 from bookrdf.pipeline import publish
 from bookrdf.publish import book_document, refuse_remote_context
+from bookrdf.publish.chunks import compact_json
 from bookrdf.vocab import Minter
 from tests.conftest import SEED_RECORD, WORK, graph_of
 
@@ -169,3 +172,20 @@ def test_empty_input_writes_valid_empty_files(tmp_path: Path) -> None:
     ]:
         data: Any = (tmp_path / name).read_bytes()
         assert len(rdflib_graph(data, fmt)) == 0
+
+
+_JSON_TEXT = st.text(st.characters(codec="utf-8"), max_size=8)  # no lone surrogates
+_JSON_TREES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | _JSON_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_TREES)
+def test_compact_json_writes_what_json_dumps_writes(tree: Any) -> None:
+    """JSON-LD trees hold no floats; for everything else orjson (or json, where orjson
+    refuses: integers over 64 bits) gives json.dumps' bytes."""
+    expected = json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert compact_json(tree) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -297,3 +298,25 @@ def test_the_quick_character_check_never_misses_a_bad_character(text: str) -> No
 
     if _FORBIDDEN.search(text):
         assert _may_hold_bad_characters({"title": text, "chapters": [{"title": text}]})
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=12),
+    st.booleans(),
+)
+def test_the_check_on_json_text_never_misses_a_bad_character(text: str, ascii: bool) -> None:
+    from bookrdf.records import _FORBIDDEN, _json_may_hold_bad_characters
+
+    if _FORBIDDEN.search(text):
+        line = json.dumps({"id": "x", "title": text}, ensure_ascii=ascii)
+        upper = re.sub(r"\\u[0-9a-f]{4}", lambda m: m.group().upper().replace("\\U", "\\u"), line)
+        assert _json_may_hold_bad_characters(line)
+        assert _json_may_hold_bad_characters(upper)
+
+
+def test_a_bad_character_written_raw_in_json_lines_is_refused(tmp_path: Path) -> None:
+    text = '{"id": "x", "title": "T", "description": "a\x7fb"}\n'
+    assert problems_of(tmp_path, "x.jsonl", text) == [
+        "x.jsonl:1: description: contains the character U+007F at position 2; remove it"
+    ]

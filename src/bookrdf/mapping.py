@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.term import Node
 
-from bookrdf.crosswalk import predicates
-from bookrdf.model import Book, Chapter, Contributor, inferred_matter, told_kind
+from bookrdf.crosswalk import CROSSWALK
+from bookrdf.model import Book, Chapter, Contributor, entry_kinds
 from bookrdf.vocab import BOOK_FORMATS, KINDS, MATTER_TERMS, SCHEMA, Minter, safe_iri, slug
 
 Triple = tuple[URIRef, URIRef, Node]
@@ -164,53 +164,57 @@ class Subject:
         return True
 
 
-@dataclass
 class _Triples:
     """Collects one book's distinct triples in the order they are made, and by subject."""
 
-    items: list[Row] = field(default_factory=list)
-    subjects: dict[str, Subject] = field(default_factory=dict)
+    __slots__ = ("items", "subjects")
+
+    def __init__(self) -> None:
+        self.items: list[Row] = []
+        self.subjects: dict[str, Subject] = {}
 
     def add(self, subject: str, crosswalk_field: str, obj: str | Lit | None) -> None:
+        """The statements one record field makes: one per predicate the crosswalk gives it."""
+        # Subject.put inlined: this runs for every triple. Subjects and IRI objects are plain
+        # str here (a URIRef hashes and compares in Python, slowly).
         if obj is None:
             return
-        if type(obj) is not Lit:
-            obj = str(obj)
-        subject = str(subject)
-        for predicate in _predicates(crosswalk_field):
-            self.put(subject, predicate, obj)
-
-    def add_type(self, subject: str, *classes: str) -> None:
-        subject = str(subject)
-        for cls in classes:
-            self.put(subject, _RDF_TYPE, str(cls))
-
-    def put(self, subject: str, predicate: str, obj: str | Lit) -> None:
-        # Subject.put inlined: this runs for every triple
         node = self.subjects.get(subject)
         if node is None:
             node = self.subjects[subject] = Subject(subject)
-        if predicate == _RDF_TYPE and type(obj) is str:
-            if obj in node.types:
-                return
-            node.types.append(obj)
-        else:
-            found = node.values.get(predicate)
-            if found is None:
-                node.values[predicate] = [obj]
-            elif obj in found:
-                return
+        values = node.values
+        for predicate in _PREDICATES[crosswalk_field]:
+            if predicate == _RDF_TYPE:
+                if obj in node.types:
+                    continue
+                node.types.append(obj)  # type: ignore[arg-type]
             else:
-                found.append(obj)
-        self.items.append((subject, predicate, obj))
+                found = values.get(predicate)
+                if found is None:
+                    values[predicate] = [obj]
+                elif obj in found:
+                    continue
+                else:
+                    found.append(obj)
+            self.items.append((subject, predicate, obj))
 
+    def add_type(self, subject: str, *classes: str) -> None:
+        for cls in classes:
+            self.put(subject, _RDF_TYPE, cls)
 
-@cache
-def _predicates(crosswalk_field: str) -> tuple[str, ...]:
-    return tuple(str(p) for p in predicates(crosswalk_field))
+    def put(self, subject: str, predicate: str, obj: str | Lit) -> None:
+        node = self.subjects.get(subject)
+        if node is None:
+            node = self.subjects[subject] = Subject(subject)
+        if node.put(predicate, obj):
+            self.items.append((subject, predicate, obj))
 
 
 _RDF_TYPE = str(RDF.type)
+# The crosswalk as plain strings, looked up for every statement the mapping makes.
+_PREDICATES: dict[str, tuple[str, ...]] = {
+    name: tuple(str(p) for p in route.predicates) for name, route in CROSSWALK.items()
+}
 
 
 def to_triples(book: Book, minter: Minter | None = None) -> list[Triple]:
@@ -224,20 +228,33 @@ def to_rows(book: Book, minter: Minter | None = None) -> list[Row]:
     return _collect(book, minter or Minter()).items
 
 
+# The vocabulary's terms as plain str, for the same reason as the minter's `*_iri` methods.
+_BOOK, _ORGANIZATION, _PERSON = str(SCHEMA.Book), str(SCHEMA.Organization), str(SCHEMA.Person)
+_CHAPTER, _MEDIA_OBJECT = str(SCHEMA.Chapter), str(SCHEMA.MediaObject)
+_LIST_ITEM = str(SCHEMA.ListItem)
+_FORMATS = {name: str(term) for name, term in BOOK_FORMATS.items()}
+_KIND_TERMS = {
+    name: (str(kind.term), str(kind.subclass) if kind.subclass else None)
+    for name, kind in KINDS.items()
+}
+_MATTERS = {name: str(term) for name, term in MATTER_TERMS.items()}
+_RDF_NIL = str(RDF.nil)
+
+
 def _collect(book: Book, minter: Minter) -> _Triples:
     out = _Triples()
-    work = minter.work(book.id)
+    work = minter.work_iri(book.id)
     lang = book.language
-    out.add_type(work, SCHEMA.Book)
+    out.add_type(work, _BOOK)
     out.add(work, "book.title", _text(book.title, lang))
     if book.subtitle:
         out.add(work, "book.subtitle", _text(book.subtitle, lang))
         out.add(work, "book.full_title", _text(f"{book.title}: {book.subtitle}", lang))
     _add_contributors(out, minter, book.id, work, book.contributors)
     if book.publisher:
-        org = minter.organization(book.publisher.name)
+        org = minter.organization_iri(book.publisher.name)
         out.add(work, "book.publisher", org)
-        out.add_type(org, SCHEMA.Organization)
+        out.add_type(org, _ORGANIZATION)
         out.add(org, "publisher.name", Lit(book.publisher.name))
         out.add(org, "publisher.place", _text(book.publisher.place, None))
     if book.published:
@@ -248,92 +265,97 @@ def _collect(book: Book, minter: Minter) -> _Triples:
         out.add(work, "book.language.text", Lit(lang))
     out.add(work, "book.description", _text(book.description, lang))
     _add_doi(out, work, book.doi)
-    out.add(work, "book.url", safe_iri(book.url) if book.url else None)
+    out.add(work, "book.url", _safe(book.url))
     subjects: list[str | Lit] = []
     for subject in book.subjects:
         if subject.startswith(("http://", "https://")):
-            subjects.append(safe_iri(subject))
+            subjects.append(str(safe_iri(subject)))
             out.add(work, "book.subjects.iri", subjects[-1])
         else:
             subjects.append(Lit(subject, lang.lower() if lang else None))
             out.add(work, "book.subjects", subjects[-1])
     _add_items(out, minter, work, "subjects", subjects)
-    out.add(work, "book.license", safe_iri(book.license) if book.license else None)
-    for isbn in book.isbns:
-        edition = minter.edition(isbn.value)
+    out.add(work, "book.license", _safe(book.license))
+    editions = [minter.edition_iri(isbn.value) for isbn in book.isbns]
+    for isbn, edition in zip(book.isbns, editions, strict=True):
         out.add(work, "book.isbn", edition)
         out.add(edition, "edition", work)
-        out.add_type(edition, SCHEMA.Book)
+        out.add_type(edition, _BOOK)
         out.add(edition, "edition.name", _text(book.title, lang))
         out.add(edition, "edition.isbn", Lit(isbn.value))
         out.add(edition, "edition.urn", Lit(f"urn:isbn:{isbn.value}"))
-        out.add(edition, "edition.format", BOOK_FORMATS[isbn.format] if isbn.format else None)
-    _add_items(out, minter, work, "editions", [minter.edition(isbn.value) for isbn in book.isbns])
-    matters = inferred_matter(book)
-    for position, (chapter, matter) in enumerate(zip(book.chapters, matters, strict=True), 1):
-        _add_chapter(out, minter, book, work, position, chapter, matter)
+        out.add(edition, "edition.format", _FORMATS[isbn.format] if isbn.format else None)
+    _add_items(out, minter, work, "editions", editions)
+    kinds = entry_kinds(book)
+    for position, (chapter, (kind, matter)) in enumerate(zip(book.chapters, kinds, strict=True), 1):
+        _add_chapter(out, minter, book, work, position, chapter, kind, matter)
     return out
+
+
+def _safe(iri: str | None) -> str | None:
+    return str(safe_iri(iri)) if iri else None
 
 
 def _add_chapter(
     out: _Triples,
     minter: Minter,
     book: Book,
-    work: URIRef,
+    work: str,
     position: int,
     chapter: Chapter,
+    kind: str | None,
     matter: str | None,
 ) -> None:
-    node = minter.chapter(book.id, position)
+    node = minter.chapter_iri(book.id, position)
     lang = book.language
-    out.add_type(node, SCHEMA.Chapter)
+    out.add_type(node, _CHAPTER)
     out.add(work, "book.chapters", node)
     out.add(node, "chapter.book", work)
-    out.add(node, "chapter.position", Lit(str(position), None, _INTEGER))
+    out.add(node, "chapter.position", _position(position))
     out.add(node, "chapter.title", _text(chapter.title, lang))
     out.add(node, "chapter.label", _text(chapter.label, None))
     if chapter.pages:
         out.add(node, "chapter.pages.start", Lit(chapter.pages.start))
         out.add(node, "chapter.pages.end", Lit(chapter.pages.end))
         out.add(node, "chapter.pages", Lit(chapter.pages.pagination))
-    kind = told_kind(chapter)
     if kind:
-        out.add(node, "chapter.kind", KINDS[kind].term)
-        out.add(node, "chapter.kind.class", KINDS[kind].subclass)
+        term, subclass = _KIND_TERMS[kind]
+        out.add(node, "chapter.kind", term)
+        out.add(node, "chapter.kind.class", subclass)
     elif matter:
-        out.add(node, "chapter.inferred_matter", MATTER_TERMS[matter])
+        out.add(node, "chapter.inferred_matter", _MATTERS[matter])
     out.add(node, "chapter.excerpt", _text(chapter.excerpt, lang))
     _add_contributors(out, minter, book.id, node, chapter.contributors)
     _add_doi(out, node, chapter.doi)
     if chapter.pdf:
-        pdf = minter.pdf(book.id, position)
+        pdf = minter.pdf_iri(book.id, position)
         out.add(node, "chapter.pdf", pdf)
-        out.add_type(pdf, SCHEMA.MediaObject)
+        out.add_type(pdf, _MEDIA_OBJECT)
         out.add(pdf, "pdf.chapter", node)
-        out.add(pdf, "pdf.format", Lit(PDF_MEDIA_TYPE, None, _IMT))
-        out.add(pdf, "pdf.format.text", Lit(PDF_MEDIA_TYPE))
+        out.add(pdf, "pdf.format", _PDF_FORMAT)
+        out.add(pdf, "pdf.format.text", _PDF_TEXT)
         out.add(pdf, "pdf.size", _text(chapter.pdf.size, None))
-        out.add(pdf, "pdf.url", safe_iri(chapter.pdf.url) if chapter.pdf.url else None)
+        out.add(pdf, "pdf.url", _safe(chapter.pdf.url))
 
 
 def _add_contributors(
     out: _Triples,
     minter: Minter,
     book_id: str,
-    owner: URIRef,
+    owner: str,
     people: Sequence[Contributor],
 ) -> None:
-    lists: dict[str, list[URIRef]] = {}
-    everyone: list[URIRef] = []
+    lists: dict[str, list[str]] = {}
+    everyone: list[str] = []
     for person in people:
-        node = person_iri(minter, book_id, person)
+        node = minter.person_iri(book_id, person_key(person))
         out.add(owner, f"book.contributors[{person.role}]", node)
-        out.add_type(node, SCHEMA.Person)
+        out.add_type(node, _PERSON)
         out.add(node, "person.name", Lit(person.name))
         out.add(node, "person.given_name", _text(person.given_name, None))
         out.add(node, "person.family_name", _text(person.family_name, None))
         for uri in person.identifiers.uris():
-            out.add(node, "person.identifiers", URIRef(uri))
+            out.add(node, "person.identifiers", str(uri))
         lists.setdefault(_ROLE_LISTS[person.role], []).append(node)
         everyone.append(node)
     for name, members in lists.items():
@@ -344,23 +366,27 @@ def _add_contributors(
         _add_list(out, minter, owner, "contributors", everyone)
 
 
+def person_key(person: Contributor) -> str:
+    """What a contributor's IRI is minted from: the strongest identifier, else the name (then
+    scoped to the book)."""
+    found = person.identifiers.primary()
+    return f"{found[0]}:{found[1]}" if found else slug(person.name)
+
+
 def person_iri(minter: Minter, book_id: str, person: Contributor) -> URIRef:
     """A contributor's IRI: from the strongest identifier, else from the name within the book."""
-    found = person.identifiers.primary()
-    return minter.person(book_id, f"{found[0]}:{found[1]}" if found else slug(person.name))
+    return minter.person(book_id, person_key(person))
 
 
-def _add_list(
-    out: _Triples, minter: Minter, owner: URIRef, name: str, members: Sequence[URIRef]
-) -> None:
+def _add_list(out: _Triples, minter: Minter, owner: str, name: str, members: Sequence[str]) -> None:
     """An rdf:List whose cells are IRIs, so reloading never duplicates blank nodes."""
-    cells = [minter.list_cell(owner, name, i) for i, _ in enumerate(members, 1)]
+    cells = [minter.list_cell_iri(owner, name, i) for i, _ in enumerate(members, 1)]
     if not cells:
         return
     out.add(owner, _LIST_FIELDS[name], cells[0])
-    for cell, member, rest in zip(cells, members, [*cells[1:], RDF.nil], strict=True):
-        out.put(str(cell), _RDF_FIRST, str(member))
-        out.put(str(cell), _RDF_REST, str(rest))
+    for cell, member, rest in zip(cells, members, [*cells[1:], _RDF_NIL], strict=True):
+        out.put(cell, _RDF_FIRST, member)
+        out.put(cell, _RDF_REST, rest)
 
 
 _RDF_FIRST = str(RDF.first)
@@ -368,7 +394,7 @@ _RDF_REST = str(RDF.rest)
 
 
 def _add_items(
-    out: _Triples, minter: Minter, owner: URIRef, name: str, members: Sequence[str | Lit]
+    out: _Triples, minter: Minter, owner: str, name: str, members: Sequence[str | Lit]
 ) -> None:
     """A schema:ListItem per member, with its schema:position, where order is data (two members
     or more). Not an rdf:List: the contract keeps rdf:first for people; and not a position on
@@ -376,20 +402,20 @@ def _add_items(
     if len(members) < 2:
         return
     for position, member in enumerate(members, 1):
-        item = minter.list_item(owner, name, position)
+        item = minter.list_item_iri(owner, name, position)
         out.add(owner, _ITEM_FIELDS[name], item)
-        out.add_type(item, SCHEMA.ListItem)
-        out.add(item, "list_item.position", Lit(str(position), None, _INTEGER))
+        out.add_type(item, _LIST_ITEM)
+        out.add(item, "list_item.position", _position(position))
         out.add(item, "list_item.name" if type(member) is Lit else "list_item.item", member)
 
 
-def _add_doi(out: _Triples, node: URIRef, doi: str | None) -> None:
+def _add_doi(out: _Triples, node: str, doi: str | None) -> None:
     if doi is None:
         return
-    iri = safe_iri(f"https://doi.org/{doi}")
+    iri = str(safe_iri(f"https://doi.org/{doi}"))
     out.add(node, "book.doi", Lit(doi))
     out.add(node, "book.doi.iri", iri)
-    out.add(node, "book.identifier", Lit(str(iri)))
+    out.add(node, "book.identifier", Lit(iri))
 
 
 def _text(value: str | None, lang: str | None) -> Lit | None:
@@ -397,3 +423,12 @@ def _text(value: str | None, lang: str | None) -> Lit | None:
         return None
     # Language tags are case-insensitive; lower case is the form RDF tools normalise to.
     return Lit(value, lang.lower() if lang else None)
+
+
+@lru_cache(maxsize=1 << 10)
+def _position(position: int) -> Lit:
+    return Lit(str(position), None, _INTEGER)
+
+
+_PDF_FORMAT = Lit(PDF_MEDIA_TYPE, None, _IMT)
+_PDF_TEXT = Lit(PDF_MEDIA_TYPE)

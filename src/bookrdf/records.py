@@ -69,8 +69,13 @@ def read_records(path: Path) -> Iterator[Book]:
     yield parse_record(data, str(path), lines)
 
 
-def parse_record(data: Any, source: str, lines: Mapping[str, int] | None = None) -> Book:
-    """Check one record against the schema and the field rules; raise every problem at once."""
+def parse_record(
+    data: Any, source: str, lines: Mapping[str, int] | None = None, text: str | None = None
+) -> Book:
+    """Check one record against the schema and the field rules; raise every problem at once.
+
+    `text`: the JSON the record was parsed from, when there is one (a quicker look for bad
+    characters)."""
     lines = lines or {}
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
@@ -80,7 +85,7 @@ def parse_record(data: Any, source: str, lines: Mapping[str, int] | None = None)
     problems = []
     if not conforms_to_schema(data):
         problems = [_schema_problem(e, source, lines) for e in _validator().iter_errors(data)]
-    if _may_hold_bad_characters(data):
+    if _json_may_hold_bad_characters(text) if text is not None else _may_hold_bad_characters(data):
         problems += _bad_characters(data, source, lines)
     if problems:
         raise RecordErrors(sorted(problems, key=lambda p: (p.line or 0, p.field)))
@@ -97,6 +102,21 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufd
 _MAYBE_FORBIDDEN = re.compile(
     r"\\u00(?:0[0-8bef]|1[0-9a-f])|\\[bf]|[\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
+
+
+# The same characters in JSON source text: raw, or escaped (\uXXXX in either case, \b, \f). It
+# also flags allowed ones (\u0009, surrogate pairs, an escaped backslash before a "b"), which
+# the walk then clears.
+_JSON_MAYBE_FORBIDDEN = re.compile(
+    r"\\(?:[bf]|u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F][0-9a-fA-F]{2}"
+    r"|[fF][dD][dDeE][0-9a-fA-F]|[fF]{3}[eEfF]))"
+    "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
+def _json_may_hold_bad_characters(text: str) -> bool:
+    """The quick look of `_may_hold_bad_characters`, on the JSON text a record was read from."""
+    return _JSON_MAYBE_FORBIDDEN.search(text) is not None
 
 
 def _may_hold_bad_characters(data: Any) -> bool:
@@ -174,7 +194,7 @@ def parse_line(line: RecordLine) -> Book:
     except _DuplicateKeyError as err:
         message = "appears twice; keep one"
         raise RecordError(Problem(line.source, line.number, str(err), message)) from None
-    return parse_record(data, line.source, {"": line.number})
+    return parse_record(data, line.source, {"": line.number}, line.text)
 
 
 def _read_json_lines(path: Path) -> Iterator[Book]:

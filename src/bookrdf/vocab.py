@@ -137,37 +137,63 @@ class Minter:
                 "give one like https://example.org/books/"
             )
 
+    # Each IRI twice: as a URIRef for rdflib, and as a plain str (`*_iri`) for the mapping,
+    # which makes ~60 a book and keeps them as str (URIRef checks each one, in Python).
     @lru_cache(maxsize=1 << 10)  # noqa: B019 (minters are few and live as long as a run)
+    def work_iri(self, book_id: str) -> str:
+        return f"{self.base}book/{segment(book_id)}"
+
     def work(self, book_id: str) -> URIRef:
-        return URIRef(f"{self.base}book/{segment(book_id)}")
+        return URIRef(self.work_iri(book_id))
 
     def graph(self, book_id: str) -> URIRef:
         """The named graph holding one book (its work IRI plus '/graph')."""
-        return URIRef(f"{self.work(book_id)}/graph")
+        return URIRef(f"{self.work_iri(book_id)}/graph")
+
+    def chapter_iri(self, book_id: str, position: int) -> str:
+        return f"{self.work_iri(book_id)}/chapter/{position}"
 
     def chapter(self, book_id: str, position: int) -> URIRef:
-        return URIRef(f"{self.work(book_id)}/chapter/{position}")
+        return URIRef(self.chapter_iri(book_id, position))
+
+    def pdf_iri(self, book_id: str, position: int) -> str:
+        return f"{self.chapter_iri(book_id, position)}/pdf"
 
     def pdf(self, book_id: str, position: int) -> URIRef:
-        return URIRef(f"{self.chapter(book_id, position)}/pdf")
+        return URIRef(self.pdf_iri(book_id, position))
+
+    def edition_iri(self, isbn13: str) -> str:
+        return f"{self.base}isbn/{segment(isbn13)}"
 
     def edition(self, isbn13: str) -> URIRef:
-        return URIRef(f"{self.base}isbn/{segment(isbn13)}")
+        return URIRef(self.edition_iri(isbn13))
+
+    def list_cell_iri(self, owner: str, list_name: str, index: int) -> str:
+        return f"{owner}/{list_name}/{index}"
 
     def list_cell(self, owner: URIRef, list_name: str, index: int) -> URIRef:
-        return URIRef(f"{owner}/{list_name}/{index}")
+        return URIRef(self.list_cell_iri(owner, list_name, index))
 
-    def list_item(self, owner: URIRef, list_name: str, position: int) -> URIRef:
+    def list_item_iri(self, owner: str, list_name: str, position: int) -> str:
         """A schema:ListItem: a member's place in one of the owner's lists, minted under the
         owner because the member itself (an edition) may be described by other books too."""
-        return URIRef(f"{owner}/{list_name}/{position}")
+        return f"{owner}/{list_name}/{position}"
 
-    def person(self, book_id: str, key: str) -> URIRef:
+    def list_item(self, owner: URIRef, list_name: str, position: int) -> URIRef:
+        return URIRef(self.list_item_iri(owner, list_name, position))
+
+    def person_iri(self, book_id: str, key: str) -> str:
         """A contributor: global when identified (ORCID, ISNI…), else scoped to the book."""
         if ":" in key:
             scheme, value = key.split(":", 1)
-            return URIRef(f"{self.base}person/{scheme}/{segment(value)}")
-        return URIRef(f"{self.work(book_id)}/person/{key}")
+            return f"{self.base}person/{scheme}/{segment(value)}"
+        return f"{self.work_iri(book_id)}/person/{key}"
+
+    def person(self, book_id: str, key: str) -> URIRef:
+        return URIRef(self.person_iri(book_id, key))
+
+    def organization_iri(self, name: str) -> str:
+        return f"{self.base}org/{slug(name)}"
 
     def organization(self, name: str) -> URIRef:
-        return URIRef(f"{self.base}org/{slug(name)}")
+        return URIRef(self.organization_iri(name))

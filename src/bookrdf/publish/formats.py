@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache, cached_property
 from typing import Any
 
@@ -107,6 +107,37 @@ def nt_term(term: Term) -> str:
 _RDF_TYPE = str(RDF.type)
 
 
+def ntriples_by_subject(groups: Mapping[str, Subject]) -> dict[str, list[str]]:
+    """Each subject's N-Triples lines; a literal used twice (dcterms:title and schema:name) is
+    escaped once."""
+    rendered: dict[Term, str] = {}
+    out: dict[str, list[str]] = {}
+    for iri, node in groups.items():
+        head = f"<{iri}> "
+        lines = [f"{head}<{_RDF_TYPE}> <{cls}> .\n" for cls in node.types]
+        for predicate, objects in node.values.items():
+            start = f"{head}<{predicate}> "
+            lines += [f"{start}{text} .\n" for text in _objects(objects, rendered, nt_term)]
+        out[iri] = lines
+    return out
+
+
+def _objects(
+    objects: Sequence[Term], rendered: dict[Term, str], literal: Callable[[Term], str]
+) -> list[str]:
+    """Objects as text: IRIs as <iri>, literals by `literal`, each once (`rendered` keeps them)."""
+    texts = []
+    for obj in objects:
+        if type(obj) is str:
+            texts.append(f"<{obj}>")
+            continue
+        text = rendered.get(obj)
+        if text is None:
+            text = rendered[obj] = literal(obj)
+        texts.append(text)
+    return texts
+
+
 def grouped(book: BookGraph) -> dict[str, Subject]:
     """The book's distinct statements by subject: the work first, then the others in natural
     order ('chapter/2' before '/10'); predicates sorted, objects in the order they were made."""
@@ -142,9 +173,18 @@ class RenderedBook:
         return grouped(self.book)
 
     @cached_property
+    def subject_lines(self) -> dict[str, list[str]]:
+        """Its N-Triples lines by subject, each line once."""
+        return ntriples_by_subject(self.groups)
+
+    @cached_property
     def lines(self) -> list[str]:
         """Its distinct N-Triples lines, sorted."""
-        return sorted({f"<{s}> <{p}> {nt_term(o)} .\n" for s, p, o in self.book.rows})
+        lines = [line for found in self.subject_lines.values() for line in found]
+        if self.book.subjects is None:
+            # rows read from RDF may hold two terms written alike ("x" and "x"^^xsd:string)
+            return sorted(set(lines))
+        return sorted(lines)
 
     @cached_property
     def triples(self) -> list[ox.Triple]:
@@ -231,13 +271,14 @@ def _turtle_object(term: Term) -> str:
 def turtle_body(groups: dict[str, Subject]) -> bytes:
     """Turtle statements, one block per subject: `<s> a class ; pred obj, obj ; … .`"""
     blocks = []
+    rendered: dict[Term, str] = {}  # a literal used twice is escaped once
     for node in groups.values():
         statements = []
         if node.types:
-            statements.append("a " + ", ".join(prefixed(cls) for cls in node.types))
+            statements.append("a " + ", ".join([prefixed(cls) for cls in node.types]))
         for predicate, objects in sorted(node.values.items()):
-            rendered = ", ".join(_turtle_object(o) for o in objects)
-            statements.append(f"{prefixed(predicate)} {rendered}")
+            texts = _objects(objects, rendered, _turtle_object)
+            statements.append(f"{prefixed(predicate)} {', '.join(texts)}")
         blocks.append(f"<{node.iri}> " + " ;\n    ".join(statements) + " .\n")
     return "\n".join(blocks).encode("utf-8")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from bookrdf.mapping import Term, lit
+from bookrdf.mapping import Lit, Term, lit
 from bookrdf.resources import jsonld_context
 
 if TYPE_CHECKING:
@@ -104,39 +104,39 @@ class _Tree:
             types = [vocab_name(cls) for cls in subject.types]
             out["type"] = types[0] if len(types) == 1 else types
         for predicate, objects in subject.values.items():
-            for key, value in self.entries(predicate, objects):
-                if key not in out:
+            plan = _plan(predicate)
+            for obj in objects:
+                key, value = self.entry(obj, *plan)
+                found = out.get(key, _ABSENT)
+                if found is _ABSENT:
                     out[key] = value
-                elif isinstance(out[key], list):
-                    out[key].append(value)
+                elif type(found) is list:
+                    found.append(value)
                 else:
-                    out[key] = [out[key], value]
+                    out[key] = [found, value]
         return out
 
-    def entries(self, predicate: str, objects: list[Term]) -> list[tuple[str, Any]]:
-        free, term, coercion = _plan(predicate)
-        out: list[tuple[str, Any]] = []
-        for obj in objects:
-            found = lit(obj)
-            if found is None:
-                iri = str(obj)
-                if iri in self.groups and iri not in self.placed:
-                    out.append((free, self.node(iri)))
-                elif term and coercion == "@id":
-                    out.append((term, iri))
-                elif term and coercion == "@vocab":
-                    out.append((term, vocab_name(iri)))
-                else:
-                    out.append((free, {"id": iri}))
-            elif term and coercion is not None and found.lang is None:
-                if found.datatype == coercion:
-                    value = _literal_value(found)
-                    out.append((term, value if isinstance(value, int) else found.value))
-                else:
-                    out.append((free, _literal_value(found)))
-            else:
-                out.append((free, _literal_value(found)))
-        return out
+    def entry(
+        self, obj: Term, free: str, term: str | None, coercion: str | None
+    ) -> tuple[str, Any]:
+        """One statement's key and value: a node nested here, an IRI, or a literal."""
+        found = obj if type(obj) is Lit else lit(obj)
+        if found is None:
+            iri = str(obj)
+            if iri in self.groups and iri not in self.placed:
+                return free, self.node(iri)
+            if term and coercion == "@id":
+                return term, iri
+            if term and coercion == "@vocab":
+                return term, vocab_name(iri)
+            return free, {"id": iri}
+        if term and coercion is not None and found.lang is None and found.datatype == coercion:
+            value = _literal_value(found)
+            return term, value if isinstance(value, int) else found.value
+        return free, _literal_value(found)
+
+
+_ABSENT = object()
 
 
 @cache

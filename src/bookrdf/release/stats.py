@@ -101,15 +101,18 @@ class BookCounts:
         self.property_subjects.update(prop for prop, _ in uses)
 
     def add_subjects(
-        self, work: str, subjects: Iterable[GroupedSubject], lines: Sequence[str]
+        self,
+        work: str,
+        subjects: Iterable[GroupedSubject],
+        subject_lines: Mapping[str, Sequence[str]],
     ) -> None:
         """Count one book from its statements grouped by subject (cheaper than `add`); the
-        shared subjects' triples are taken from `lines`, its distinct N-Triples lines."""
+        shared subjects' triples are taken from `subject_lines`, its N-Triples lines by
+        subject."""
         inside = work + "/"
-        shared: set[str] = set()
         for node in subjects:
             if node.iri != work and not node.iri.startswith(inside):
-                shared.add(f"<{node.iri}> ")
+                self.shared += [line[:-3] for line in subject_lines[node.iri]]
                 continue
             self.subjects += 1
             if node.types:
@@ -122,12 +125,6 @@ class BookCounts:
                 self.triples += len(objects)
                 self.property_triples[predicate] += len(objects)
                 self.property_subjects[predicate] += 1
-        if shared:
-            self.shared += [
-                line.rstrip("\n").removesuffix(" .")
-                for line in lines
-                if line[: line.index("> ") + 2] in shared
-            ]
 
 
 class VoidCounter:
