@@ -56,11 +56,15 @@ def to_oxigraph(term: Term | Node) -> ox.NamedNode | ox.Literal:
     raise TypeError(f"cannot write {term!r}")
 
 
+_DIGIT_RUNS = re.compile("([0-9]+)")
+
+
 def natural_key(text: str) -> list[Any]:
     """'chapter/2' before 'chapter/10'."""
     # split() alternates text and ASCII digit runs, so the n-th items always compare alike
-    parts = re.split(r"([0-9]+)", text)
-    return [int(part) if i % 2 else part for i, part in enumerate(parts)]
+    parts: list[Any] = _DIGIT_RUNS.split(text)
+    parts[1::2] = map(int, parts[1::2])
+    return parts
 
 
 # N-Triples and Turtle string escapes, exactly as pyoxigraph writes them (a test compares the
