@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookrdf.errors import OutputError, Problem, RecordError
 from bookrdf.mapping import BookGraph, map_book
@@ -28,8 +29,11 @@ from bookrdf.publish.chunks import RenderedChunk, batched, render_chunk
 from bookrdf.publish.formats import RenderedBook
 from bookrdf.records import RecordLine, parse_line
 from bookrdf.store.staging import StagedBook
-from bookrdf.validation import BookReport, Validator, load_shapes
+from bookrdf.validation import BookReport, load_shapes
 from bookrdf.vocab import Minter
+
+if TYPE_CHECKING:
+    from bookrdf.validation.validator import Validator
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,11 @@ class _Worker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.minter = Minter(settings.base)
-        self.validator = (
-            Validator(load_shapes(settings.shapes), self.minter) if settings.validate else None
-        )
+        self.validator: Validator | None = None
+        if settings.validate:
+            from bookrdf.validation.validator import Validator  # pyshacl: only when validating
+
+            self.validator = Validator(load_shapes(settings.shapes), self.minter)
 
     def process(self, items: Sequence[Item]) -> ChunkResult:
         books: list[Book] = []

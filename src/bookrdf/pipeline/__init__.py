@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -28,8 +29,11 @@ from bookrdf.publish.folder import render_books, write_chunks
 from bookrdf.records import json_lines
 from bookrdf.store import LoadSummary, Target, load_files, load_staged
 from bookrdf.store.files import parse_quads, rdf_format
-from bookrdf.validation import BookReport, Validator, load_shapes, reports_by_book, summary
+from bookrdf.validation import BookReport, load_shapes, summary
 from bookrdf.vocab import Minter
+
+if TYPE_CHECKING:
+    from bookrdf.validation.validator import Validator
 
 FAIL_ON = ("violation", "warning")
 __all__ = [
@@ -46,6 +50,12 @@ __all__ = [
     "validate",
     "validated",
 ]
+
+
+def _validator(shapes: Graph, minter: Minter) -> Validator:
+    from bookrdf.validation.validator import Validator  # pyshacl: only when validating
+
+    return Validator(shapes, minter)
 
 
 def validated(
@@ -100,7 +110,7 @@ def publish(
     inputs = input_files(paths)
     with ExitStack() as stack:
         if on_book is not None:
-            validator = Validator(load_shapes(shapes), minter) if validate else None
+            validator = _validator(load_shapes(shapes), minter) if validate else None
             graphs = validated(read_books(paths, warn), minter, validator, collected)
             chunks = render_books(graphs, formats, on_book)
         else:
@@ -223,7 +233,9 @@ def validate(
         with closing(process_books(sources, settings, jobs)) as chunks:
             for chunk in run.conforming(chunks):
                 checked += chunk.books
-    validator = Validator(shapes_graph, minter)
+    from bookrdf.validation.validator import reports_by_book
+
+    validator = _validator(shapes_graph, minter)
     for path in rdf_files:
         results = validator.validate_graph(read_rdf(path))
         by_book = reports_by_book(results)

@@ -7,10 +7,27 @@ validate_graph(data, shapes) every result of a whole RDF graph, attributed to bo
 report_graph / report_json / render_text   the report as SHACL, JSON or text
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from bookrdf.validation.report import render_text, report_graph, report_json, summary
 from bookrdf.validation.results import BookReport, Severity, ValidationResult
 from bookrdf.validation.shapes import load_shapes
-from bookrdf.validation.validator import Validator, reports_by_book, validate_graph
+
+if TYPE_CHECKING:
+    from bookrdf.validation.validator import Validator, reports_by_book, validate_graph
+
+# pyshacl and rdflib's SPARQL engine take 0.2 s to import: only commands that validate pay it.
+_LAZY = {"Validator", "reports_by_book", "validate_graph"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module("bookrdf.validation.validator"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BookReport",
