@@ -224,7 +224,7 @@ def _print_formats(results: Figures, out: TextIO) -> None:
     formats = results["inprocess"]["formats"]
     per_book = formats["triples"] / formats["books"]
     out.write(
-        f"\nIn-process map_book + book_document, {formats['books']} books, "
+        f"\nIn-process map_book + render_chunk (as publish renders), {formats['books']} books, "
         f"{per_book:.0f} triples a book\n"
     )
     rows = [
