@@ -239,6 +239,38 @@ def test_small_blocks_give_the_same_quads_every_way(
         assert loaded == expected
 
 
+@pytest.mark.parametrize("batch", [100_000, 1_000_000])
+def test_a_dump_given_to_the_bulk_loader_in_pieces_loads_the_same(
+    tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Pieces cut at line ends (a few dozen pieces, a few); text with blank nodes
+    (the hostile dump) goes in one piece, so its labels keep naming one node."""
+    monkeypatch.setattr(lines, "BULK_BATCH_BYTES", batch)
+    hostile = tmp_path / "hostile.nt"
+    hostile.write_text(HOSTILE)
+    for i, paths in enumerate([[generated / "books.nt.gz"], [generated / "books.nt.gz", hostile]]):
+        expected = {quad for path in paths for quad in as_quads(path)}
+        for loaded in load_each_way(paths, tmp_path / str(i)):
+            assert loaded == expected
+
+
+def test_the_bulk_loader_gets_pieces_of_about_the_batch_size(
+    tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    routed = route_lines(generated / "books.nt.gz", BASE)
+    assert routed is not None
+    text = b"".join(block.nquads for block in routed)
+    (tmp_path / "routed.nq").write_bytes(text)
+    for source in (text, tmp_path / "routed.nq"):
+        pieces = list(lines._batches(source, 10_000))
+        assert all(isinstance(piece, bytes) and piece.endswith(b"\n") for piece in pieces)
+        assert b"".join(pieces) == text  # type: ignore[arg-type]
+        assert len(pieces) >= len(text) // 20_000
+        assert all(len(piece) <= 20_000 for piece in pieces)  # type: ignore[arg-type]
+    blank = text + b'_:b0 <http://schema.org/name> "x" <http://example.org/g> .\n'
+    assert list(lines._batches(blank, 10_000)) == [blank]
+
+
 def test_nquads_keep_their_graphs(tmp_path: Path) -> None:
     path = tmp_path / "mixed.nq"
     path.write_text(
