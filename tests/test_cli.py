@@ -363,3 +363,25 @@ def test_publish_with_site_writes_the_pages_beside_the_dumps(
     assert (tmp_path / "book" / "crisis-in-north-korea.html").exists()
     assert (tmp_path / "index.html").exists()
     assert (tmp_path / "books.nt.gz").exists()
+
+
+def test_commands_that_do_not_validate_never_import_pyshacl(tmp_path: Path) -> None:
+    """pyshacl and rdflib's SPARQL engine cost half a second to import: publishing without
+    validation (and the CLI itself) must not pay it; validating must still work."""
+    script = (
+        "import sys\n"
+        "from bookrdf.cli import main\n"
+        f"sys.argv = ['bookrdf', 'publish', {str(SEED_RECORD)!r}, '--out', "
+        f"{str(tmp_path / 'release')!r}, '--no-validate', '--jobs', '1']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "loaded = [name for name in sys.modules if name.startswith('pyshacl')]\n"
+        "assert not loaded and 'rdflib.plugins.sparql' not in sys.modules, loaded\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert (tmp_path / "release" / "books.ttl").exists()
+    checked = run("validate", str(SEED_RECORD))
+    assert checked.exit_code == 0, checked.output
