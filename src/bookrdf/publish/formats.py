@@ -14,9 +14,9 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from bookrdf.mapping import BookGraph, Subject, Term, lit
 from bookrdf.publish.jsonld import nested_jsonld
 from bookrdf.resources import jsonld_context
+from bookrdf.rows import BookGraph, Subject, Term, lit
 from bookrdf.vocab import PREFIXES
 
 FORMATS: dict[str, str] = {

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from bookrdf.mapping import Lit, Term, lit
 from bookrdf.resources import jsonld_context
+from bookrdf.rows import Lit, Term, lit
 
 if TYPE_CHECKING:
-    from bookrdf.mapping import Subject
+    from bookrdf.rows import Subject
 
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from bookrdf.errors import InputError, StoreError, write_failure
-from bookrdf.mapping import BookGraph, Term
 from bookrdf.publish import to_oxigraph
+from bookrdf.rows import BookGraph, Term
 from bookrdf.store.lines import load_nquads, refused
 from bookrdf.store.routes import Routed
 
