@@ -1,7 +1,7 @@
 """The typed model of a book: values, parsing from record fields, and entry kinds."""
 
 from bookrdf.model.dump import book_to_dict
-from bookrdf.model.kinds import entry_kinds, inferred_matter, told_kind
+from bookrdf.model.kinds import entry_kinds, told_kind
 from bookrdf.model.parse import PAGE, book_from_dict
 from bookrdf.model.values import (
     ROMAN_PAGE,
@@ -40,7 +40,6 @@ __all__ = [
     "book_from_dict",
     "book_to_dict",
     "entry_kinds",
-    "inferred_matter",
     "int_to_roman",
     "nearest_line",
     "roman_to_int",

@@ -58,17 +58,12 @@ def told_kind(chapter: Chapter) -> str | None:
     return None
 
 
-def inferred_matter(book: Book) -> list[str | None]:
-    """For entries whose kind is not told, the principal part their place suggests.
+def entry_kinds(book: Book) -> list[tuple[str | None, str | None]]:
+    """Each entry's told kind and, when none is told, the principal part its place suggests.
 
     Roman-numbered pages are front matter (as DoCO notes); an entry after the last told
     body entry is back matter. Everything else stays unknown rather than guessed.
     """
-    return [matter for _, matter in entry_kinds(book)]
-
-
-def entry_kinds(book: Book) -> list[tuple[str | None, str | None]]:
-    """Each entry's told kind and, when none is told, its inferred principal part."""
     told = [told_kind(ch) for ch in book.chapters]
     body = [i for i, kind in enumerate(told) if kind and KINDS[kind].matter == "body"]
     last_body = body[-1] if body else None
