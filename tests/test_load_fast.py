@@ -257,6 +257,7 @@ def test_a_dump_given_to_the_bulk_loader_in_pieces_loads_the_same(
 def test_the_bulk_loader_gets_pieces_of_about_the_batch_size(
     tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(lines, "BLOCK", 1000)  # a file is read in blocks of whole lines
     routed = route_lines(generated / "books.nt.gz", BASE)
     assert routed is not None
     text = b"".join(block.nquads for block in routed)

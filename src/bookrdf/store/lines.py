@@ -121,30 +121,23 @@ def _batches(nquads: bytes | Path, batch_bytes: int) -> Iterator[bytes | Path]:
             yield nquads[start:end]
             start = end
         return
-    with nquads.open("rb") as handle:
-        rest = b""
-        while block := handle.read(batch_bytes):
-            cut = block.rfind(b"\n") + 1
-            if cut == 0:  # no line end in the block: keep reading
-                rest += block
-                continue
-            yield rest + block[:cut]
-            rest = block[cut:]
-        if rest:
-            yield rest
+    held: list[bytes] = []
+    held_bytes = 0
+    for text in _texts(nquads):  # whole lines
+        held.append(text)
+        held_bytes += len(text)
+        if held_bytes >= batch_bytes:
+            yield b"".join(held)
+            held, held_bytes = [], 0
+    if held:
+        yield b"".join(held)
 
 
 def _has_blank_nodes(nquads: bytes | Path) -> bool:
     """Whether the text may hold a blank node label (`_:` anywhere, literals included)."""
     if isinstance(nquads, bytes):
         return b"_:" in nquads
-    with nquads.open("rb") as handle:
-        tail = b""
-        while block := handle.read(BLOCK):
-            if b"_:" in tail + block[:1] or b"_:" in block:
-                return True
-            tail = block[-1:]
-    return False
+    return any(b"_:" in text for text in _texts(nquads))  # whole lines: no label is cut
 
 
 def syntax_error(path: Path) -> InputError | None:
