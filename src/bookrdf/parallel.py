@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bookrdf.collector import collector_paused
 from bookrdf.errors import OutputError, Problem, RecordError
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
@@ -77,6 +78,10 @@ class _Worker:
             self.validator = Validator(load_shapes(settings.shapes), self.minter)
 
     def process(self, items: Sequence[Item]) -> ChunkResult:
+        with collector_paused():
+            return self._process(items)
+
+    def _process(self, items: Sequence[Item]) -> ChunkResult:
         books: list[Book] = []
         problems: list[Problem] = []
         for item in items:

@@ -27,6 +27,7 @@ from typing import IO, TypeVar
 
 from rdflib import Graph
 
+from bookrdf.collector import collector_paused
 from bookrdf.distributed.partitions import Partition, read_slice
 from bookrdf.errors import Problem, RecordError
 from bookrdf.mapping import BookGraph, map_book
@@ -112,18 +113,19 @@ def publish_partition(partition: Partition, settings: Settings) -> PartResult:
                 for book in batch:
                     writer.note(book)
                 continue
-            graphs = [map_book(book, minter) for book in batch]
-            found = _validate(validator, graphs, batch)
-            for graph, book, report in zip(graphs, batch, found, strict=True):
-                if report is not None:
-                    checked += 1
-                    if report.results:
-                        reports.append(report)
-                    failed = failed or fails(report)
-                if failed:  # once a book fails, the others are still checked, not written
-                    writer.note(book)
-                else:
-                    writer.add(graph, book)
+            with collector_paused():  # see collector.py: a batch frees its own objects
+                graphs = [map_book(book, minter) for book in batch]
+                found = _validate(validator, graphs, batch)
+                for graph, book, report in zip(graphs, batch, found, strict=True):
+                    if report is not None:
+                        checked += 1
+                        if report.results:
+                            reports.append(report)
+                        failed = failed or fails(report)
+                    if failed:  # once a book fails, the others are still checked, not written
+                        writer.note(book)
+                    else:
+                        writer.add(graph, book)
         files = writer.finish()
         return PartResult(
             number=partition.number,

@@ -26,13 +26,13 @@ from rdflib.namespace import DCTERMS, RDF, NamespaceManager
 from rdflib.paths import Path
 from rdflib.term import Node
 
+from bookrdf.collector import collector_paused
 from bookrdf.errors import InputError, ShapesError
 from bookrdf.mapping import BookGraph
 from bookrdf.model import Book
 from bookrdf.validation.batch import (
     BATCH_SIZE,
     Entry,
-    collector_paused,
     entry,
     groups,
     run_group,
