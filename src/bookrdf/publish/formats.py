@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, cached_property
 from typing import Any
 
@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from bookrdf.publish.jsonld import nested_jsonld
 from bookrdf.resources import jsonld_context
-from bookrdf.rows import BookGraph, Subject, Term, lit
+from bookrdf.rows import BookGraph, Lit, Subject, Term, lit
 from bookrdf.vocab import PREFIXES
 
 FORMATS: dict[str, str] = {
@@ -111,35 +111,30 @@ def nt_term(term: Term) -> str:
 _RDF_TYPE = str(RDF.type)
 
 
-def ntriples_by_subject(groups: Mapping[str, Subject]) -> dict[str, list[str]]:
+def ntriples_by_subject(
+    groups: Mapping[str, Subject], literals: dict[Term, str] | None = None
+) -> dict[str, list[str]]:
     """Each subject's N-Triples lines; a literal used twice (dcterms:title and schema:name) is
-    escaped once."""
-    rendered: dict[Term, str] = {}
+    escaped once. `literals` keeps each literal's text, for `turtle_body` to reuse."""
+    rendered: dict[Term, str] = {} if literals is None else literals
     out: dict[str, list[str]] = {}
     for iri, node in groups.items():
         head = f"<{iri}> "
         lines = [f"{head}<{_RDF_TYPE}> <{cls}> .\n" for cls in node.types]
+        add = lines.append
+        # IRIs as <iri>, literals escaped once per book: this runs for every triple written
         for predicate, objects in node.values.items():
             start = f"{head}<{predicate}> "
-            lines += [f"{start}{text} .\n" for text in _objects(objects, rendered, nt_term)]
+            for obj in objects:
+                if type(obj) is str:
+                    add(f"{start}<{obj}> .\n")
+                    continue
+                text = rendered.get(obj)
+                if text is None:
+                    text = rendered[obj] = nt_term(obj)
+                add(f"{start}{text} .\n")
         out[iri] = lines
     return out
-
-
-def _objects(
-    objects: Sequence[Term], rendered: dict[Term, str], literal: Callable[[Term], str]
-) -> list[str]:
-    """Objects as text: IRIs as <iri>, literals by `literal`, each once (`rendered` keeps them)."""
-    texts = []
-    for obj in objects:
-        if type(obj) is str:
-            texts.append(f"<{obj}>")
-            continue
-        text = rendered.get(obj)
-        if text is None:
-            text = rendered[obj] = literal(obj)
-        texts.append(text)
-    return texts
 
 
 def grouped(book: BookGraph) -> dict[str, Subject]:
@@ -177,9 +172,14 @@ class RenderedBook:
         return grouped(self.book)
 
     @cached_property
+    def literals(self) -> dict[Term, str]:
+        """Each literal's N-Triples text, escaped once for N-Triples and Turtle together."""
+        return {}
+
+    @cached_property
     def subject_lines(self) -> dict[str, list[str]]:
         """Its N-Triples lines by subject, each line once."""
-        return ntriples_by_subject(self.groups)
+        return ntriples_by_subject(self.groups, self.literals)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -215,7 +215,7 @@ class RenderedBook:
     @cached_property
     def turtle_parts(self) -> tuple[bytes, bytes]:
         """(prefix header, body): the header is the same for every book."""
-        return turtle_header(), turtle_body(self.groups)
+        return turtle_header(), turtle_body(self.groups, self.literals)
 
     @cached_property
     def rdfxml(self) -> bytes:
@@ -272,16 +272,33 @@ def _turtle_object(term: Term) -> str:
     return quoted(found.value)
 
 
-def turtle_body(groups: dict[str, Subject]) -> bytes:
-    """Turtle statements, one block per subject: `<s> a class ; pred obj, obj ; … .`"""
+def turtle_body(groups: dict[str, Subject], literals: dict[Term, str] | None = None) -> bytes:
+    """Turtle statements, one block per subject: `<s> a class ; pred obj, obj ; … .`
+
+    A literal without a datatype is written as in N-Triples: its text is taken from
+    `literals`, which `ntriples_by_subject` fills (and fills it in turn)."""
     blocks = []
-    rendered: dict[Term, str] = {}  # a literal used twice is escaped once
+    shared: dict[Term, str] = {} if literals is None else literals
+    typed: dict[Term, str] = {}  # literals with a datatype, written with a prefixed name
     for node in groups.values():
         statements = []
         if node.types:
             statements.append("a " + ", ".join([prefixed(cls) for cls in node.types]))
         for predicate, objects in sorted(node.values.items()):
-            texts = _objects(objects, rendered, _turtle_object)
+            texts = []
+            for obj in objects:  # as in ntriples_by_subject
+                if type(obj) is str:
+                    texts.append(f"<{obj}>")
+                    continue
+                if type(obj) is Lit and obj.datatype is None:
+                    text = shared.get(obj)
+                    if text is None:
+                        text = shared[obj] = nt_term(obj)
+                else:
+                    text = typed.get(obj)
+                    if text is None:
+                        text = typed[obj] = _turtle_object(obj)
+                texts.append(text)
             statements.append(f"{prefixed(predicate)} {', '.join(texts)}")
         blocks.append(f"<{node.iri}> " + " ;\n    ".join(statements) + " .\n")
     return "\n".join(blocks).encode("utf-8")

@@ -104,9 +104,12 @@ class _Tree:
             types = [vocab_name(cls) for cls in subject.types]
             out["type"] = types[0] if len(types) == 1 else types
         for predicate, objects in subject.values.items():
-            plan = _plan(predicate)
+            free, term, coercion = _plan(predicate)
             for obj in objects:
-                key, value = self.entry(obj, *plan)
+                if type(obj) is Lit and obj.lang is None and obj.datatype is None:
+                    key, value = free, obj.value  # a plain string: most literals
+                else:
+                    key, value = self.entry(obj, free, term, coercion)
                 found = out.get(key, _ABSENT)
                 if found is _ABSENT:
                     out[key] = value

@@ -103,28 +103,42 @@ class BookCounts:
     def add_subjects(
         self,
         work: str,
-        subjects: Iterable[GroupedSubject],
+        grouped_subjects: Iterable[GroupedSubject],
         subject_lines: Mapping[str, Sequence[str]],
     ) -> None:
         """Count one book from its statements grouped by subject (cheaper than `add`); the
         shared subjects' triples are taken from `subject_lines`, its N-Triples lines by
-        subject."""
+        subject (one line a triple)."""
         inside = work + "/"
-        for node in subjects:
+        classes: list[str] = []  # each typed subject's classes
+        used: list[str] = []  # each subject's predicates, once a subject
+        again: list[str] = []  # a predicate once more for each object after its first
+        triples = subjects = entities = 0
+        # lists counted once a book: Counter's C loop, not a Counter update a statement
+        for node in grouped_subjects:
+            lines = subject_lines[node.iri]
             if node.iri != work and not node.iri.startswith(inside):
-                self.shared += [line[:-3] for line in subject_lines[node.iri]]
+                self.shared += [line[:-3] for line in lines]
                 continue
-            self.subjects += 1
+            subjects += 1
+            triples += len(lines)
             if node.types:
-                self.entities += 1
-                self.classes.update(node.types)
-                self.property_triples[RDF_TYPE] += len(node.types)
-                self.property_subjects[RDF_TYPE] += 1
-                self.triples += len(node.types)
-            for predicate, objects in node.values.items():
-                self.triples += len(objects)
-                self.property_triples[predicate] += len(objects)
-                self.property_subjects[predicate] += 1
+                entities += 1
+                classes += node.types
+            used += node.values
+            if len(lines) != len(node.types) + len(node.values):  # several objects somewhere
+                for predicate, objects in node.values.items():
+                    again += [predicate] * (len(objects) - 1)
+        self.subjects += subjects
+        self.entities += entities
+        self.triples += triples
+        self.classes.update(classes)
+        self.property_triples.update(used)
+        self.property_triples.update(again)
+        self.property_subjects.update(used)
+        if classes:
+            self.property_triples[RDF_TYPE] += len(classes)
+            self.property_subjects[RDF_TYPE] += entities
 
 
 class VoidCounter:
