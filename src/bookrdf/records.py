@@ -104,19 +104,23 @@ _MAYBE_FORBIDDEN = re.compile(
 )
 
 
-# The same characters in JSON source text: raw, or escaped (\uXXXX in either case, \b, \f). It
-# also flags allowed ones (\u0009, surrogate pairs, an escaped backslash before a "b"), which
-# the walk then clears.
-_JSON_MAYBE_FORBIDDEN = re.compile(
+# The same characters in JSON source text: raw, or escaped (\uXXXX in either case, \b, \f). The
+# escaped ones also flag allowed ones (\u0009, surrogate pairs, an escaped backslash before a
+# "b"), which the walk then clears. Two searches: a character class alone is scanned 3x faster.
+_JSON_RAW_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+_JSON_ESCAPED_FORBIDDEN = re.compile(
     r"\\(?:[bf]|u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F][0-9a-fA-F]{2}"
     r"|[fF][dD][dDeE][0-9a-fA-F]|[fF]{3}[eEfF]))"
-    "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
 
 
 def _json_may_hold_bad_characters(text: str) -> bool:
     """The quick look of `_may_hold_bad_characters`, on the JSON text a record was read from."""
-    return _JSON_MAYBE_FORBIDDEN.search(text) is not None
+    if _JSON_RAW_FORBIDDEN.search(text) is not None:
+        return True
+    return "\\" in text and _JSON_ESCAPED_FORBIDDEN.search(text) is not None
 
 
 def _may_hold_bad_characters(data: Any) -> bool:
