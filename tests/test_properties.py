@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from rdflib.compare import isomorphic
 from bookrdf.mapping import map_book
 from bookrdf.model import int_to_roman
 from bookrdf.publish import book_document, refuse_remote_context
+from bookrdf.publish.formats import RenderedBook
 from bookrdf.records import parse_record
 from bookrdf.vocab import Minter
 from tests.conftest import graph_of
@@ -112,3 +114,21 @@ def test_mapping_is_byte_deterministic(record: dict[str, Any]) -> None:
     first = book_document(map_book(parse_record(record, "a"), Minter()), "nt")
     second = book_document(map_book(parse_record(dict(record), "b"), Minter()), "nt")
     assert first == second
+
+
+@PROPERTY_SETTINGS
+@given(RECORD)
+def test_turtle_written_after_n_triples_is_the_turtle_written_alone(record: dict[str, Any]) -> None:
+    """A release writes N-Triples first and Turtle reuses its text of literals without a
+    datatype: the Turtle must not change for it, and must still be the book's graph."""
+    book = parse_record(record, "generated")
+    mapped = map_book(book, Minter())
+    after = RenderedBook(mapped)
+    assert after.subject_lines  # N-Triples first, as render_chunk does
+    header, body = after.turtle_parts
+    assert (header, body) == RenderedBook(mapped).turtle_parts
+    # datatypes keep their prefixed names (xsd:integer): N-Triples' text has full IRIs
+    assert re.search(rb'(?<!\\)"\^\^<', body) is None
+    turtle = header + body
+    assert isomorphic(Graph().parse(data=turtle, format="turtle"), graph_of(book))
+    assert isomorphic(_oxigraph_graph(turtle, ox.RdfFormat.TURTLE), graph_of(book))
