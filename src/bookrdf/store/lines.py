@@ -90,10 +90,11 @@ def _routed(
         raise read_failure(path, err) from None
 
 
-def load_nquads(store: ox.Store, nquads: bytes | Path, batch_bytes: int = BULK_BATCH_BYTES) -> bool:
+def load_nquads(store: ox.Store, nquads: bytes | Path) -> bool:
     """Bulk-load routed N-Quads (text, or a file of it) into a store that has no quad in the
     default graph; False when Oxigraph refuses them: a syntax error, or a quad left in the
-    default graph (a line that was not `S P O .`, such as `S P .`)."""
+    default graph (a line that was not `S P O .`, such as `S P .`). The text goes to the loader
+    BULK_BATCH_BYTES at a time."""
     try:
         for batch in _batches(nquads, BULK_BATCH_BYTES):
             if isinstance(batch, Path):
