@@ -30,7 +30,7 @@ from bookrdf.publish.chunks import RenderedChunk, batched, render_chunk
 from bookrdf.publish.formats import RenderedBook
 from bookrdf.records import RecordLine, parse_line
 from bookrdf.store.staging import StagedBook
-from bookrdf.validation import BookReport, load_shapes
+from bookrdf.validation import BookReport, load_shapes, new_validator
 from bookrdf.vocab import Minter
 
 if TYPE_CHECKING:
@@ -73,9 +73,7 @@ class _Worker:
         self.minter = Minter(settings.base)
         self.validator: Validator | None = None
         if settings.validate:
-            from bookrdf.validation.validator import Validator  # pyshacl: only when validating
-
-            self.validator = Validator(load_shapes(settings.shapes), self.minter)
+            self.validator = new_validator(load_shapes(settings.shapes), self.minter)
 
     def process(self, items: Sequence[Item]) -> ChunkResult:
         with collector_paused():

@@ -22,7 +22,7 @@ from bookrdf.errors import ValidationFailed
 from bookrdf.pipeline import read_books, validated
 from bookrdf.site import write_site
 from bookrdf.site.write import DEFAULT_TITLE
-from bookrdf.validation import BookReport, load_shapes
+from bookrdf.validation import BookReport, load_shapes, new_validator
 
 title_option = click.option(
     "--title", default=DEFAULT_TITLE, show_default=True, help="The dataset's title on its pages."
@@ -58,11 +58,7 @@ def site_(
     In Python: bookrdf.site.write_site(books, out, minter=minter).
     """
     minter = _minter(ctx, base)
-    validator = None
-    if validate:
-        from bookrdf.validation.validator import Validator  # pyshacl: only when validating
-
-        validator = Validator(load_shapes(None), minter)
+    validator = new_validator(load_shapes(None), minter) if validate else None
     reports: list[BookReport] = []
     try:
         with _progress("writing the site") as advance:

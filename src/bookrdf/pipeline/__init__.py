@@ -29,7 +29,7 @@ from bookrdf.publish.folder import render_books, write_chunks
 from bookrdf.records import json_lines
 from bookrdf.store import LoadSummary, Target, load_files, load_staged
 from bookrdf.store.files import parse_quads, rdf_format
-from bookrdf.validation import BookReport, load_shapes, summary
+from bookrdf.validation import BookReport, load_shapes, new_validator, summary
 from bookrdf.vocab import Minter
 
 if TYPE_CHECKING:
@@ -50,12 +50,6 @@ __all__ = [
     "validate",
     "validated",
 ]
-
-
-def _validator(shapes: Graph, minter: Minter) -> Validator:
-    from bookrdf.validation.validator import Validator  # pyshacl: only when validating
-
-    return Validator(shapes, minter)
 
 
 def validated(
@@ -110,7 +104,7 @@ def publish(
     inputs = input_files(paths)
     with ExitStack() as stack:
         if on_book is not None:
-            validator = _validator(load_shapes(shapes), minter) if validate else None
+            validator = new_validator(load_shapes(shapes), minter) if validate else None
             graphs = validated(read_books(paths, warn), minter, validator, collected)
             chunks = render_books(graphs, formats, on_book)
         else:
@@ -235,7 +229,7 @@ def validate(
                 checked += chunk.books
     from bookrdf.validation.validator import reports_by_book
 
-    validator = _validator(shapes_graph, minter)
+    validator = new_validator(shapes_graph, minter)
     for path in rdf_files:
         results = validator.validate_graph(read_rdf(path))
         by_book = reports_by_book(results)
