@@ -120,9 +120,10 @@ def load_files(
     grouped = not (isinstance(target, EmbeddedStore) and target.takes_bulk_load())
     with staging_area(target.staging_folder) as staging:
         for path in paths:
-            routed = route_lines(path, base)  # a dump as text, never as one object per triple
+            # a dump as text, never as one object per triple
+            routed = route_lines(path, base, staging.folder)
             if routed is None:
-                staging.add_quads(read_quads(path, base), grouped=grouped)
+                staging.add_quads(read_quads(path, base, staging.folder), grouped=grouped)
             else:
                 staging.add_nquads(path, routed, grouped=grouped)
             if on_file:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import gzip
 import zlib
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import IO, cast
 
 import pyoxigraph as ox
 
 from bookrdf.errors import InputError
+from bookrdf.store.owners import Owners
 from bookrdf.vocab import DEFAULT_BASE
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -84,12 +85,13 @@ def _syntax_message(path: Path, err: SyntaxError) -> str:
 class _Router:
     """Finds the book graph(s) a triple belongs to, the way `bookrdf publish` groups them."""
 
-    def __init__(self, base: str, fallback: ox.NamedNode) -> None:
+    def __init__(self, base: str, fallback: ox.NamedNode, owners: Owners) -> None:
         self.base = base
         self.books = f"{base}book/"
         self.fallback = fallback
         # our IRIs outside any book (editions, publishers, identified people) -> book graphs
-        self.owners: dict[str, set[str]] = {}
+        self.owners = owners
+        self._last: tuple[str, list[ox.NamedNode]] = ("", [])  # a subject and its graphs
 
     def book_graph(self, term: object) -> str | None:
         """'{base}book/ID/…' -> '{base}book/ID/graph'."""
@@ -109,7 +111,7 @@ class _Router:
         for inside, outside in ((quad.subject, quad.object), (quad.object, quad.subject)):
             graph, shared = self.book_graph(inside), self._shared(outside)
             if graph and shared:
-                self.owners.setdefault(shared, set()).add(graph)
+                self.owners.add(_text(shared), _text(graph))
 
     def graphs(self, quad: ox.Quad) -> list[ox.NamedNode]:
         """Second pass: the graphs a default-graph triple goes to."""
@@ -117,31 +119,44 @@ class _Router:
         if graph:
             return [ox.NamedNode(graph)]
         subject = quad.subject
-        owners = self.owners.get(subject.value) if isinstance(subject, ox.NamedNode) else None
-        if owners:
-            return [ox.NamedNode(iri) for iri in sorted(owners)]
-        return [self.fallback]
+        if not isinstance(subject, ox.NamedNode):
+            return [self.fallback]
+        if self._last[0] != subject.value:  # a subject's triples mostly come together
+            owners = self.owners.of(_text(subject.value))
+            graphs = [ox.NamedNode(iri[1:-1].decode()) for iri in owners]
+            self._last = (subject.value, graphs or [self.fallback])
+        return self._last[1]
 
 
-def read_quads(path: Path, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
+def _text(iri: str) -> bytes:
+    """An IRI as N-Triples text, as `Owners` keeps them (sorted as their values are)."""
+    return f"<{iri}>".encode()
+
+
+def read_quads(
+    path: Path, base: str = DEFAULT_BASE, folder: Path | None = None
+) -> Iterator[ox.Quad]:
     """The quads of an RDF file, each triple in its book's named graph (nq/TriG graphs are kept).
 
     Triples about a bookrdf book (subjects under '{base}book/ID') go to '{base}book/ID/graph';
     editions, publishers and identified people go to the graph of every book linking to them;
     anything else goes to one graph named after the file. Blank nodes are renamed per file.
+    The table of shared IRIs is kept on disk in `folder` (the system's temporary folder when
+    None) while the file is read.
     """
-    router = _Router(base, ox.NamedNode(path.resolve().as_uri()))
-    for quad in parse_quads(path):
-        if isinstance(quad.graph_name, ox.DefaultGraph):
-            router.observe(quad)
-    blanks: dict[str, ox.BlankNode] = {}
-    for parsed in parse_quads(path):
-        quad = _renamed(parsed, blanks)
-        if not isinstance(quad.graph_name, ox.DefaultGraph):
-            yield quad
-            continue
-        for graph in router.graphs(quad):
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+    with closing(Owners(folder)) as owners:
+        router = _Router(base, ox.NamedNode(path.resolve().as_uri()), owners)
+        for quad in parse_quads(path):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                router.observe(quad)
+        blanks: dict[str, ox.BlankNode] = {}
+        for parsed in parse_quads(path):
+            quad = _renamed(parsed, blanks)
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                yield quad
+                continue
+            for graph in router.graphs(quad):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
 def _renamed(quad: ox.Quad, blanks: dict[str, ox.BlankNode]) -> ox.Quad:

@@ -27,12 +27,14 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from bookrdf.errors import InputError
 from bookrdf.store.files import READ_ERRORS, open_rdf, parse_quads, rdf_format, read_failure
+from bookrdf.store.owners import Owners
 from bookrdf.store.routes import Links, Routed, Row, Unusual, Writer
 
 BLOCK = 1 << 22  # bytes of text read and routed at a time
@@ -47,14 +49,16 @@ _LINE = re.compile(
 _COMMENT_AFTER_DOT = re.compile(rb"\. *#")
 
 
-def route_lines(path: Path, base: str) -> Iterator[Routed] | None:
+def route_lines(path: Path, base: str, folder: Path | None = None) -> Iterator[Routed] | None:
     """The quads of an N-Triples or N-Quads file as `read_quads` gives them, as N-Quads text
     to load with `load_nquads`; None for other formats, and for files whose routing terms are
-    not plain text (read those with `read_quads`). The first pass runs now."""
+    not plain text (read those with `read_quads`). The first pass runs now. The table of shared
+    IRIs is kept in `folder` (the system's temporary folder when None) until the second ends."""
     fmt = rdf_format(path)
     if fmt not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         return None
-    links = Links(base, ox.NamedNode(path.resolve().as_uri()))
+    owners = Owners(folder)
+    links = Links(base, ox.NamedNode(path.resolve().as_uri()), owners)
     quads = fmt == ox.RdfFormat.N_QUADS
     plain: list[bool] = []  # for each block
     try:
@@ -66,7 +70,11 @@ def route_lines(path: Path, base: str) -> Iterator[Routed] | None:
             else:
                 links.observe(_rows(text, quads, check=True))
     except (Unusual, *READ_ERRORS):
+        owners.close()
         return None  # read_quads reads it, or says what is wrong with it
+    except BaseException:
+        owners.close()
+        raise
     return _routed(path, Writer(links, uuid.uuid4().hex), plain, stamp)
 
 
@@ -74,6 +82,13 @@ def _routed(
     path: Path, writer: Writer, plain: list[bool], stamp: os.stat_result
 ) -> Iterator[Routed]:
     """The second pass: every line followed by its graph(s)."""
+    with closing(writer.links.owners):
+        yield from _second_pass(path, writer, plain, stamp)
+
+
+def _second_pass(
+    path: Path, writer: Writer, plain: list[bool], stamp: os.stat_result
+) -> Iterator[Routed]:
     quads = rdf_format(path) == ox.RdfFormat.N_QUADS
     try:
         now = os.stat(path)

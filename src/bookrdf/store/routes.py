@@ -8,10 +8,16 @@ second pass, each line followed by its graph(s) as N-Quads text.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
+
+from bookrdf.store.owners import Owners
+
+_RECENT = 1 << 14  # lines of shared IRIs known to be written, held in memory
+_RECENT_IRIS = 1 << 10  # shared IRIs whose line ends are held in memory
 
 # (subject, predicate, object, graph): the graph is b"" for the default graph
 Row = tuple[bytes, bytes, bytes, bytes]
@@ -33,12 +39,12 @@ class Routed:
 class Links:
     """`files._Router` for terms as text (IRIs as `<value>`): the graph(s) of each subject."""
 
-    def __init__(self, base: str, fallback: ox.NamedNode) -> None:
+    def __init__(self, base: str, fallback: ox.NamedNode, owners: Owners) -> None:
         self.base = f"<{base}".encode()
         self.books = f"<{base}book/".encode()
         self.fallback = str(fallback).encode()
         # our IRIs outside any book (editions, publishers, identified people) -> book graphs
-        self.owners: dict[bytes, set[bytes]] = {}
+        self.owners = owners
         ours = re.escape(self.base)
         book = ours + rb"book/[^/#> \n][^ \n>]*>"  # an IRI inside a book
         shared = ours + rb"(?!book/[^/#> \n])[^ \n>]*>"  # one of ours outside any book
@@ -55,11 +61,11 @@ class Links:
             start = text.rfind(b"\n", 0, match.start()) + 1
             book = self.book_graph(text[start : text.index(b" ", start)])
             if book:
-                self.owners.setdefault(match[1], set()).add(book)
+                self.owners.add(match[1], book)
         for shared, book in self._book_object.findall(b"\n" + text):
             graph = self.book_graph(book)
             assert graph, "the expression matches book IRIs only"
-            self.owners.setdefault(shared, set()).add(graph)
+            self.owners.add(shared, graph)
 
     def observe(self, rows: list[Row]) -> None:
         """First pass, other block: the links between books and shared IRIs, either way."""
@@ -71,23 +77,20 @@ class Links:
                 continue
             subject_book, object_book = self.book_graph(s), self.book_graph(o)
             if subject_book and not object_book:
-                self.owners.setdefault(o, set()).add(subject_book)
+                self.owners.add(o, subject_book)
             elif object_book and not subject_book:
-                self.owners.setdefault(s, set()).add(object_book)
+                self.owners.add(s, object_book)
 
     def graphs(self, subject: bytes) -> tuple[list[bytes], bool]:
         """Second pass: the graphs a default-graph triple goes to, and whether through owners."""
         graph = self.book_graph(subject)
         if graph:
             return [graph], False
-        owners = self.owners.get(subject)
-        if owners:
-            # as read_quads sorts their values: no book graph's value starts another's
-            return sorted(owners), True
-        return [self.fallback], False
+        owners = self.owners.of(subject)  # sorted as read_quads sorts them
+        return (owners, True) if owners else ([self.fallback], False)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 10)
 def _book_graph(books: bytes, term: bytes) -> bytes | None:
     """The book graph of an IRI under '<{base}book/' (cached: a book's IRIs come together)."""
     book_id = term[len(books) : -1].split(b"/", 1)[0].split(b"#", 1)[0]
@@ -106,12 +109,13 @@ class Writer:
         self.links = links
         self.blank_prefix = f"_:{label}_".encode()
         self.seen: set[bytes] = set()  # graphs named so far
-        # a shared IRI's triples come once per book describing it; each goes to every owner once
-        self.shared: set[bytes] = set()
-        self._owned_ends: dict[bytes, list[bytes]] = {}  # the line ends of each shared IRI
+        # the line ends of the shared IRIs met last (a publisher's come with each of its books)
+        self._owned_ends: OrderedDict[bytes, list[bytes]] = OrderedDict()
+        # the lines met last of shared IRIs that several books own (see `_first_time`)
+        self._written: OrderedDict[bytes, None] = OrderedDict()
         self._subject, self._starts = b"", b"\n"  # the last subject, and b"{subject} "
         self._ends: list[bytes] = []  # b" <graph> .\n" for each graph of the last subject
-        self._owned = False  # the last subject goes to its owners' graphs
+        self._distinct = False  # the last subject's lines are written once (`_first_time`)
         self.quads = 0  # written so far
         books = re.escape(links.books)
         self._other_subject = re.compile(rb"\n(?!%b)" % books)  # ends a run of book lines
@@ -173,27 +177,41 @@ class Writer:
 
     def _add(self, head: bytes, out: list[bytes]) -> None:
         """`S P O` followed by each graph of its subject."""
-        if self._owned:
-            if head in self.shared:
-                return
-            self.shared.add(head)
+        if self._distinct and not self._first_time(head):
+            return
         for end in self._ends:
             out += (head, end)
         self.quads += len(self._ends)
 
+    def _first_time(self, head: bytes) -> bool:
+        """Whether a line of a shared IRI that several books own comes for the first time.
+
+        Such an IRI is described again in each book that owns it, and each line goes to every
+        owner's graph: written every time, k owners would give k * k quads. Lines met lately
+        are known here; the others are asked of the table on disk, which holds them all.
+        """
+        if head in self._written:
+            return False
+        self._written[head] = None
+        if len(self._written) > _RECENT:
+            self._written.popitem(last=False)
+        return self.links.owners.first_time(head)
+
     def _route(self, subject: bytes, new: list[str]) -> None:
         """Make `subject` the current one: its graphs, as line ends."""
         self._subject, self._starts = subject, subject + b" "
-        owned = self._owned_ends.get(subject)
-        if owned is not None:  # a shared IRI seen before, with every book describing it
-            self._ends, self._owned = owned, True
-            return
-        graphs, self._owned = self.links.graphs(subject)
-        for graph in graphs:
-            self._note(graph, new)
-        self._ends = [b" %b .\n" % graph for graph in graphs]
-        if self._owned:
-            self._owned_ends[subject] = self._ends
+        ends = self._owned_ends.get(subject)
+        if ends is None:
+            graphs, owned = self.links.graphs(subject)
+            for graph in graphs:
+                self._note(graph, new)
+            ends = [b" %b .\n" % graph for graph in graphs]
+            if owned:
+                self._owned_ends[subject] = ends
+                if len(self._owned_ends) > _RECENT_IRIS:
+                    self._owned_ends.popitem(last=False)
+        # one owner: the line goes to one graph whatever, as a book's own lines do
+        self._ends, self._distinct = ends, len(ends) > 1
 
     def _note(self, graph: bytes, new: list[str]) -> None:
         if graph not in self.seen:
