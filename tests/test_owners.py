@@ -22,13 +22,13 @@ from tests.test_load_fast import as_quads, as_text
 SCHEMA = "http://schema.org/"
 
 
-def dump(books: int, *, described_twice: bool = False) -> bytes:
+def dump(books: int, *, described_twice: bool = False, books_a_press: int = 50) -> bytes:
     """A dump as publish writes it: each book with its edition (one owner), its author (two
     books own each) and its publisher (fifty books own each), described again in each book."""
     out = []
     for i in range(books):
         book, edition = f"<{BASE}book/b{i:06d}>", f"<{BASE}isbn/{9780000000000 + i}>"
-        person, press = f"<{BASE}person/p{i // 2}>", f"<{BASE}org/press{i // 50}>"
+        person, press = f"<{BASE}person/p{i // 2}>", f"<{BASE}org/press{i // books_a_press}>"
         out += [
             f'{book} <{SCHEMA}name> "Book number {i}, a title of some length" .',
             f"{book} <{SCHEMA}workExample> {edition} .",
@@ -100,6 +100,34 @@ def test_routing_through_the_table_alone_gives_the_quads_of_read_quads(
     # a publisher is described in fifty books, each author in two: their lines go to each
     # owner once, not once per description
     assert len({line for block in routed for line in block.nquads.splitlines()}) == len(quads)
+
+
+def test_routing_for_a_bulk_load_names_no_graphs(tmp_path: Path) -> None:
+    path = tmp_path / "books.nt"
+    path.write_bytes(dump(120))
+    named, unnamed = route_lines(path, BASE), route_lines(path, BASE, name_graphs=False)
+    assert named is not None
+    assert unnamed is not None
+    blocks, bare = list(named), list(unnamed)
+    assert len({graph for block in blocks for graph in block.graphs}) == 120
+    assert all(block.graphs == [] for block in bare)
+    assert [block.nquads for block in bare] == [block.nquads for block in blocks]
+
+
+def test_a_publisher_of_many_books_is_given_out_in_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Met first, its lines go to all its books' graphs at once: 600 quads a line here, given
+    out after each line rather than held to the end of the block (all 6,600 quads)."""
+    monkeypatch.setattr(routes, "_HELD", 100)
+    path = tmp_path / "books.nt"
+    path.write_bytes(dump(600, books_a_press=600))
+    routed = route_lines(path, BASE)
+    assert routed is not None
+    pieces = [len(piece.nquads.splitlines()) for piece in routed]
+    assert sum(pieces) == 600 * 7 + 2 * 600  # seven lines a book; the press's two in each graph
+    assert max(pieces) <= 600 + 50
+    assert as_text(path) == as_quads(path)
 
 
 def test_read_quads_routes_turtle_through_the_table(tmp_path: Path) -> None:

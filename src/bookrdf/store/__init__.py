@@ -121,7 +121,7 @@ def load_files(
     with staging_area(target.staging_folder) as staging:
         for path in paths:
             # a dump as text, never as one object per triple
-            routed = route_lines(path, base, staging.folder)
+            routed = route_lines(path, base, staging.folder, name_graphs=grouped)
             if routed is None:
                 staging.add_quads(read_quads(path, base, staging.folder), grouped=grouped)
             else:

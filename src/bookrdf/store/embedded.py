@@ -122,15 +122,17 @@ class EmbeddedStore:
             self.oxigraph.flush()
             self.loading_marker.unlink()
             triples = len(self.oxigraph)  # distinct: a shared node's triples may repeat
+            # the store was empty; a dump's graphs are not listed in `staging.labels`
+            graphs = sum(1 for _ in self.oxigraph.named_graphs())
         except OSError as err:
-            failure = write_failure(err)
-            raise LoadError(f"{self.where}: {failure}", [], len(staging.labels)) from None
+            # readers refuse the store and the next load empties it (see `_interrupted_bulk_load`)
+            raise LoadError(f"{self.where}: {write_failure(err)}", [], None) from None
         finally:
             if dump is not None:
                 dump.unlink(missing_ok=True)
         if not loaded:
             raise staging.refusal()
-        return Written(graphs=len(staging.labels), triples=triples, unchanged=0)
+        return Written(graphs=graphs, triples=triples, unchanged=0)
 
     def _triples(self, graph: ox.NamedNode) -> set[bytes]:
         """A graph's triples as N-Triples lines (empty when the graph is absent)."""

@@ -49,11 +49,15 @@ _LINE = re.compile(
 _COMMENT_AFTER_DOT = re.compile(rb"\. *#")
 
 
-def route_lines(path: Path, base: str, folder: Path | None = None) -> Iterator[Routed] | None:
+def route_lines(
+    path: Path, base: str, folder: Path | None = None, *, name_graphs: bool = True
+) -> Iterator[Routed] | None:
     """The quads of an N-Triples or N-Quads file as `read_quads` gives them, as N-Quads text
     to load with `load_nquads`; None for other formats, and for files whose routing terms are
     not plain text (read those with `read_quads`). The first pass runs now. The table of shared
-    IRIs is kept in `folder` (the system's temporary folder when None) until the second ends."""
+    IRIs is kept in `folder` (the system's temporary folder when None) until the second ends.
+    `name_graphs=False` leaves `Routed.graphs` empty, holding no set of the file's graphs (a
+    bulk load into an empty store counts them in the store)."""
     fmt = rdf_format(path)
     if fmt not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         return None
@@ -75,7 +79,8 @@ def route_lines(path: Path, base: str, folder: Path | None = None) -> Iterator[R
     except BaseException:
         owners.close()
         raise
-    return _routed(path, Writer(links, uuid.uuid4().hex), plain, stamp)
+    writer = Writer(links, uuid.uuid4().hex, name_graphs=name_graphs)
+    return _routed(path, writer, plain, stamp)
 
 
 def _routed(
@@ -96,9 +101,9 @@ def _second_pass(
             raise Unusual  # the blocks are not the ones the first pass saw
         for index, text in enumerate(_texts(path)):
             if index < len(plain) and plain[index]:
-                yield writer.plain_block(text)
+                yield from writer.plain_block(text)
             else:
-                yield writer.block(_rows(text, quads, check=False))
+                yield from writer.block(_rows(text, quads, check=False))
     except Unusual:
         raise InputError(f"{path}: the file changed while it was loaded; load it again") from None
     except READ_ERRORS as err:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,7 @@ from bookrdf.store.owners import Owners
 
 _RECENT = 1 << 14  # lines of shared IRIs known to be written, held in memory
 _RECENT_IRIS = 1 << 10  # shared IRIs whose line ends are held in memory
+_HELD = 1 << 16  # pieces of routed text held before they are given out (about 5 MB)
 
 # (subject, predicate, object, graph): the graph is b"" for the default graph
 Row = tuple[bytes, bytes, bytes, bytes]
@@ -29,7 +31,8 @@ class Unusual(Exception):
 
 @dataclass(frozen=True)
 class Routed:
-    """A block of routed N-Quads: the text, its number of quads, the graphs it names first."""
+    """A block of routed N-Quads: the text, its number of quads, the graphs it names first
+    (none when routed with `name_graphs=False`)."""
 
     nquads: bytes
     quads: int
@@ -105,8 +108,9 @@ def _value(iri: bytes) -> bytes:
 class Writer:
     """Second pass: N-Quads lines with their graphs, blank node labels made unique to a file."""
 
-    def __init__(self, links: Links, label: str) -> None:
+    def __init__(self, links: Links, label: str, *, name_graphs: bool = True) -> None:
         self.links = links
+        self.name_graphs = name_graphs  # list each graph where it is first named (`Routed`)
         self.blank_prefix = f"_:{label}_".encode()
         self.seen: set[bytes] = set()  # graphs named so far
         # the line ends of the shared IRIs met last (a publisher's come with each of its books)
@@ -116,69 +120,74 @@ class Writer:
         self._subject, self._starts = b"", b"\n"  # the last subject, and b"{subject} "
         self._ends: list[bytes] = []  # b" <graph> .\n" for each graph of the last subject
         self._distinct = False  # the last subject's lines are written once (`_first_time`)
-        self.quads = 0  # written so far
+        self.quads = 0  # held in `_out`
+        # the text held: a block's, or less when a publisher's lines go to many books' graphs
+        self._out: list[bytes] = []
+        self._new: list[str] = []  # the graphs first named in `_out`
         books = re.escape(links.books)
         self._other_subject = re.compile(rb"\n(?!%b)" % books)  # ends a run of book lines
 
-    def plain_block(self, text: bytes) -> Routed:
+    def plain_block(self, text: bytes) -> Iterator[Routed]:
         """A plain block as N-Quads text: runs of lines about books, and the lines between."""
-        out: list[bytes] = []
-        new: list[str] = []
         start, books = 0, self.links.books
         while start < len(text):
             if text.startswith(books, start):
                 found = self._other_subject.search(text, start)
                 end = found.start() + 1 if found else len(text)
-                self._add_book_lines(text[start:end], out, new)
+                yield from self._add_book_lines(text[start:end])
             else:
                 end = text.find(b"\n" + books, start) + 1 or len(text)
-                self._add_lines(text[start:end], out, new)
+                yield from self._add_lines(text[start:end])
             start = end
-        return self._done(out, new)
+        yield self._done()
 
-    def _add_book_lines(self, lines: bytes, out: list[bytes], new: list[str]) -> None:
+    def _add_book_lines(self, lines: bytes) -> Iterator[Routed]:
         """Lines about books: when all are about the book of the first, one replace."""
         subject = lines[: lines.index(b" ")]
         graph = self.links.book_graph(subject)
         if graph and _all_about(lines, graph[: -len(b"/graph>")]):
-            self._note(graph, new)
-            out.append(lines.replace(b" .\n", b" %b .\n" % graph))
+            self._note(graph)
+            self._out.append(lines.replace(b" .\n", b" %b .\n" % graph))
             self.quads += lines.count(b"\n")
             return
-        self._add_lines(lines, out, new)
+        yield from self._add_lines(lines)
 
-    def _add_lines(self, lines: bytes, out: list[bytes], new: list[str]) -> None:
+    def _add_lines(self, lines: bytes) -> Iterator[Routed]:
         """Plain lines, one at a time."""
         for line in lines[:-1].split(b"\n"):
             if not line.startswith(self._starts):
-                self._route(line[: line.index(b" ")], new)
-            self._add(line[:-2], out)
+                self._route(line[: line.index(b" ")])
+            self._add(line[:-2])
+            if len(self._out) > _HELD:
+                yield self._done()
 
-    def block(self, rows: list[Row]) -> Routed:
+    def block(self, rows: list[Row]) -> Iterator[Routed]:
         """Rows of a block that is not plain, as N-Quads text."""
-        out: list[bytes] = []
-        new: list[str] = []
         for s, p, o, g in rows:
             head = b"%b %b %b" % (self._renamed(s), p, self._renamed(o))
             if g:
-                self._note(g, new)
-                out.append(b"%b %b .\n" % (head, g))
+                self._note(g)
+                self._out.append(b"%b %b .\n" % (head, g))
                 self.quads += 1
                 continue
             if s != self._subject:
-                self._route(s, new)
-            self._add(head, out)
-        return self._done(out, new)
+                self._route(s)
+            self._add(head)
+            if len(self._out) > _HELD:
+                yield self._done()
+        yield self._done()
 
-    def _done(self, out: list[bytes], graphs: list[str]) -> Routed:
-        """The block's text, its quads (counted as written) and the graphs it names first."""
-        before, self.quads = self.quads, 0
-        return Routed(b"".join(out), before, graphs)
+    def _done(self) -> Routed:
+        """The text held, its quads (counted as written) and the graphs it names first."""
+        done = Routed(b"".join(self._out), self.quads, self._new)
+        self._out, self._new, self.quads = [], [], 0
+        return done
 
-    def _add(self, head: bytes, out: list[bytes]) -> None:
+    def _add(self, head: bytes) -> None:
         """`S P O` followed by each graph of its subject."""
         if self._distinct and not self._first_time(head):
             return
+        out = self._out
         for end in self._ends:
             out += (head, end)
         self.quads += len(self._ends)
@@ -191,20 +200,23 @@ class Writer:
         are known here; the others are asked of the table on disk, which holds them all.
         """
         if head in self._written:
+            self._written.move_to_end(head)
             return False
         self._written[head] = None
         if len(self._written) > _RECENT:
             self._written.popitem(last=False)
         return self.links.owners.first_time(head)
 
-    def _route(self, subject: bytes, new: list[str]) -> None:
+    def _route(self, subject: bytes) -> None:
         """Make `subject` the current one: its graphs, as line ends."""
         self._subject, self._starts = subject, subject + b" "
         ends = self._owned_ends.get(subject)
-        if ends is None:
+        if ends is not None:
+            self._owned_ends.move_to_end(subject)  # a big publisher's stay
+        else:
             graphs, owned = self.links.graphs(subject)
             for graph in graphs:
-                self._note(graph, new)
+                self._note(graph)
             ends = [b" %b .\n" % graph for graph in graphs]
             if owned:
                 self._owned_ends[subject] = ends
@@ -213,10 +225,10 @@ class Writer:
         # one owner: the line goes to one graph whatever, as a book's own lines do
         self._ends, self._distinct = ends, len(ends) > 1
 
-    def _note(self, graph: bytes, new: list[str]) -> None:
-        if graph not in self.seen:
+    def _note(self, graph: bytes) -> None:
+        if self.name_graphs and graph not in self.seen:
             self.seen.add(graph)
-            new.append(_value(graph).decode())
+            self._new.append(_value(graph).decode())
 
     def _renamed(self, term: bytes) -> bytes:
         """A blank node's label made unique to this file (the label stays, behind a prefix)."""

@@ -50,12 +50,16 @@ class Written:
 class LoadError(StoreError):
     """A load that failed after some graphs were written; `loaded` names them."""
 
-    def __init__(self, message: str, loaded: list[str], total: int) -> None:
-        done = f"{len(loaded)} of {total} books were loaded"
-        if loaded:
-            shown = ", ".join(loaded[:5]) + (", …" if len(loaded) > 5 else "")
-            done += f" ({shown})"
-        super().__init__(f"{message}; {done}, the others were not; run the load again")
+    def __init__(self, message: str, loaded: list[str], total: int | None) -> None:
+        """`total` is None for a load that writes all its books or none (a bulk load)."""
+        if total is None:
+            super().__init__(f"{message}; none of the books were loaded; run the load again")
+        else:
+            done = f"{len(loaded)} of {total} books were loaded"
+            if loaded:
+                shown = ", ".join(loaded[:5]) + (", …" if len(loaded) > 5 else "")
+                done += f" ({shown})"
+            super().__init__(f"{message}; {done}, the others were not; run the load again")
         self.loaded = tuple(loaded)
 
 
@@ -105,7 +109,8 @@ class Staging:
     def add_quads(self, quads: Iterable[ox.Quad], *, grouped: bool = True) -> None:
         """Stage quads that already name their graphs (read from RDF files). `grouped=False`
         when the target takes one N-Quads file for a bulk loader and never asks for a graph
-        (`graphs`): they are then only written out, not gathered in a store by graph."""
+        (`graphs`): they are then only written out, not gathered in a store by graph, and
+        their graphs are not listed in `labels` (the store counts them once loaded)."""
         if not grouped:
             self._quads_in_file += self._write_quads(quads)
             return
@@ -163,7 +168,7 @@ class Staging:
         counted = [0]
 
         def tracked() -> Iterator[ox.Quad]:
-            for quad in self._tracked(quads):
+            for quad in quads:
                 counted[0] += 1
                 yield quad
 
