@@ -15,10 +15,14 @@ import pytest
 
 from bookrdf.errors import StoreError
 from bookrdf.generate import write_catalogue
-from bookrdf.pipeline import load, publish
-from bookrdf.store import open_store
+from bookrdf.mapping import map_book
+from bookrdf.pipeline import load, publish, read_books
+from bookrdf.publish import book_ntriples
+from bookrdf.store import open_store, staging_area
+from bookrdf.vocab import Minter
 
 BOOKRDF = [str(Path(sys.executable).parent / "bookrdf")]
+MINTER = Minter()
 
 
 def graphs(path: Path) -> dict[str, set[str]]:
@@ -95,6 +99,28 @@ def test_an_interrupted_bulk_load_is_refused_then_redone(tmp_path: Path, catalog
         load([catalogue], store, validate=False)
     assert not (tmp_path / ".store.loading").exists()
     assert len(graphs(path)) == 40
+
+
+def test_books_staged_for_a_bulk_load_are_written_out_as_they_come(
+    tmp_path: Path, catalogue: Path
+) -> None:
+    """Not grouped, nothing is kept for each book (no label, no span): the N-Quads file holds
+    the same quads as the one written from grouped graphs, a book staged twice included."""
+    books = [map_book(book, MINTER) for book in read_books([catalogue])]
+    staged = [(book.book_id, str(book.graph), book_ntriples(book)) for book in books]
+    staged.append(staged[0])  # a book given twice: its graph is the union, as when grouped
+    texts = []
+    for grouped in (True, False):
+        with staging_area(tmp_path / str(grouped), grouped=grouped) as staging:
+            for book_id, graph, body in staged:
+                staging.add_ntriples(book_id, graph, body)
+            assert (len(staging.labels), len(staging._spans)) == ((40, 40) if grouped else (0, 0))
+            texts.append(staging.nquads_file().read_bytes())
+    stores = [ox.Store() for _ in texts]
+    for store, text in zip(stores, texts, strict=True):
+        store.load(text, format=ox.RdfFormat.N_QUADS)
+    assert set(stores[0]) == set(stores[1])
+    assert len(list(stores[1].named_graphs())) == 40
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")

@@ -55,6 +55,7 @@ def test_owners_come_back_sorted_and_lines_once(tmp_path: Path) -> None:
     assert table.first_time(b"line")
     assert not table.first_time(b"line")
     assert table.first_time(b"another line")
+    assert table.path is not None
     assert table.path.parent == tmp_path
     assert table.path.exists()
     table.close()
@@ -78,9 +79,48 @@ def test_the_table_is_removed_when_a_routing_is_dropped_half_read(tmp_path: Path
     assert list(folder.iterdir()) == []
 
 
+def test_without_a_folder_the_table_is_in_memory(tmp_path: Path) -> None:
+    table = Owners()
+    table.add(b"<http://x/shared>", b"<http://x/g>")
+    assert table.of(b"<http://x/shared>") == [b"<http://x/g>"]
+    assert table.path is None
+    table.close()
+
+
+def test_a_small_table_never_reaches_the_disk(tmp_path: Path) -> None:
+    """Its pages stay in SQLite's cache: a load under a tiny file size limit, or on a full
+    disk, fails where bookrdf writes its output, not here."""
+    table = Owners(tmp_path)
+    for number in range(1000):
+        table.add(b"<http://x/shared/%d>" % number, b"<http://x/g>")
+        table.first_time(b"<http://x/s> <http://x/p> %d" % number)
+    assert table.of(b"<http://x/shared/7>") == [b"<http://x/g>"]
+    assert table.path is not None
+    assert table.path.stat().st_size == 0
+    table.close()
+
+
 def test_a_folder_that_cannot_hold_the_table_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"missing: cannot keep the load's table of shared IRIs"):
         Owners(tmp_path / "missing")
+
+
+def test_a_full_disk_under_the_table_is_one_clear_error(tmp_path: Path) -> None:
+    """SQLite's 'database or disk is full' in the words of every other full disk."""
+    table = Owners(tmp_path)
+    table._db.execute("PRAGMA max_page_count = 8")  # what SQLite says when the disk is full
+
+    def fill() -> None:
+        for number in range(100_000):
+            table.first_time(b"<http://x/s> <http://x/p> %d" % number)
+
+    with pytest.raises(StoreError) as caught:
+        fill()
+    assert str(caught.value) == (
+        f"{tmp_path}: cannot keep the load's table of shared IRIs: "
+        "no space left on device; free some space and run again"
+    )
+    table.close()
 
 
 @pytest.mark.parametrize("described_twice", [False, True])
@@ -148,11 +188,11 @@ def test_read_quads_routes_turtle_through_the_table(tmp_path: Path) -> None:
 
 
 def peak_of_routing(path: Path) -> int:
-    """The Python heap's peak while a dump is routed, both passes."""
+    """The Python heap's peak while a dump is routed, both passes, the table on disk."""
     gc.collect()
     tracemalloc.start()
     try:
-        routed = route_lines(path, BASE)
+        routed = route_lines(path, BASE, path.parent)
         assert routed is not None
         for _ in routed:
             pass

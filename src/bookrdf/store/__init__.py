@@ -81,7 +81,7 @@ def load_books(
     `on_book` is called as each book has been read and staged.
     """
     started = time.perf_counter()
-    with staging_area(target.staging_folder) as staging:
+    with staging_area(target.staging_folder, grouped=_grouped(target)) as staging:
         staging.add_books(books, on_book)
         written = target.write(staging)
     return _summary(written, started)
@@ -95,7 +95,7 @@ def load_staged(
 ) -> LoadSummary:
     """Load books already written as N-Triples (by worker processes), all or nothing."""
     started = time.perf_counter()
-    with staging_area(target.staging_folder) as staging:
+    with staging_area(target.staging_folder, grouped=_grouped(target)) as staging:
         for book in books:
             staging.add_ntriples(book.book_id, book.graph, book.ntriples)
             if on_book:
@@ -117,19 +117,24 @@ def load_files(
     N-Triples and N-Quads dumps are routed as text (`lines.route_lines`), other files as quads.
     """
     started = time.perf_counter()
-    grouped = not (isinstance(target, EmbeddedStore) and target.takes_bulk_load())
-    with staging_area(target.staging_folder) as staging:
+    with staging_area(target.staging_folder, grouped=_grouped(target)) as staging:
         for path in paths:
             # a dump as text, never as one object per triple
-            routed = route_lines(path, base, staging.folder, name_graphs=grouped)
+            routed = route_lines(path, base, staging.folder, name_graphs=staging.grouped)
             if routed is None:
-                staging.add_quads(read_quads(path, base, staging.folder), grouped=grouped)
+                staging.add_quads(read_quads(path, base, staging.folder))
             else:
-                staging.add_nquads(path, routed, grouped=grouped)
+                staging.add_nquads(path, routed)
             if on_file:
                 on_file(path)
         written = target.write(staging)
     return _summary(written, started)
+
+
+def _grouped(target: Target) -> bool:
+    """Whether the target asks for the staged graphs one by one (see `Staging`): all but an
+    empty embedded store, which takes one N-Quads file for Oxigraph's bulk loader."""
+    return not (isinstance(target, EmbeddedStore) and target.takes_bulk_load())
 
 
 def _summary(written: Written, started: float) -> LoadSummary:

@@ -141,8 +141,8 @@ def read_quads(
     Triples about a bookrdf book (subjects under '{base}book/ID') go to '{base}book/ID/graph';
     editions, publishers and identified people go to the graph of every book linking to them;
     anything else goes to one graph named after the file. Blank nodes are renamed per file.
-    The table of shared IRIs is kept on disk in `folder` (the system's temporary folder when
-    None) while the file is read.
+    The table of shared IRIs is kept on disk in `folder` (in memory when None) while the file
+    is read.
     """
     with closing(Owners(folder)) as owners:
         router = _Router(base, ox.NamedNode(path.resolve().as_uri()), owners)

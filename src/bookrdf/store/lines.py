@@ -55,7 +55,7 @@ def route_lines(
     """The quads of an N-Triples or N-Quads file as `read_quads` gives them, as N-Quads text
     to load with `load_nquads`; None for other formats, and for files whose routing terms are
     not plain text (read those with `read_quads`). The first pass runs now. The table of shared
-    IRIs is kept in `folder` (the system's temporary folder when None) until the second ends.
+    IRIs is kept in `folder` (in memory when None) until the second ends.
     `name_graphs=False` leaves `Routed.graphs` empty, holding no set of the file's graphs (a
     bulk load into an empty store counts them in the store)."""
     fmt = rdf_format(path)

@@ -10,15 +10,14 @@ Routing a dump (`routes`, `files.read_quads`) needs two tables that grow with th
 
 Both live in one SQLite file in a folder the caller chooses (the load's staging folder, on the
 disk the user chose for the store), with a page cache of a few megabytes, and the file is
-removed when the routing ends. IRIs are kept as N-Triples text (`<iri>`); owners come back
-sorted by their values, as `read_quads` sorts them.
+removed when the routing ends; with no folder, in memory. IRIs are kept as N-Triples text
+(`<iri>`); owners come back sorted by their values, as `read_quads` sorts them.
 """
 
 from __future__ import annotations
 
 import errno
 import sqlite3
-import tempfile
 import uuid
 import weakref
 from pathlib import Path
@@ -39,23 +38,26 @@ class Owners:
     """Shared IRI -> the graphs of the books owning it, and the lines written for them."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        where = folder if folder is not None else Path(tempfile.gettempdir())
-        self.path = where / f".bookrdf-owners-{uuid.uuid4().hex}.sqlite"
+        """The table in a file in `folder`, or in memory when None (for work held in memory
+        anyway, such as `bookrdf query --data`)."""
+        self.folder = folder
+        self.path = folder / f".bookrdf-owners-{uuid.uuid4().hex}.sqlite" if folder else None
         self._pending: set[tuple[bytes, bytes]] = set()
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db = sqlite3.connect(self.path or ":memory:", isolation_level=None)
         except sqlite3.Error as err:
             raise self._failed(err) from None
         # removed however the routing ends, a generator left half read included
         self._cleanup = weakref.finalize(self, _remove, self._db, self.path)
         try:
             self._db.executescript(
-                f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                f"PRAGMA cache_size = -{CACHE_KIB}; PRAGMA temp_store = FILE; {_SCHEMA}"
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                f"PRAGMA cache_size = -{CACHE_KIB}; PRAGMA temp_store = FILE; "
+                # one transaction for the whole routing, the tables included: nothing is
+                # committed a row at a time, and nothing reaches the disk until the pages
+                # outgrow the cache (without a journal, SQLite then spills them to the file)
+                f"BEGIN; {_SCHEMA}"
             )
-            # one transaction for the whole routing: nothing is committed one row at a time,
-            # and without a journal SQLite spills the pages beyond its cache to the file
-            self._db.execute("BEGIN")
         except sqlite3.Error as err:
             self.close()
             raise self._failed(err) from None
@@ -101,7 +103,7 @@ class Owners:
         """A table that cannot be written (a full disk, most likely), named by its folder."""
         full = getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
         reason = write_failure(OSError(errno.ENOSPC, str(err))) if full else str(err)
-        where = self.path.parent
+        where = self.folder or "memory"
         return StoreError(f"{where}: cannot keep the load's table of shared IRIs: {reason}")
 
 
@@ -110,6 +112,7 @@ def _value(iri: bytes) -> bytes:
     return iri[1:-1]
 
 
-def _remove(db: sqlite3.Connection, path: Path) -> None:
+def _remove(db: sqlite3.Connection, path: Path | None) -> None:
     db.close()
-    path.unlink(missing_ok=True)
+    if path is not None:
+        path.unlink(missing_ok=True)

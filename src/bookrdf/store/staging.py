@@ -64,11 +64,19 @@ class LoadError(StoreError):
 
 
 class Staging:
-    """One run's named graphs, in the order they came, held on disk until a target writes them."""
+    """One run's named graphs, in the order they came, held on disk until a target writes them.
 
-    def __init__(self, folder: Path, spool: IO[bytes]) -> None:
+    `grouped=False` for a target that takes one N-Quads file for a bulk loader and never asks
+    for a graph (`graphs`): what is staged then goes to that file as it comes, as N-Quads, and
+    its graphs are not listed in `labels` (the store counts them once loaded), so that memory
+    holds nothing for each book.
+    """
+
+    def __init__(self, folder: Path, spool: IO[bytes], *, grouped: bool = True) -> None:
         self.folder = folder
-        self._spool = spool
+        self.grouped = grouped
+        self._spool = spool  # books' N-Triples (grouped) or N-Quads (not grouped)
+        self._quads_in_spool = 0  # not grouped
         self._spans: dict[str, list[tuple[int, int]]] = {}  # graph IRI -> (offset, size)
         self._store: ox.Store | None = None
         self._quads_in_file = 0  # quads staged in quads.nq, for a bulk load
@@ -88,9 +96,14 @@ class Staging:
 
     def add_ntriples(self, book_id: str, graph: str, body: bytes) -> None:
         """Stage one book already written as N-Triples (by a worker process)."""
-        self.labels.setdefault(graph, book_id)
-        self._spans.setdefault(graph, []).append((self._spool.tell(), len(body)))
         try:
+            if not self.grouped:
+                # each line ends in " .\n", and only there: N-Triples escapes line breaks
+                self._spool.write(body.replace(b" .\n", f" <{graph}> .\n".encode()))
+                self._quads_in_spool += body.count(b"\n")
+                return
+            self.labels.setdefault(graph, book_id)
+            self._spans.setdefault(graph, []).append((self._spool.tell(), len(body)))
             self._spool.write(body)
         except OSError as err:
             raise self._failed(err) from None
@@ -106,12 +119,10 @@ class Staging:
         """A staging write that failed, named by the folder the user chose (a full disk…)."""
         return StoreError(f"{self.folder.parent}: cannot stage the load: {write_failure(err)}")
 
-    def add_quads(self, quads: Iterable[ox.Quad], *, grouped: bool = True) -> None:
-        """Stage quads that already name their graphs (read from RDF files). `grouped=False`
-        when the target takes one N-Quads file for a bulk loader and never asks for a graph
-        (`graphs`): they are then only written out, not gathered in a store by graph, and
-        their graphs are not listed in `labels` (the store counts them once loaded)."""
-        if not grouped:
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Stage quads that already name their graphs (read from RDF files): gathered in a
+        store by graph, or only written out when not grouped."""
+        if not self.grouped:
             self._quads_in_file += self._write_quads(quads)
             return
         try:
@@ -119,13 +130,13 @@ class Staging:
         except OSError as err:
             raise self._failed(err) from None
 
-    def add_nquads(self, path: Path, blocks: Iterable[Routed], *, grouped: bool = True) -> None:
+    def add_nquads(self, path: Path, blocks: Iterable[Routed]) -> None:
         """Stage a file read as N-Quads text that already names its graphs (`route_lines`),
         as `add_quads` stages quads. Oxigraph's loader checks the text: here when grouped,
         else when the target bulk-loads it (see `refusal`)."""
         self.routed.append(path)
         try:
-            if grouped:
+            if self.grouped:
                 self._load_routed(path, blocks)
             else:
                 self._quads_in_file += self._write_routed(self.folder / "quads.nq", blocks)
@@ -214,11 +225,16 @@ class Staging:
         return body
 
     def nquads_file(self) -> Path:
-        """One N-Quads file of every staged graph, for a bulk loader: the staged quads.nq
-        itself when nothing else was staged (a dump can be gigabytes: no copy)."""
+        """One N-Quads file of every staged graph, for a bulk loader: the staged quads.nq, or
+        the spool of books not grouped, itself when nothing else was staged (a dump can be
+        gigabytes: no copy)."""
         staged = self.folder / "quads.nq"
-        if self._quads_in_file and not self._spans and self._store is None:
+        others = self._spans or self._store is not None
+        if self._quads_in_file and not (others or self._quads_in_spool):
             return staged
+        if self._quads_in_spool and not (others or self._quads_in_file):
+            self.flush()
+            return Path(self._spool.name)  # books staged as N-Quads
         dump = self.folder / "bulk.nq"
         with dump.open("wb") as out:
             self.write_nquads(out)
@@ -232,6 +248,12 @@ class Staging:
             lines = self._spooled(iri).splitlines()
             out.writelines(line.removesuffix(b" .") + suffix for line in lines)
             count += len(lines)
+        if self._quads_in_spool:
+            self.flush()
+            self._spool.seek(0)
+            shutil.copyfileobj(self._spool, out)
+            self._spool.seek(0, 2)
+            count += self._quads_in_spool
         if self._store is not None:
             self._store.dump(out, format=ox.RdfFormat.N_QUADS)
             count += len(self._store)
@@ -247,8 +269,9 @@ class Staging:
 
 
 @contextmanager
-def staging_area(near: Path | None = None) -> Iterator[Staging]:
-    """A staging area in a temporary folder (inside `near` when given), removed afterwards."""
+def staging_area(near: Path | None = None, *, grouped: bool = True) -> Iterator[Staging]:
+    """A staging area in a temporary folder (inside `near` when given), removed afterwards;
+    see `Staging` for `grouped`."""
     created = near is not None and not near.exists()
     try:
         if near is not None:
@@ -259,7 +282,7 @@ def staging_area(near: Path | None = None) -> Iterator[Staging]:
         raise StoreError(f"{where}: cannot stage the load: {write_failure(err)}") from None
     try:
         with folder as name, (Path(name) / "books.nt").open("w+b") as spool:
-            staging = Staging(Path(name), spool)
+            staging = Staging(Path(name), spool, grouped=grouped)
             try:
                 yield staging
             finally:
