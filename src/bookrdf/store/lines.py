@@ -38,7 +38,7 @@ from bookrdf.store.owners import Owners
 from bookrdf.store.routes import Links, Routed, Row, Unusual, Writer
 
 BLOCK = 1 << 22  # bytes of text read and routed at a time
-BULK_BATCH_BYTES = 1 << 26  # bytes of N-Quads given to Oxigraph's bulk loader at a time
+BULK_BATCH_BYTES = 1 << 25  # bytes of N-Quads given to Oxigraph's bulk loader at a time
 
 _TERM = rb'<[^<>"\s]*>|_:[\w\-]+(?:\.[\w\-]+)*|"(?:[^"\\\r]|\\.)*"(?:@[\w\-]+|\^\^<[^<>"\s]*>)?'
 # a line of any other block: terms between tabs or spaces, then an optional comment and CR
@@ -128,9 +128,9 @@ def load_nquads(store: ox.Store, nquads: bytes | Path) -> bool:
 
 def _batches(nquads: bytes | Path, batch_bytes: int) -> Iterator[bytes | Path]:
     """The text in pieces of about `batch_bytes`, cut at line ends. Oxigraph's bulk loader
-    holds up to about 4 GB for one call (1.7 GB for a 10,000-book dump), and about 300 MB when
-    given 64 MB at a time, for 1.5 times its time. Text holding blank nodes goes in one piece:
-    the loader scopes their labels to a call."""
+    holds up to about 4 GB for one call (1.7 GB for a 10,000-book dump); given 32 MB at a time,
+    the whole load peaks at 330 MB for 10,000 books and 450 MB for 100,000 (docs/stores.md).
+    Text holding blank nodes goes in one piece: the loader scopes their labels to a call."""
     size = nquads.stat().st_size if isinstance(nquads, Path) else len(nquads)
     if size <= batch_bytes or _has_blank_nodes(nquads):
         yield nquads

@@ -2,7 +2,8 @@
 
 `Links` notes, in the first pass, which books link to which of our shared IRIs (editions,
 publishers, identified people) and gives each subject its graphs; `Writer` writes, in the
-second pass, each line followed by its graph(s) as N-Quads text.
+second pass, each line followed by its graph(s) as N-Quads text. What must be remembered
+across the file is on disk (`owners.Owners`); memory holds the recent part of it.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ class Writer:
         self._other_subject = re.compile(rb"\n(?!%b)" % books)  # ends a run of book lines
 
     def plain_block(self, text: bytes) -> Iterator[Routed]:
-        """A plain block as N-Quads text: runs of lines about books, and the lines between."""
+        """A plain block as N-Quads text: runs of lines about books, and the lines between;
+        in pieces when it holds more than `_HELD` (see `_done`)."""
         start, books = 0, self.links.books
         while start < len(text):
             if text.startswith(books, start):
@@ -162,7 +164,7 @@ class Writer:
                 yield self._done()
 
     def block(self, rows: list[Row]) -> Iterator[Routed]:
-        """Rows of a block that is not plain, as N-Quads text."""
+        """Rows of a block that is not plain, as N-Quads text (in pieces, as `plain_block`)."""
         for s, p, o, g in rows:
             head = b"%b %b %b" % (self._renamed(s), p, self._renamed(o))
             if g:
