@@ -2,9 +2,9 @@
 
 Routing a dump (`routes`, `files.read_quads`) needs two tables that grow with the books:
 
-    Owners    each of our shared IRIs (editions, publishers, identified people) -> the graphs of
+    owner     each of our shared IRIs (editions, publishers, identified people) -> the graphs of
               the books linking to it, noted in the first pass, asked in the second
-    Distinct  the lines already written for shared IRIs that several books own, so that each
+    written   the lines already written for shared IRIs that several books own, so that each
               goes to every owner once (a publisher described in 10,000 books would otherwise
               give 10,000 x 10,000 quads)
 
