@@ -13,7 +13,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from bookrdf.errors import InputError
-from bookrdf.store.owners import Owners
+from bookrdf.store.owners import Owners, iri_value
 from bookrdf.vocab import DEFAULT_BASE
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -123,7 +123,7 @@ class _Router:
             return [self.fallback]
         if self._last[0] != subject.value:  # a subject's triples mostly come together
             owners = self.owners.of(_text(subject.value))
-            graphs = [ox.NamedNode(iri[1:-1].decode()) for iri in owners]
+            graphs = [ox.NamedNode(iri_value(iri).decode()) for iri in owners]
             self._last = (subject.value, graphs or [self.fallback])
         return self._last[1]
 

@@ -73,7 +73,7 @@ class Owners:
         self._write_pending()
         try:
             rows = self._db.execute("SELECT graph FROM owner WHERE shared = ?", (shared,))
-            return sorted((graph for (graph,) in rows), key=_value)
+            return sorted((graph for (graph,) in rows), key=iri_value)
         except sqlite3.Error as err:
             raise self._failed(err) from None
 
@@ -107,8 +107,9 @@ class Owners:
         return StoreError(f"{where}: cannot keep the load's table of shared IRIs: {reason}")
 
 
-def _value(iri: bytes) -> bytes:
-    """`<iri>` -> `iri`, whose UTF-8 sorts as its text does (`<a/b>` sorts before `<a>`)."""
+def iri_value(iri: bytes) -> bytes:
+    """`<iri>` -> `iri`, whose UTF-8 sorts as its text does (as `<iri>`, `<a/b>` sorts before
+    `<a>`)."""
     return iri[1:-1]
 
 

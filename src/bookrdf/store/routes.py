@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from bookrdf.store.owners import Owners
+from bookrdf.store.owners import Owners, iri_value
 
 _RECENT = 1 << 14  # lines of shared IRIs known to be written, held in memory
 _RECENT_IRIS = 1 << 10  # shared IRIs whose line ends are held in memory
@@ -99,11 +99,6 @@ def _book_graph(books: bytes, term: bytes) -> bytes | None:
     """The book graph of an IRI under '<{base}book/' (cached: a book's IRIs come together)."""
     book_id = term[len(books) : -1].split(b"/", 1)[0].split(b"#", 1)[0]
     return b"%b%b/graph>" % (books, book_id) if book_id else None
-
-
-def _value(iri: bytes) -> bytes:
-    """An IRI's value (its UTF-8 sorts as its text does)."""
-    return iri[1:-1]
 
 
 class Writer:
@@ -230,7 +225,7 @@ class Writer:
     def _note(self, graph: bytes) -> None:
         if self.name_graphs and graph not in self.seen:
             self.seen.add(graph)
-            self._new.append(_value(graph).decode())
+            self._new.append(iri_value(graph).decode())
 
     def _renamed(self, term: bytes) -> bytes:
         """A blank node's label made unique to this file (the label stays, behind a prefix)."""
