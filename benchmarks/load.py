@@ -11,7 +11,6 @@ of its own (`benchmarks.measure.run_process`: the kernel's `ru_maxrss`). `--piec
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -37,7 +36,6 @@ def load_once(dump: Path, pieces_mb: int | None, timeout: float) -> tuple[float,
         else:
             command = [sys.executable, "-c", _WITH_PIECES, str(pieces_mb), *args]
         run = run_process(command, timeout)
-        shutil.rmtree(store, ignore_errors=True)
     if run.code != 0:
         raise SystemExit(f"{dump}: the load failed: {run.stderr.strip()}")
     return run.seconds, run.rss_mb
