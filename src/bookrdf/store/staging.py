@@ -98,8 +98,7 @@ class Staging:
         """Stage one book already written as N-Triples (by a worker process)."""
         try:
             if not self.grouped:
-                # each line ends in " .\n", and only there: N-Triples escapes line breaks
-                self._spool.write(body.replace(b" .\n", f" <{graph}> .\n".encode()))
+                self._spool.write(_in_graph(body, graph))
                 self._quads_in_spool += body.count(b"\n")
                 return
             self.labels.setdefault(graph, book_id)
@@ -225,43 +224,25 @@ class Staging:
         return body
 
     def nquads_file(self) -> Path:
-        """One N-Quads file of every staged graph, for a bulk loader: the staged quads.nq, or
-        the spool of books not grouped, itself when nothing else was staged (a dump can be
-        gigabytes: no copy)."""
+        """One N-Quads file of everything staged, for a bulk loader (a staging not grouped,
+        which writes N-Quads as they come): the spool or quads.nq itself when only one holds
+        quads (a dump can be gigabytes: no copy)."""
+        assert not self.grouped, "a bulk loader takes a staging that is not grouped"
+        self.flush()
         staged = self.folder / "quads.nq"
-        others = self._spans or self._store is not None
-        if self._quads_in_file and not (others or self._quads_in_spool):
+        if self._quads_in_file and not self._quads_in_spool:
             return staged
-        if self._quads_in_spool and not (others or self._quads_in_file):
-            self.flush()
+        if self._quads_in_spool and not self._quads_in_file:
             return Path(self._spool.name)  # books staged as N-Quads
         dump = self.folder / "bulk.nq"
         with dump.open("wb") as out:
-            self.write_nquads(out)
-        return dump
-
-    def write_nquads(self, out: IO[bytes]) -> int:
-        """Every staged graph as N-Quads, for a bulk loader; returns the number of quads."""
-        count = 0
-        for iri in self.labels:
-            suffix = f" <{iri}> .\n".encode()
-            lines = self._spooled(iri).splitlines()
-            out.writelines(line.removesuffix(b" .") + suffix for line in lines)
-            count += len(lines)
-        if self._quads_in_spool:
-            self.flush()
             self._spool.seek(0)
             shutil.copyfileobj(self._spool, out)
             self._spool.seek(0, 2)
-            count += self._quads_in_spool
-        if self._store is not None:
-            self._store.dump(out, format=ox.RdfFormat.N_QUADS)
-            count += len(self._store)
-        if self._quads_in_file:
-            with (self.folder / "quads.nq").open("rb") as staged:
-                shutil.copyfileobj(staged, out)
-            count += self._quads_in_file
-        return count
+            if self._quads_in_file:
+                with staged.open("rb") as quads:
+                    shutil.copyfileobj(quads, out)
+        return dump
 
     def close(self) -> None:
         """Drop the staging store, so that its folder can be removed."""
@@ -291,6 +272,12 @@ def staging_area(near: Path | None = None, *, grouped: bool = True) -> Iterator[
         if created and near is not None:
             with suppress(OSError):
                 near.rmdir()
+
+
+def _in_graph(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples as N-Quads in `graph`: each line ends in " .\n", and only there (N-Triples
+    escapes line breaks)."""
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode())
 
 
 def _ntriples(book: BookGraph) -> bytes:
