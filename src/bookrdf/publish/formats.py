@@ -101,6 +101,11 @@ def nt_term(term: Term) -> str:
         if isinstance(term, BNode):
             raise ValueError("bookrdf writes no blank nodes; mint an IRI in vocab.Minter")
         return f"<{term}>"
+    return nt_literal(found)
+
+
+def nt_literal(found: Lit) -> str:
+    """A literal in N-Triples (and in Turtle, when it has no datatype)."""
     if found.lang:
         return f"{quoted(found.value)}@{found.lang}"
     if found.datatype:
@@ -131,7 +136,7 @@ def ntriples_by_subject(
                     continue
                 text = rendered.get(obj)
                 if text is None:
-                    text = rendered[obj] = nt_term(obj)
+                    text = rendered[obj] = nt_literal(obj) if type(obj) is Lit else nt_term(obj)
                 add(f"{start}{text} .\n")
         out[iri] = lines
     return out
@@ -272,6 +277,21 @@ def _turtle_object(term: Term) -> str:
     return quoted(found.value)
 
 
+def _turtle_text(obj: Term, shared: dict[Term, str], typed: dict[Term, str]) -> str:
+    """One object in Turtle; literals written once a book (as in ntriples_by_subject)."""
+    if type(obj) is str:
+        return f"<{obj}>"
+    if type(obj) is Lit and obj.datatype is None:
+        text = shared.get(obj)
+        if text is None:
+            text = shared[obj] = nt_literal(obj)
+        return text
+    text = typed.get(obj)
+    if text is None:
+        text = typed[obj] = _turtle_object(obj)
+    return text
+
+
 def turtle_body(groups: dict[str, Subject], literals: dict[Term, str] | None = None) -> bytes:
     """Turtle statements, one block per subject: `<s> a class ; pred obj, obj ; … .`
 
@@ -285,21 +305,11 @@ def turtle_body(groups: dict[str, Subject], literals: dict[Term, str] | None = N
         if node.types:
             statements.append("a " + ", ".join([prefixed(cls) for cls in node.types]))
         for predicate, objects in sorted(node.values.items()):
-            texts = []
-            for obj in objects:  # as in ntriples_by_subject
-                if type(obj) is str:
-                    texts.append(f"<{obj}>")
-                    continue
-                if type(obj) is Lit and obj.datatype is None:
-                    text = shared.get(obj)
-                    if text is None:
-                        text = shared[obj] = nt_term(obj)
-                else:
-                    text = typed.get(obj)
-                    if text is None:
-                        text = typed[obj] = _turtle_object(obj)
-                texts.append(text)
-            statements.append(f"{prefixed(predicate)} {', '.join(texts)}")
+            if len(objects) == 1:  # most statements: no list to join
+                text = _turtle_text(objects[0], shared, typed)
+            else:
+                text = ", ".join([_turtle_text(obj, shared, typed) for obj in objects])
+            statements.append(f"{prefixed(predicate)} {text}")
         blocks.append(f"<{node.iri}> " + " ;\n    ".join(statements) + " .\n")
     return "\n".join(blocks).encode("utf-8")
 
