@@ -11,6 +11,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from benchmarks.measure import median, percentile
 from bookrdf.collector import collector_paused
 from bookrdf.generate import FAMILY
@@ -18,8 +20,10 @@ from bookrdf.mapping import map_book
 from bookrdf.model import Book
 from bookrdf.publish import DEFAULT_FORMATS, book_document
 from bookrdf.publish.chunks import batched, render_chunk
+from bookrdf.publish.formats import grouped
 from bookrdf.query import bind_params, list_named_queries, run_query
-from bookrdf.records import read_records
+from bookrdf.records import RecordLine, json_lines, parse_line, read_records
+from bookrdf.rows import Subject
 from bookrdf.store import open_store
 from bookrdf.validation import Validator, load_shapes
 from bookrdf.vocab import Minter
@@ -48,15 +52,78 @@ def measure_formats(path: Path, count: int, repeat: int) -> dict[str, Any]:
     # One untimed pass: warms up and counts the triples (one N-Triples line each).
     triples = sum(book_document(map_book(book, minter), "nt").count(b"\n") for book in books)
     out: dict[str, Any] = {"books": len(books), "triples": triples}
-    for step, formats in STEPS.items():
-        seconds = [_map_and_write(books, minter, formats) for _ in range(repeat)]
-        out[step] = {
+
+    def figure(seconds: list[float]) -> dict[str, Any]:
+        return {
             "seconds": seconds,
             "median_s": median(seconds),
             "triples_per_s": triples / median(seconds),
             "ms_per_book": median(seconds) / len(books) * 1000,
         }
+
+    if path.suffix == ".jsonl":
+        lines = list(islice(json_lines(path), len(books)))
+        out["read"] = figure([_read(lines) for _ in range(repeat)])
+    for step, formats in STEPS.items():
+        out[step] = figure([_map_and_write(books, minter, formats) for _ in range(repeat)])
+    groups = [grouped(map_book(book, minter)) for book in books]
+    out[FLOOR] = figure([_bare_loop(groups) for _ in range(repeat)])
     return out
+
+
+FLOOR = "floor: bare loop, 3 formats"
+
+
+def _read(lines: list[RecordLine]) -> float:
+    """JSON Lines lines to checked books, as publish's workers parse them."""
+    start = time.perf_counter()
+    with collector_paused():
+        for line in lines:
+            parse_line(line)
+    return time.perf_counter() - start
+
+
+def _bare_loop(groups: list[dict[str, Subject]]) -> float:
+    """Not bookrdf: the least Python can do to write N-Triples, Turtle and JSON-LD text of
+    statements already mapped and grouped, in one pass. No reading, mapping, escaping, sorting,
+    prefixes, nesting, hashing, counting or deflate, so its output is not valid RDF. What it
+    costs is a floor for the throughput target (issue 6), which reading and mapping add to."""
+    start = time.perf_counter()
+    with collector_paused():
+        for book in groups:
+            _bare_book(book)
+    return time.perf_counter() - start
+
+
+def _bare_book(groups: dict[str, Subject]) -> tuple[bytes, bytes, bytes]:
+    # plain loops: a comprehension is a function call of its own in Python 3.11
+    lines: list[str] = []
+    blocks: list[str] = []
+    nodes: list[dict[str, Any]] = []
+    add = lines.append
+    for iri, node in groups.items():
+        head = f"<{iri}> "
+        tree: dict[str, Any] = {"id": iri, "type": node.types}
+        statements = []
+        for cls in node.types:
+            add(f"{head}<{_RDF_TYPE}> <{cls}> .\n")
+        for predicate, objects in node.values.items():
+            start = f"{head}<{predicate}> "
+            texts = []
+            values = []
+            for obj in objects:
+                text = f"<{obj}>" if type(obj) is str else f'"{obj[0]}"'  # type: ignore[index]
+                add(f"{start}{text} .\n")
+                texts.append(text)
+                values.append(obj if type(obj) is str else obj[0])  # type: ignore[index]
+            statements.append(f"<{predicate}> " + ", ".join(texts))
+            tree[predicate] = values
+        blocks.append(head + " ;\n    ".join(statements) + " .\n")
+        nodes.append(tree)
+    return "".join(lines).encode(), "\n".join(blocks).encode(), orjson.dumps(nodes)
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _map_and_write(books: Iterable[Book], minter: Minter, formats: tuple[str, ...]) -> float:

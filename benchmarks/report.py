@@ -224,8 +224,9 @@ def _print_formats(results: Figures, out: TextIO) -> None:
     formats = results["inprocess"]["formats"]
     per_book = formats["triples"] / formats["books"]
     out.write(
-        f"\nIn-process map_book + render_chunk (as publish renders), {formats['books']} books, "
-        f"{per_book:.0f} triples a book\n"
+        f"\nIn-process: read (JSON Lines to books), then map_book + render_chunk as publish "
+        f"renders, {formats['books']} books, {per_book:.0f} triples a book; the floor is a bare "
+        "loop, not bookrdf (benchmarks/inprocess.py)\n"
     )
     rows = [
         [step, f"{figure['ms_per_book']:.2f}", f"{figure['triples_per_s']:,.0f}", ""]
