@@ -13,9 +13,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, XSD
 
 from bookrdf.crosswalk import CROSSWALK
-from bookrdf.mapping import to_triples
+from bookrdf.errors import ConfigError, RecordErrors
+from bookrdf.mapping import map_book, to_triples
 from bookrdf.model import Book, Chapter, told_kind
 from bookrdf.model.kinds import _KIND_WORDS
+from bookrdf.publish.formats import book_document
 from bookrdf.resources import resource_path
 from bookrdf.vocab import BIBO, BOOK_FORMATS, BOOKRDF, DEO, DOCO, KINDS, PREFIXES, SCHEMA, Minter
 from tests.conftest import WORK, book_from, graph_of
@@ -386,6 +388,54 @@ def test_unsafe_characters_are_percent_encoded() -> None:
                 ox.NamedNode(str(term))
     graph = graph_of(book)
     assert ask(graph, "?w schema:url <https://example.com/a%20b/%C3%BC?q=%3Cx%3E>")
+
+
+def test_brackets_and_a_second_hash_are_escaped_so_every_parser_takes_the_iris() -> None:
+    book = book_from(
+        url="https://example.org/search?q=[1]",
+        license="https://example.org/licence#a#b",
+        subjects=["https://example.org/topics/[x]"],
+        chapters=[{"pdf": {"url": "https://[::1]/pdfs/[1].pdf"}}],
+    )
+    text = book_document(map_book(book), "nt")
+    parsed = {str(q.object.value) for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
+    assert {
+        "https://example.org/search?q=%5B1%5D",
+        "https://example.org/licence#a%23b",
+        "https://example.org/topics/%5Bx%5D",
+        "https://[::1]/pdfs/%5B1%5D.pdf",
+    } <= parsed
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("url", "https://example.org:abc/"),
+        ("license", "https://[bad/x"),
+        ("subjects", ["https://example.org:9x/topic"]),
+        ("chapters", [{"pdf": {"url": "https://e.org:z/a.pdf"}}]),
+    ],
+)
+def test_an_iri_with_a_bad_host_or_port_is_refused_with_its_field(field: str, value: Any) -> None:
+    with pytest.raises(RecordErrors) as caught:
+        book_from(**{field: value})
+    [problem] = caught.value.problems
+    assert problem.field.startswith(field)
+    assert "not a usable IRI" in problem.message
+
+
+def test_a_doi_s_hash_and_question_mark_are_escaped_in_its_iri() -> None:
+    graph = graph_of(book_from(doi="10.1000/a#b?c%d"))
+    assert ask(
+        graph,
+        "?w bibo:doi '10.1000/a#b?c%d' ; schema:sameAs <https://doi.org/10.1000/a%23b%3Fc%25d>",
+    )
+
+
+@pytest.mark.parametrize("base", ["https://x.org/[b]/", "https://x.org:abc/"])
+def test_a_base_that_mints_invalid_iris_is_refused(base: str) -> None:
+    with pytest.raises(ConfigError, match="not a valid IRI"):
+        Minter(base)
 
 
 def test_book_ids_and_base_shape_iris() -> None:

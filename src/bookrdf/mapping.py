@@ -21,7 +21,16 @@ from bookrdf.rows import (
     rdflib_term,
     rdflib_triple,
 )
-from bookrdf.vocab import BOOK_FORMATS, KINDS, MATTER_TERMS, SCHEMA, Minter, safe_iri, slug
+from bookrdf.vocab import (
+    BOOK_FORMATS,
+    KINDS,
+    MATTER_TERMS,
+    SCHEMA,
+    Minter,
+    doi_iri,
+    safe_iri,
+    slug,
+)
 
 # The rows' types are part of the mapping's API: most callers import them from here.
 __all__ = [
@@ -324,7 +333,7 @@ def _add_items(
 def _add_doi(out: _Triples, node: str, doi: str | None) -> None:
     if doi is None:
         return
-    iri = str(safe_iri(f"https://doi.org/{doi}"))
+    iri = doi_iri(doi)
     out.add(node, "book.doi", Lit(doi))
     out.add(node, "book.doi.iri", iri)
     out.add(node, "book.identifier", Lit(iri))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
@@ -99,7 +100,8 @@ BOOK_FORMATS: dict[str, URIRef] = {
 # Characters RFC 3987 allows unescaped in a path segment (ASCII part); everything else,
 # including non-ASCII letters, is percent-encoded so that strict N-Triples loaders accept it.
 _SEGMENT_SAFE = "-._~!$&'()*+,;=:@"
-_IRI_SAFE = _SEGMENT_SAFE + "/?#[]%"
+_AUTHORITY_SAFE = _SEGMENT_SAFE + "[]%"  # brackets: an IPv6 host, which the IRI check judges
+_PATH_SAFE = _SEGMENT_SAFE + "/?%"  # path and query ('?' in a query is data); also a fragment
 
 
 def slug(text: str) -> str:
@@ -119,9 +121,48 @@ def segment(text: str) -> str:
 
 
 def safe_iri(iri: str) -> URIRef:
-    """An absolute IRI with unsafe characters percent-encoded (existing escapes kept)."""
+    """An absolute IRI with unsafe characters percent-encoded (existing escapes kept): brackets
+    outside the host, and every '#' after the one that starts the fragment, included."""
     cleaned = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", iri)
-    return URIRef(quote(cleaned, safe=_IRI_SAFE))
+    scheme, separator, rest = cleaned.partition("://")
+    if not separator:
+        return URIRef(quote(cleaned, safe=_PATH_SAFE + "#"))
+    end = len(rest)
+    for delimiter in "/?#":
+        found = rest.find(delimiter)
+        if found != -1:
+            end = min(end, found)
+    authority, tail = rest[:end], rest[end:]
+    before, hashed, fragment = tail.partition("#")
+    return URIRef(
+        f"{scheme}://{quote(authority, safe=_AUTHORITY_SAFE)}{quote(before, safe=_PATH_SAFE)}"
+        f"{hashed}{quote(fragment, safe=_PATH_SAFE)}"
+    )
+
+
+def doi_iri(doi: str) -> str:
+    """A DOI's resolver IRI. A DOI is a name, not a URL: its '%', '#' and '?' are data and are
+    escaped, as the DOI Handbook asks (an unescaped '#' would resolve the DOI before it)."""
+    return f"https://doi.org/{quote(doi, safe=_SEGMENT_SAFE + '/')}"
+
+
+def iri_problem(iri: str) -> str | None:
+    """What makes an IRI unfit to write once made safe (a bad host or port), as Oxigraph's IRI
+    parser says it; None when it is fine."""
+    try:
+        ox.NamedNode(str(safe_iri(iri)))
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+def _base_problem(base: str) -> str | None:
+    """What makes a base mint IRIs that RDF parsers refuse (it is used as written)."""
+    try:
+        ox.NamedNode(f"{base}book/x")
+    except ValueError as err:
+        return f"base IRI {base!r} is not a valid IRI ({err})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -136,6 +177,9 @@ class Minter:
                 f"base IRI {self.base!r} is not an http(s) IRI ending in '/'; "
                 "give one like https://example.org/books/"
             )
+        problem = _base_problem(self.base)
+        if problem is not None:
+            raise ConfigError(f"{problem}; give one like https://example.org/books/")
 
     # Each IRI twice: as a URIRef for rdflib, and as a plain str (`*_iri`) for the mapping,
     # which makes ~60 a book and keeps them as str (URIRef checks each one, in Python).

@@ -27,7 +27,7 @@ from bookrdf.model.values import (
     Publisher,
     nearest_line,
 )
-from bookrdf.vocab import KINDS
+from bookrdf.vocab import KINDS, iri_problem
 
 Locate = Callable[[str], int | None]
 
@@ -79,7 +79,7 @@ class _Parser:
             isbns=self.isbns(data.get("isbn") or []),
             doi=self.doi(data.get("doi"), "doi"),
             url=self.url(data.get("url"), "url"),
-            subjects=tuple(s for s in (self.text(v) for v in data.get("subjects") or []) if s),
+            subjects=self.subjects(data.get("subjects") or []),
             license=self.license(data.get("license"), "license"),
             chapters=chapters,
         )
@@ -201,14 +201,33 @@ class _Parser:
         return self.checked("doi", value, path)
 
     def url(self, value: Any, path: str) -> str | None:
-        return self.checked("url", value, path)
+        return self.writable(self.checked("url", value, path), path)
+
+    def writable(self, iri: str | None, path: str) -> str | None:
+        """An IRI that stays one once written (brackets and a second '#' are escaped then);
+        None, and a problem, for a host or port no RDF parser takes."""
+        problem = None if iri is None else iri_problem(iri)
+        if problem is None:
+            return iri
+        self.fail(path, f'"{iri}" is not a usable IRI ({problem}); fix its host or port')
+        return None
+
+    def subjects(self, items: Sequence[Any]) -> tuple[str, ...]:
+        out = []
+        for index, item in enumerate(items):
+            text = self.text(item)
+            if text and text.startswith(("http://", "https://")):
+                text = self.writable(text, f"subjects[{index}]")
+            if text:
+                out.append(text)
+        return tuple(out)
 
     def license(self, value: Any, path: str) -> str | None:
         if value is None:
             return None
         text = str(value).strip()
         if _ABSOLUTE_URL.fullmatch(text):
-            return text
+            return self.writable(text, path)
         if _SPDX_ID.fullmatch(text):
             return f"https://spdx.org/licenses/{text}"
         self.fail(path, f'"{value}" is not a licence URL or SPDX identifier (e.g. CC-BY-4.0)')
