@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from bookrdf.errors import InputError, RecordError
 from bookrdf.model import book_to_dict
 from bookrdf.records import (
+    MAX_VALUES,
     conforms_to_schema,
     dump_record,
     parse_record,
@@ -85,6 +86,35 @@ def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
     assert problems_of(tmp_path, "x.json", '{"id": "x", "title": "A", "title": "B"}') == [
         "x.json:1: title: appears twice; keep one"
     ]
+
+
+def test_yaml_aliases_that_stand_for_too_many_values_are_refused_at_once(tmp_path: Path) -> None:
+    levels = [f"l0: &l0 [{', '.join(['x'] * 9)}]"]
+    levels += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 9)]
+    (problem,) = problems_of(tmp_path, "x.yaml", "\n".join(levels) + "\n")
+    assert problem.startswith("x.yaml:")
+    assert problem.endswith(f"its aliases stand for more than {MAX_VALUES:,} values; write fewer")
+    (problem,) = problems_of(tmp_path, "x.yaml", "id: x\ntitle: T\nsubjects: &s [A, *s]\n")
+    assert problem == ("x.yaml:3: an alias holds the value it is part of; write the value out")
+    fine = "id: x\ntitle: &t T\nsubjects: [*t, *t]\n"
+    (book,) = read_records(write(tmp_path, "ok.yaml", fine))
+    assert book.subjects == ("T", "T")
+
+
+@pytest.mark.parametrize("name", ["x.json", "x.jsonl", "x.yaml"])
+def test_a_record_nested_deeper_than_the_parsers_go_is_one_problem(
+    tmp_path: Path, name: str
+) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    (problem,) = problems_of(tmp_path, name, '{"id": "x", "title": "T", "x": ' + deep + "}\n")
+    assert problem.startswith(f"{name}")
+    assert "nested too deeply" in problem or "maximum nesting depth" in problem
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, "utf-8")
+    return path
 
 
 def test_yaml_values_stay_text(tmp_path: Path) -> None:

@@ -429,6 +429,9 @@ def test_dataset_table_in_bookrdf_toml(tmp_path: Path) -> None:
     path.write_text('[dataset]\nname = "X"\n', "utf-8")
     with pytest.raises(ConfigError, match="unknown \\[dataset\\] setting 'name'"):
         load_config(path)
+    path.write_text("bookrdf = 3\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"\[bookrdf\] should be a table"):
+        load_config(path)
 
 
 def test_bad_source_date_epoch_is_one_error_line(tmp_path: Path) -> None:

@@ -57,6 +57,8 @@ def load_config(path: Path | None = None) -> Config:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: is not valid TOML: {err}") from None
     section = data.get("bookrdf", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [bookrdf] should be a table of settings (base, store)")
     known = {"base", "store"}
     unknown = sorted(set(section) - known - {"bookrdf", "dataset"})
     if unknown:

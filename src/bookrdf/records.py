@@ -192,6 +192,8 @@ def parse_line(line: RecordLine) -> Book:
     """The book on one JSON Lines line; RecordError says what is wrong with it."""
     try:
         data = json.loads(line.text, object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise RecordError(Problem(line.source, line.number, "", TOO_DEEP)) from None
     except json.JSONDecodeError as err:
         message = f"is not valid JSON: {err.msg}"
         raise RecordError(Problem(line.source, line.number, "", message)) from None
@@ -240,6 +242,8 @@ def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
 def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise RecordError(Problem(source, first_line, "", TOO_DEEP)) from None
     except json.JSONDecodeError as err:
         raise RecordError(
             Problem(source, first_line + err.lineno - 1, "", f"is not valid JSON: {err.msg}")
@@ -253,8 +257,13 @@ def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[
     # JSON has no positions of its own; JSON is YAML, so YAML's composer gives field lines.
     try:
         return data, _field_lines(yaml.compose(text, Loader=_BaseLoader))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return data, {"": 1}
+
+
+# What a record nested deeper than Python's parsers go is told (no record needs more than five
+# levels: a book, its chapters, a chapter's people, their identifiers).
+TOO_DEEP = "is nested too deeply to be a record; a record needs only a few levels of fields"
 
 
 class _DuplicateKeyError(ValueError):
@@ -291,6 +300,7 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         node = loader.get_single_node()
         if node is None:
             return None, {"": 1}
+        _check_aliases(node, source)
         _check_duplicate_keys(node, source)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
@@ -300,9 +310,54 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         raise RecordError(Problem(source, line, "", f"is not valid YAML: {what}")) from None
     except yaml.YAMLError as err:
         raise RecordError(Problem(source, None, "", f"is not valid YAML: {err}")) from None
+    except RecursionError:
+        raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
     finally:
         loader.dispose()
-    return data, _field_lines(node)
+    try:
+        return data, _field_lines(node)
+    except RecursionError:
+        raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
+
+
+# A record's values, its aliases expanded: a real one has hundreds; a few nested aliases can
+# stand for billions (a "billion laughs" document), which every later step would walk.
+MAX_VALUES = 100_000
+
+
+def _check_aliases(root: yaml.Node, source: str) -> None:
+    """Refuse aliases that expand a record past MAX_VALUES values, or that hold themselves."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        children = _child_nodes(node)
+        if children_done:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_VALUES:
+                line = node.start_mark.line + 1
+                message = f"its aliases stand for more than {MAX_VALUES:,} values; write fewer"
+                raise RecordError(Problem(source, line, "", message))
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            message = "an alias holds the value it is part of; write the value out"
+            raise RecordError(Problem(source, node.start_mark.line + 1, "", message))
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _child_nodes(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _check_duplicate_keys(node: yaml.Node, source: str, path: str = "") -> None:
@@ -376,7 +431,8 @@ def _field_path(parts: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    # YAML's own tags (!!timestamp, !!binary, !!set) give values JSON has no form for
+    text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
