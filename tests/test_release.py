@@ -445,6 +445,31 @@ def test_bad_source_date_epoch_is_one_error_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("blocked", ["books.ttl", "SHA256SUMS"])
+def test_a_release_that_cannot_be_moved_into_place_leaves_the_old_one_whole(
+    tmp_path: Path, blocked: str
+) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    write_record(records, "book-001")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = ["publish", str(records), "--out", str(out), "--no-validate"]
+    assert runner.invoke(cli, args).exit_code == 0
+    (out / blocked).unlink()
+    (out / blocked).mkdir()  # a rename over it fails, after others (SHA256SUMS is last)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    write_record(records, "book-001", title="Changed")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {out / blocked}: cannot write the release: Is a directory; "
+        "nothing in the folder was changed\n"
+    )
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
 def temp_files(folder: Path) -> Iterator[Path]:
     return (p for p in folder.glob(".*.tmp") if p.is_file())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -62,15 +63,54 @@ def atomic_files(
         except BaseException:
             _discard(stack, temps)
             raise
+    _move_into_place(folder, temps, keep or set())
+
+
+def _move_into_place(folder: Path, temps: dict[str, Path], keep: set[str]) -> None:
+    """Rename every temporary file over its target, or, when one rename fails, none: the files
+    already replaced get their old bytes back, so a release is never half old, half new."""
+    moved: list[tuple[Path, Path | None]] = []  # (target, its previous file, set aside)
+    target = folder
     try:
         for name, tmp in temps.items():
-            if keep and name in keep:
-                tmp.unlink()
-            else:
-                os.replace(tmp, folder / name)
-        sync_folder(folder)
+            if name in keep:
+                continue
+            target = folder / name
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+            backup = None
+            if target.exists():
+                backup = folder / f".{name}.{os.getpid()}.old.tmp"
+                os.replace(target, backup)
+            moved.append((target, backup))
+            os.replace(tmp, target)
     except OSError as err:
-        raise OutputError(f"{folder}: cannot write the release: {err.strerror}") from None
+        _put_back(moved)
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise OutputError(
+            f"{target}: cannot write the release: {err.strerror or err}; "
+            "nothing in the folder was changed"
+        ) from None
+    for name in keep:
+        if name in temps:
+            temps[name].unlink(missing_ok=True)
+    for _, backup in moved:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+    sync_folder(folder)
+
+
+def _put_back(moved: list[tuple[Path, Path | None]]) -> None:
+    """Undo the renames of a release that could not be moved into place whole."""
+    for target, backup in reversed(moved):
+        try:
+            if backup is not None:
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        except OSError:
+            pass  # as much as the file system allows; the error already names the file
 
 
 class _TargetFile(io.FileIO):
