@@ -117,6 +117,15 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def test_blank_title_and_names_are_problems_not_empty_strings(tmp_path: Path) -> None:
+    text = 'id: x\ntitle: "  "\ncontributors:\n  - name: " "\npublisher:\n  name: "\\t"\n'
+    assert problems_of(tmp_path, "x.yaml", text) == [
+        "x.yaml:2: title: is blank; give the book's title",
+        "x.yaml:4: contributors[0].name: is blank; give the person's name",
+        "x.yaml:6: publisher.name: is blank; give the publisher's name",
+    ]
+
+
 def test_yaml_values_stay_text(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text(

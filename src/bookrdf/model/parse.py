@@ -60,6 +60,14 @@ class _Parser:
     def text(self, value: Any) -> str | None:
         return None if value is None else " ".join(str(value).split()) or None
 
+    def required(self, value: Any, path: str, what: str) -> str:
+        """A field the record cannot do without: blank text is a problem, not an empty name."""
+        text = self.text(value)
+        if text is None:
+            self.fail(path, f"is blank; give {what}")
+            return ""
+        return text
+
     def long_text(self, value: Any) -> str | None:
         return None if value is None else str(value).strip() or None
 
@@ -69,7 +77,7 @@ class _Parser:
         )
         return Book(
             id=str(data["id"]),
-            title=self.text(data["title"]) or "",
+            title=self.required(data["title"], "title", "the book's title"),
             subtitle=self.text(data.get("subtitle")),
             contributors=self.contributors(data.get("contributors"), "contributors"),
             publisher=self.publisher(data.get("publisher")),
@@ -109,7 +117,7 @@ class _Parser:
     def contributor(self, data: Mapping[str, Any], path: str) -> Contributor:
         ids = data.get("identifiers") or {}
         return Contributor(
-            name=self.text(data["name"]) or "",
+            name=self.required(data["name"], f"{path}.name", "the person's name"),
             role=data.get("role", "author"),
             given_name=self.text(data.get("given_name")),
             family_name=self.text(data.get("family_name")),
@@ -124,7 +132,8 @@ class _Parser:
     def publisher(self, data: Mapping[str, Any] | None) -> Publisher | None:
         if data is None:
             return None
-        return Publisher(name=self.text(data["name"]) or "", place=self.text(data.get("place")))
+        name = self.required(data["name"], "publisher.name", "the publisher's name")
+        return Publisher(name=name, place=self.text(data.get("place")))
 
     def pdf(self, data: Mapping[str, Any], path: str) -> Pdf:
         size = self.text(data.get("size"))
