@@ -438,6 +438,27 @@ def test_a_base_that_mints_invalid_iris_is_refused(base: str) -> None:
         Minter(base)
 
 
+def test_names_that_slug_alike_stay_two_people_and_one_name_stays_one() -> None:
+    book = book_from(
+        contributors=[{"name": "Mary-Jane Smith"}, {"name": "Mary Jane Smith", "role": "editor"}],
+        chapters=[{"title": "A", "contributors": [{"name": "Mary Jane Smith"}]}],
+    )
+    found = rows(
+        graph_of(book),
+        "SELECT ?p (COUNT(DISTINCT ?name) AS ?names) WHERE { ?p a schema:Person ; schema:name ?name }"
+        " GROUP BY ?p",
+    )
+    assert sorted((str(p).rsplit("/", 1)[1], int(n)) for p, n in found) == [
+        ("mary-jane-smith", 1),
+        ("mary-jane-smith-2", 1),
+    ]
+    assert ask(
+        graph_of(book),
+        "?c a schema:Chapter ; schema:author ?p . ?w schema:editor ?p . "
+        "?p schema:name 'Mary Jane Smith'",
+    )
+
+
 def test_book_ids_and_base_shape_iris() -> None:
     minter = Minter("https://data.press.example/")
     graph = graph_of(book_from(id="lankov-2005", chapters=[{"title": "A"}]), minter)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from rdflib import URIRef
@@ -43,6 +43,7 @@ __all__ = [
     "Triple",
     "lit",
     "map_book",
+    "name_keys",
     "person_iri",
     "person_key",
     "rdflib_term",
@@ -171,7 +172,8 @@ def _collect(book: Book, minter: Minter) -> _Triples:
     if book.subtitle:
         out.add(work, "book.subtitle", _text(book.subtitle, lang))
         out.add(work, "book.full_title", _text(f"{book.title}: {book.subtitle}", lang))
-    _add_contributors(out, minter, book.id, work, book.contributors)
+    names = name_keys(book)
+    _add_contributors(out, minter, book.id, work, book.contributors, names)
     if book.publisher:
         org = minter.organization_iri(book.publisher.name)
         out.add(work, "book.publisher", org)
@@ -209,7 +211,7 @@ def _collect(book: Book, minter: Minter) -> _Triples:
     _add_items(out, minter, work, "editions", editions)
     kinds = entry_kinds(book)
     for position, (chapter, (kind, matter)) in enumerate(zip(book.chapters, kinds, strict=True), 1):
-        _add_chapter(out, minter, book, work, position, chapter, kind, matter)
+        _add_chapter(out, minter, book, work, position, chapter, kind, matter, names)
     return out
 
 
@@ -226,6 +228,7 @@ def _add_chapter(
     chapter: Chapter,
     kind: str | None,
     matter: str | None,
+    names: Mapping[str, str],
 ) -> None:
     node = minter.chapter_iri(book.id, position)
     lang = book.language
@@ -246,7 +249,7 @@ def _add_chapter(
     elif matter:
         out.add(node, "chapter.inferred_matter", _MATTERS[matter])
     out.add(node, "chapter.excerpt", _text(chapter.excerpt, lang))
-    _add_contributors(out, minter, book.id, node, chapter.contributors)
+    _add_contributors(out, minter, book.id, node, chapter.contributors, names)
     _add_doi(out, node, chapter.doi)
     if chapter.pdf:
         pdf = minter.pdf_iri(book.id, position)
@@ -265,11 +268,12 @@ def _add_contributors(
     book_id: str,
     owner: str,
     people: Sequence[Contributor],
+    names: Mapping[str, str],
 ) -> None:
     lists: dict[str, list[str]] = {}
     everyone: list[str] = []
     for person in people:
-        node = minter.person_iri(book_id, person_key(person))
+        node = minter.person_iri(book_id, person_key(person, names))
         out.add(owner, f"book.contributors[{person.role}]", node)
         out.add_type(node, _PERSON)
         out.add(node, "person.name", Lit(person.name))
@@ -287,16 +291,41 @@ def _add_contributors(
         _add_list(out, minter, owner, "contributors", everyone)
 
 
-def person_key(person: Contributor) -> str:
+def person_key(person: Contributor, names: Mapping[str, str] | None = None) -> str:
     """What a contributor's IRI is minted from: the strongest identifier, else the name (then
-    scoped to the book)."""
+    scoped to the book), as `name_keys` keys it for the book."""
     found = person.identifiers.primary()
-    return f"{found[0]}:{found[1]}" if found else slug(person.name)
+    if found:
+        return f"{found[0]}:{found[1]}"
+    return (names or {}).get(person.name) or slug(person.name)
 
 
-def person_iri(minter: Minter, book_id: str, person: Contributor) -> URIRef:
-    """A contributor's IRI: from the strongest identifier, else from the name within the book."""
-    return minter.person(book_id, person_key(person))
+def name_keys(book: Book) -> dict[str, str]:
+    """The key of each name of a person without an identifier in one book: its slug, numbered
+    when names differ but slug alike ('Mary-Jane Smith', 'Mary Jane Smith'), so that two people
+    never become one IRI with two names. The same name is the same person in a book."""
+    keys: dict[str, str] = {}
+    used: set[str] = set()
+    people = [*book.contributors, *(p for chapter in book.chapters for p in chapter.contributors)]
+    for person in people:
+        if person.name in keys or person.identifiers.primary():
+            continue
+        base = key = slug(person.name)
+        number = 1
+        while key in used:
+            number += 1
+            key = f"{base}-{number}"
+        used.add(key)
+        keys[person.name] = key
+    return keys
+
+
+def person_iri(
+    minter: Minter, book_id: str, person: Contributor, names: Mapping[str, str] | None = None
+) -> URIRef:
+    """A contributor's IRI: from the strongest identifier, else from the name within the book
+    (`names`: the book's `name_keys`)."""
+    return minter.person(book_id, person_key(person, names))
 
 
 def _add_list(out: _Triples, minter: Minter, owner: str, name: str, members: Sequence[str]) -> None:

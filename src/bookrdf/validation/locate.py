@@ -11,7 +11,7 @@ from rdflib.paths import AlternativePath, MulPath, Path, SequencePath
 from rdflib.term import Node
 
 from bookrdf.crosswalk import CROSSWALK
-from bookrdf.mapping import person_iri
+from bookrdf.mapping import name_keys, person_iri
 from bookrdf.model import Book, Contributor
 from bookrdf.vocab import Minter
 
@@ -120,13 +120,17 @@ class Locator:
     def _learn(self, book_id: str, book: Book) -> None:
         for index, isbn in enumerate(book.isbns):
             self._add(self.minter.edition(isbn.value), Place(f"isbn[{index}]", "edition"))
-        self._add_people(book_id, book.contributors, "contributors")
+        names = name_keys(book)
+        self._add_people(book_id, book.contributors, "contributors", names)
         for number, chapter in enumerate(book.chapters):
-            self._add_people(book_id, chapter.contributors, f"chapters[{number}].contributors")
+            field = f"chapters[{number}].contributors"
+            self._add_people(book_id, chapter.contributors, field, names)
 
-    def _add_people(self, book_id: str, people: tuple[Contributor, ...], field: str) -> None:
+    def _add_people(
+        self, book_id: str, people: tuple[Contributor, ...], field: str, names: dict[str, str]
+    ) -> None:
         for index, person in enumerate(people):
-            node = person_iri(self.minter, book_id, person)
+            node = person_iri(self.minter, book_id, person, names)
             self._add(node, Place(f"{field}[{index}]", "person"))
 
     def _add(self, node: URIRef, place: Place) -> None:
