@@ -332,7 +332,7 @@ def test_unplaced_lines_are_warnings() -> None:
         (21, "chapters[0].pages"),
         (27, "chapters[0]"),
         (38, ""),
-        (40, "chapters[1]"),
+        (40, ""),  # below the ISBNs that close the contents: no entry's
     ]
     messages = [str(w) for w in result.warnings]
     assert messages[0].endswith(
@@ -340,6 +340,34 @@ def test_unplaced_lines_are_warnings() -> None:
     )
     assert '"Publication Year: 2009" was not placed' in messages[5]
     assert "©2024 Project MUSE" in messages[6]
+    assert "comes after the ISBNs that close the contents" in messages[6]
+
+
+def test_text_below_the_closing_isbns_is_no_excerpt_and_is_reported(seed: Path) -> None:
+    text = seed.read_text("utf-8") + "\n\nCopyright © 2005 University of Hawaii Press.\n"
+    result = parse_muse_page(text, "page.txt")
+    assert result.book.chapters[-1].excerpt is None
+    assert [w.line for w in result.warnings] == [len(text.splitlines())]
+
+
+def test_a_language_line_above_the_description_is_the_language(seed: Path) -> None:
+    lines = seed.read_text("utf-8").splitlines()
+    at = lines.index("Publication Year: 2005") + 1
+    text = "\n".join([*lines[:at], "Language: English", *lines[at:]])
+    book = parse_muse_page(text, "page.txt").book
+    assert book.language == "en"
+    assert book.description is not None
+    assert book.description.startswith("North Korea remains")
+
+
+def test_a_name_taken_as_the_title_is_warned_about(seed: Path) -> None:
+    text = seed.read_text("utf-8").replace("Crisis in North Korea\n", "", 1)
+    result = parse_muse_page(text, "page.txt")
+    assert result.book.title == "Andrei N. Lankov"
+    assert result.book.contributors == ()
+    assert [(w.field, "reads like a person's name" in w.message) for w in result.warnings] == [
+        ("title", True)
+    ]
 
 
 @pytest.mark.parametrize(

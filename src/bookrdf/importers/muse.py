@@ -113,6 +113,11 @@ def _page_lines(text: str, source: str) -> list[Line]:
     return [(n, " ".join(raw.split())) for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)]
 
 
+def _page_key(key: str, value: str) -> bool:
+    key = key.lower()
+    return key in _PAGE_KEYS or (key == "language" and value.lower() in _LANGUAGES)
+
+
 def _paragraphs(lines: list[Line]) -> list[Para]:
     paras: list[Para] = [[]]
     for line in lines:
@@ -175,8 +180,9 @@ class _Reader:
                 self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
             return True
         keyed = _KEYED.fullmatch(text)
-        # Outside "Additional Information" only the page's own "Key: value" lines count.
-        if keyed and (info or (keyed["colon"] and keyed["key"].lower() in _PAGE_KEYS)):
+        # Outside "Additional Information" only the page's own "Key: value" lines count, and a
+        # "Language: …" line that names a language.
+        if keyed and (info or (keyed["colon"] and _page_key(keyed["key"], keyed["value"]))):
             self.keyed_value((number, text), keyed["key"].lower(), keyed["value"])
             return True
         if info and text.lower() not in _CHROME:
@@ -225,6 +231,10 @@ class _Reader:
         for line in more if len(more) > 1 else []:
             self.unplaced(line)
         self.data["contributors"] = self.people(people, "contributors")
+        if not people and people_in(title):
+            why = "is taken as the title but reads like a person's name, and no people line "
+            why += "follows it; if the page lost its title line, give the title by hand"
+            self.unplaced((first, title), "title", why)
         if description:
             self.put("description", _joined(description), description[0][0][0])
 
@@ -237,6 +247,7 @@ class _Reader:
         return out
 
     def read_contents(self, lines: list[Line]) -> None:
+        lines = self.before_closing_isbns(lines)
         items = _items(lines)
         pdfs = [i for i, (kind, _) in enumerate(items) if kind == "pdf"]
         gaps = [items[a + 1 : b] for a, b in zip([-1, *pdfs], [*pdfs, len(items)], strict=True)]
@@ -249,6 +260,24 @@ class _Reader:
                 self.unplaced(line, f"chapters[{n - 1}]" if n else "")
             if n < len(pdfs):
                 self.start_entry(head, items[pdfs[n]][1])
+
+    def before_closing_isbns(self, lines: list[Line]) -> list[Line]:
+        """The contents end at the ISBNs below the last PDF line: text after them (a copyright
+        line, a footer) is no entry's excerpt, and is reported instead."""
+        last_pdf = max((n for n, text in lines if _PDF.fullmatch(text)), default=0)
+        closing = [
+            number
+            for key, number in self.lines.items()
+            if key.startswith("isbn[") and number > last_pdf
+        ]
+        if not last_pdf or not closing:
+            return lines
+        end = min(closing)
+        why = "comes after the ISBNs that close the contents; was not placed in the record"
+        for line in lines:
+            if line[0] > end and line[1]:
+                self.unplaced(line, why=why)
+        return [line for line in lines if line[0] < end]
 
     def start_entry(self, head: list[Para], pdf: Para) -> None:
         path = f"chapters[{len(self.chapters)}]"
