@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bookrdf.errors import InputError, RecordError
 from bookrdf.importers.muse import looks_like_muse_page, parse_muse_page, read_muse_page
+from bookrdf.importers.names import people_in
 from bookrdf.model import Chapter, Contributor, PageRange, Pdf, int_to_roman
 
 HERE = Path(__file__).parent
@@ -387,6 +388,18 @@ def test_a_name_taken_as_the_title_is_warned_about(seed: Path) -> None:
             "with a foreword by Bruce Cumings",
             [("Bruce Cumings", "contributor", "Bruce", "Cumings")],
         ),
+        (
+            "Edited by Jane Doe, with an introduction by John Roe",
+            [("Jane Doe", "editor", "Jane", "Doe"), ("John Roe", "contributor", "John", "Roe")],
+        ),
+        (
+            "edited by Jane Doe ; translated by John Roe",
+            [("Jane Doe", "editor", "Jane", "Doe"), ("John Roe", "translator", "John", "Roe")],
+        ),
+        (
+            "by Ann Lee, with Bo Smith",
+            [("Ann Lee", "author", "Ann", "Lee"), ("Bo Smith", "author", "Bo", "Smith")],
+        ),
     ],
 )
 def test_bylines(byline: str, expected: list[tuple[str, str, str | None, str | None]]) -> None:
@@ -397,6 +410,11 @@ def test_bylines(byline: str, expected: list[tuple[str, str, str | None, str | N
     result = parse_muse_page(page)
     assert people(result.book.contributors) == expected
     assert result.warnings == ()
+
+
+@pytest.mark.parametrize("line", ["Jane Austen with Friends", "Dancing with Wolves"])
+def test_with_joins_people_only_when_names_follow(line: str) -> None:
+    assert people_in(line) is None
 
 
 def test_bad_field_values_point_at_page_lines() -> None:

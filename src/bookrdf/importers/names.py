@@ -13,6 +13,7 @@ _ROLES = (
     (r"(?:edited|ed\.|compiled) by", ("editor",)),
     (r"(?:translated|trans\.) by", ("translator",)),
     (r"(?:with )?(?:an? )?(?:foreword|introduction|afterword) by", ("contributor",)),
+    (r"with", ("author",)),  # "by A, with B": a co-author (after the phrases it begins)
     (r"(?-i:by)", ("author",)),
 )
 _NAME_SPLIT = re.compile(r"\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*[,;]\s*")
@@ -31,20 +32,55 @@ _NAME_TOKEN = re.compile(r"[^\W\d_][\w.'\u2019-]*")
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af]+")
 
 
+# Role phrases, at the start of a line or after a space, comma or semicolon inside it
+# ("Edited by A, with an introduction by B"); a bare "by" only starts a line. The leftmost,
+# longest phrase wins, so "edited and translated by" is one phrase, not two.
+_ROLE_PHRASES = re.compile(
+    r"(?:^|(?<=[\s,;]))(?:"
+    + "|".join(f"(?P<r{n}>{prefix})" for n, (prefix, _) in enumerate(_ROLES[:-1]))
+    + r")\s+",
+    re.I,
+)
+_GROUP_END = re.compile(r"[\s,;]*(?:\band)?[\s,;]*$", re.I)
+
+
 def people_in(text: str) -> list[tuple[str, str]] | None:
     """The (name, role) pairs a people line names, None when it is not such a line."""
+    groups: list[tuple[str, int | None]] = []  # (text, the _ROLES entry that starts it)
+    start, phrase = 0, None
+    for match in _ROLE_PHRASES.finditer(text):
+        groups.append((text[start : match.start()], phrase))
+        start = match.end()
+        phrase = next(int(key[1:]) for key, found in match.groupdict().items() if found)
+    groups.append((text[start:], phrase))
+    out: list[tuple[str, str]] = []
+    for index, (group, started) in enumerate(groups):
+        group = _GROUP_END.sub("", group) if index < len(groups) - 1 else group
+        if not group and index == 0 and started is None:
+            continue  # the line starts with a role phrase
+        found = _people_in_group(group, started)
+        if found is None:
+            return None
+        out += found
+    return out or None
+
+
+_WITH = len(_ROLES) - 2  # "with": weak evidence, so what follows must look like names
+
+
+def _people_in_group(text: str, phrase: int | None) -> list[tuple[str, str]] | None:
     roles: tuple[str, ...] = ()
-    for prefix, named in _ROLES:
-        if match := re.match(rf"{prefix}\s+", text, re.I):
-            text, roles = text[match.end() :], named
-            break
+    if phrase is not None:
+        roles = _ROLES[phrase][1]
+    elif match := re.match(rf"{_ROLES[-1][0]}\s+", text, re.I):  # "by A and B"
+        text, roles = text[match.end() :], _ROLES[-1][1]
     names: list[str] = []
     for part in _NAME_SPLIT.split(text):
         if part in _SUFFIXES and names:
             names[-1] += f", {part}"
         elif part:
             names.append(part)
-    if not names or (not roles and not all(_name_like(n) for n in names)):
+    if not names or ((not roles or phrase == _WITH) and not all(_name_like(n) for n in names)):
         return None
     return [(name, role) for name in names for role in roles or ("author",)]
 
