@@ -282,6 +282,12 @@ def test_a_row_after_a_multiline_cell_is_named_by_its_own_line() -> None:
             "books.csv:2: is not valid CSV: unexpected end of data; check the quotes in this row",
         ),
         (
+            'book_id,title\nb,"T\n' + "x" * 140_000 + "\n",
+            "books.csv:2: has a cell of more than 131,072 characters, more than any field "
+            "needs: a quote left open above makes one cell of the rows after it; check the "
+            "quotes from this row up",
+        ),
+        (
             "book_id,title\nb,T,x\n",
             "books.csv:2: has 3 cells but the header names 2 columns; quote cells that hold the delimiter",
         ),
@@ -290,7 +296,15 @@ def test_a_row_after_a_multiline_cell_is_named_by_its_own_line() -> None:
         ("\n\nbook_id,title\n", "books.csv:1: has no header row naming the columns"),
         ("", "books.csv:1: has no header row naming the columns"),
     ],
-    ids=["open-quote", "extra-cell", "duplicate-column", "no-book-id", "blank-first-line", "empty"],
+    ids=[
+        "open-quote",
+        "huge-cell",
+        "extra-cell",
+        "duplicate-column",
+        "no-book-id",
+        "blank-first-line",
+        "empty",
+    ],
 )
 def test_unusable_files_are_one_line(books: str, expected: str) -> None:
     assert errors(books) == [expected]

@@ -72,6 +72,12 @@ def parse_table(text: str, source: str) -> Table:
                 rows.append(Row(start, found))
     except _csv.Error as err:
         message = f"is not valid CSV: {err}; check the quotes in this row"
+        if "field larger than field limit" in str(err):
+            message = (
+                f"has a cell of more than {_csv.field_size_limit():,} characters, more than any "
+                "field needs: a quote left open above makes one cell of the rows after it; "
+                "check the quotes from this row up"
+            )
         raise RecordError(Problem(source, end + 1, "", message)) from None
     return Table(source, columns, tuple(rows))
 
