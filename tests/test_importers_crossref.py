@@ -160,6 +160,22 @@ def test_duplicate_works_are_kept_once() -> None:
     ]
 
 
+def test_two_books_with_one_isbn_are_an_error_naming_both(tmp_path: Path) -> None:
+    tea = {"type": "monograph", "ISBN": ["9780824828097"]}
+    path = tmp_path / "two.json"
+    works = [{"DOI": "10.5678/tea", "title": ["Tea"]} | tea,
+             {"DOI": "10.5678/tea2", "title": ["Other"]} | tea]  # fmt: skip
+    path.write_text(json.dumps(works, indent=1))
+    result = CliRunner().invoke(cli, ["import", "crossref", str(path), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f'Error: {path}:13: ISBN: 10.5678/tea2: "9780824828097" is already the id of '
+        f"10.5678/tea in {path}:3; give each book its own ISBN"
+    ]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "9780824828097.yaml").exists()
+
+
 @pytest.mark.parametrize(
     ("markup", "expected"),
     [

@@ -78,6 +78,7 @@ def parse_crossref(documents: Sequence[tuple[str, str]]) -> CrossrefImport:
             seen.add(work.doi.lower())
     found: list[Book] = []
     problems: list[Problem] = []
+    ids: dict[str, Work] = {}
     for book, parts in _join(books, chapters, fields):
         data, origins = fields.record(book, _in_order(parts))
         if "title" not in data:
@@ -89,11 +90,23 @@ def parse_crossref(documents: Sequence[tuple[str, str]]) -> CrossrefImport:
         except RecordError as err:
             problems.extend(relocate(err.problems, origins))
             continue
+        first = ids.setdefault(parsed.id, book)
+        if first is not book:
+            problems.append(_repeated_id(book, first, parsed.id))
+            continue
         found.append(dataclasses.replace(parsed, lines=lines_of(origins, book.source)))
     if problems:
         raise RecordErrors(problems)
     warnings = sorted(fields.warnings, key=lambda w: (w.source, w.line or 0))
     return CrossrefImport(tuple(found), tuple(warnings))
+
+
+def _repeated_id(book: Work, first: Work, book_id: str) -> Problem:
+    """The problem of a second book whose ISBN (or DOI) gives the id of an earlier one."""
+    key = "ISBN" if any(isbn == book_id for isbn, _ in isbns(book.data)) else "DOI"
+    place = f"{first.source}:{first.line}" if first.line else first.source
+    message = f'{book.doi}: "{book_id}" is already the id of {first.doi} in {place}'
+    return Problem(book.source, book.line, key, f"{message}; give each book its own {key}")
 
 
 def _works(text: str, source: str) -> list[Work]:
