@@ -176,6 +176,37 @@ def test_two_books_with_one_isbn_are_an_error_naming_both(tmp_path: Path) -> Non
     assert not (tmp_path / "9780824828097.yaml").exists()
 
 
+def test_an_isbn_given_as_a_json_number_is_read_as_its_digits() -> None:
+    result = parse_crossref([("x.json", work(ISBN=[9780824828097]))])
+    (book,) = [book_to_dict(book) for book in result.books]
+    assert (book["id"], book["isbn"]) == ("9780824828097", [{"value": "9780824828097"}])
+    assert result.warnings == ()
+
+
+def test_an_isbn_given_as_a_json_number_is_still_checked() -> None:
+    assert errors(work(ISBN=[978082482809])) == [
+        '0.json:1: ISBN: "978082482809" is not an ISBN; give 13 digits (978… or 979…)'
+    ]
+
+
+def test_isbns_neither_strings_nor_whole_numbers_are_warnings_naming_the_key() -> None:
+    typed = [{"value": [1], "type": "print"}, 3]
+    result = parse_crossref(
+        [("x.json", work(ISBN=[9.5, True, -9780824828097], **{"isbn-type": typed}))]
+    )
+    assert [(w.field, w.message.split(" of ")[0]) for w in result.warnings] == [
+        ("isbn-type", "3"),
+        ("isbn-type", "[1]"),
+        ("ISBN", "9.5"),
+        ("ISBN", "true"),
+        ("ISBN", "-9780824828097"),
+    ]
+    assert result.warnings[0].message == (
+        "3 of 10.1000/b is not an ISBN (a string or digits); left out"
+    )
+    assert [book.isbns for book in result.books] == [()]
+
+
 @pytest.mark.parametrize(
     ("markup", "expected"),
     [

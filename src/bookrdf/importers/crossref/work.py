@@ -127,6 +127,10 @@ class Fields:
         for key, value in work.data.items():
             if key not in known and key not in DEPOSIT and value not in (None, "", [], {}):
                 self.unmapped(work, key, value)
+        for key, value in odd_isbns(work.data):
+            text = json.dumps(value, ensure_ascii=False)
+            message = f"{text} of {work.doi} is not an ISBN (a string or digits); left out"
+            self.warn(work, key, message)
         for key in ("title", "subtitle"):
             for extra in strings(work.data.get(key))[1:]:
                 self.unmapped(work, key, extra)
@@ -190,16 +194,44 @@ def strings(value: Any) -> list[str]:
 
 def isbns(data: dict[str, Any]) -> list[tuple[str, str | None]]:
     """(ISBN-13 when valid, format) from isbn-type, then those listed only under ISBN."""
-    typed = data.get("isbn-type")
-    listed = typed if isinstance(typed, list) else []
-    pairs = [(x.get("value"), x.get("type")) for x in listed if isinstance(x, dict)]
     found: dict[str, str | None] = {}
-    for value, kind in [*pairs, *((v, None) for v in strings(data.get("ISBN")))]:
-        if isinstance(value, str) and value.strip():
+    for raw, kind in _isbn_values(data):
+        value = isbn_text(raw)
+        if value:
             compact = stdnum_isbn.compact(value)
             isbn = stdnum_isbn.to_isbn13(compact) if stdnum_isbn.is_valid(compact) else compact
             found.setdefault(isbn, kind if kind in ("print", "electronic") else None)
     return list(found.items())
+
+
+def odd_isbns(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(key, value) of each ISBN that is neither a string nor a whole number: left out."""
+    typed = data.get("isbn-type")
+    entries = typed if isinstance(typed, list) else [] if typed is None else [typed]
+    odd = [("isbn-type", entry) for entry in entries if not isinstance(entry, dict)]
+    for raw, kind in _isbn_values(data):
+        if raw not in (None, "") and isbn_text(raw) is None:
+            odd.append(("ISBN" if kind is None else "isbn-type", raw))
+    return odd
+
+
+def isbn_text(value: Any) -> str | None:
+    """An ISBN as text: a string, or a JSON number's digits ("ISBN": [9780824828097])."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    # bool is an int to Python; a negative number would lose its sign to stdnum's compact()
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    return None
+
+
+def _isbn_values(data: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(value, isbn-type type) of every ISBN a work lists; None as type under ISBN."""
+    typed = data.get("isbn-type")
+    listed = typed if isinstance(typed, list) else []
+    pairs = [(x.get("value"), x.get("type")) for x in listed if isinstance(x, dict)]
+    plain = data.get("ISBN")
+    return pairs + [(value, None) for value in (plain if isinstance(plain, list) else [plain])]
 
 
 def book_id(found: list[tuple[str, str | None]], doi: str, title: str) -> str:
