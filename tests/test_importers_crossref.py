@@ -112,12 +112,31 @@ def test_chapters_join_by_container_title_across_files_and_go_by_doi() -> None:
     ]  # fmt: skip
     assert tea["published"] == "2001-09-11"  # from `issued`
     assert tea["isbn"] == [{"value": "9781925550047"}]
-    # a chapter lacks a page, so DOI order: .1 .2 .10; the untitled one stays untitled
+    # by page; .10 has none and stays after .2, as in DOI order; the untitled one stays untitled
     assert tea["chapters"] == [
         {"label": "Chapter I", "title": "Steeping", "pages": "1-10", "doi": "10.5678/tea.1"},
         {"pages": "11", "doi": "10.5678/tea.2"},
         {"title": "Coda", "doi": "10.5678/tea.10"},
     ]
+
+
+def test_a_page_neither_roman_nor_arabic_goes_last_and_the_rest_keep_page_order() -> None:
+    pages = {"b.0": None, "b.1": "1-10", "b.2": "11-20", "b.3": "A1-A5", "b.4": "ix-x",
+             "b.5": "100-120", "b.5a": None, "b.6": "9"}  # fmt: skip
+    chapters = [
+        {"DOI": f"10.1000/{doi}", "type": "book-chapter", "container-title": ["T"], "page": page}
+        for doi, page in pages.items()
+    ]
+    result = parse_crossref([("x.json", json.dumps([json.loads(work())["message"], *chapters]))])
+    (book,) = result.books
+    # without a page, b.0 stays first and b.5a stays after b.5, as in DOI order
+    assert [chapter.doi for chapter in book.chapters] == [
+        f"10.1000/{doi}" for doi in ("b.0", "b.4", "b.1", "b.6", "b.2", "b.5", "b.5a", "b.3")
+    ]
+    assert [(w.field, w.message) for w in result.warnings] == [
+        ("page", '"A1-A5" of 10.1000/b.3 begins with no roman or arabic page number; the chapter '
+         "is put last"),
+    ]  # fmt: skip
 
 
 def test_what_cannot_be_mapped_is_a_warning_with_file_line_and_key() -> None:

@@ -80,7 +80,7 @@ def parse_crossref(documents: Sequence[tuple[str, str]]) -> CrossrefImport:
     problems: list[Problem] = []
     ids: dict[str, Work] = {}
     for book, parts in _join(books, chapters, fields):
-        data, origins = fields.record(book, _in_order(parts))
+        data, origins = fields.record(book, _in_order(parts, fields))
         if "title" not in data:
             problems.append(Problem(book.source, book.line, "title", f"{book.doi} has no title"))
             continue
@@ -170,14 +170,38 @@ def _key(title: str) -> str:
     return " ".join((plain_text(title) or "").casefold().split())
 
 
-def _in_order(chapters: list[Work]) -> list[Work]:
-    """By first page when every chapter has one (roman before arabic), else by DOI."""
+def _in_order(chapters: list[Work], fields: Fields) -> list[Work]:
+    """By first page, roman before arabic. One without a page keeps its place after the chapter
+    before it in DOI order; one whose page is neither roman nor arabic ("A1") goes last."""
     by_doi = sorted(chapters, key=lambda work: _natural(work.doi))
-    starts = [_page_start(work) for work in by_doi]
-    if not all(starts):
-        return by_doi
-    order = sorted(range(len(by_doi)), key=lambda i: starts[i] or (0, 0))
-    return [by_doi[i] for i in order]
+    starts = {id(work): _page_start(work) for work in by_doi}
+    odd = [work for work in by_doi if starts[id(work)] is None and _page(work)]
+    for work in odd:
+        message = f'"{_page(work)}" of {work.doi} begins with no roman or arabic page number'
+        fields.warn(work, "page", f"{message}; the chapter is put last")
+    return _by_page([w for w in by_doi if starts[id(w)] or not _page(w)], starts) + odd
+
+
+def _by_page(by_doi: list[Work], starts: dict[int, tuple[int, int] | None]) -> list[Work]:
+    """Chapters with a page by page; each without one after the chapter it follows by DOI."""
+    # DOIs mostly run in print order, so a cover or title page without a page, before the first
+    # DOI with one, stays first. sorted() is stable: chapters on one page keep their DOI order.
+    followers: dict[int | None, list[Work]] = {}
+    anchor: int | None = None
+    for work in by_doi:
+        if starts[id(work)] is None:
+            followers.setdefault(anchor, []).append(work)
+        else:
+            anchor = id(work)
+    paged = sorted((w for w in by_doi if starts[id(w)]), key=lambda w: starts[id(w)] or (0, 0))
+    ordered = list(followers.get(None, []))
+    for work in paged:
+        ordered += [work, *followers.get(id(work), [])]
+    return ordered
+
+
+def _page(work: Work) -> str:
+    return str(work.data.get("page") or "").strip()
 
 
 def _natural(doi: str) -> list[tuple[int, str]]:
@@ -186,7 +210,7 @@ def _natural(doi: str) -> list[tuple[int, str]]:
 
 
 def _page_start(work: Work) -> tuple[int, int] | None:
-    start = _PAGE_DASH.split(str(work.data.get("page") or "").strip())[0]
+    start = _PAGE_DASH.split(_page(work))[0]
     if start.isdigit():
         return (1, int(start))
     value = roman_to_int(start) if start else None
