@@ -121,6 +121,24 @@ def test_basic_contents_note_and_placeholders(utf8: Any) -> None:
     ]
 
 
+def test_basic_contents_initial_is_no_roman_label(tmp_path: Path) -> None:
+    path = tmp_path / "initials.xml"
+    path.write_text(
+        '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 i 4500</leader>'
+        '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">Title.</subfield></datafield>'
+        '<datafield tag="505" ind1="0" ind2=" "><subfield code="a">I. Beginnings (p. 1-20) -- '
+        "V. S. Naipaul remembered (p. 41-50) -- I. A. Richards -- X. The end</subfield>"
+        "</datafield></record>"
+    )
+    (book,) = read_marc([path]).books
+    assert [(c.get("label"), c.get("title")) for c in book_to_dict(book)["chapters"]] == [
+        ("I", "Beginnings"),
+        (None, "V. S. Naipaul remembered"),  # "V." is an initial, not chapter five
+        (None, "I. A. Richards"),
+        ("X", "The end"),
+    ]
+
+
 def test_statement_of_responsibility_when_no_name_field(utf8: Any) -> None:
     data = book_to_dict(utf8.books[2])
     assert data["id"] == "collected-notes"  # no ISBN: a slug of the title

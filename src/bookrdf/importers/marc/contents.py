@@ -28,8 +28,11 @@ _BARE_RANGE = re.compile(rf"\(\s*(?P<pages>{_RANGE})\s*\)")
 _LABEL = re.compile(
     r"(?P<label>(?:(?:chapter|part|book|section|ch\.)\s+)?(?:[0-9]+|[IVXLC]+|[ivxlc]+))\.?", re.I
 )
+# A bare roman label must not take an initial: "V. S. Naipaul remembered" has no label "V"
+# (the MUSE reader guards its roman labels the same way).
 _LABELLED = re.compile(
-    r"(?P<label>(?:(?:Chapter|Part|Book|Section)\s+)?(?:[0-9]+|[IVXLC]+))[.:]\s+(?P<rest>\S.*)"
+    r"(?P<label>(?:Chapter|Part|Book|Section)\s+(?:[0-9]+|[IVXLC]+)|[0-9]+)[.:]\s+(?P<rest>\S.*)"
+    r"|(?P<roman>[IVXLC]+)[.:]\s+(?P<roman_rest>(?![A-Z]\.\s)\S.*)"
 )
 _TRAILING_PAGES = re.compile(rf"\s*\(\s*pp?\.\s*(?P<pages>{_RANGE})\s*\)\.?$")
 
@@ -103,8 +106,9 @@ def _basic_entry(text: str) -> dict[str, Any]:
         entry["pages"] = pages["pages"]
         text = text[: pages.start()]
     labelled = _LABELLED.fullmatch(text)
-    if labelled and _valid_label(labelled["label"]):
-        entry["label"], text = labelled["label"], labelled["rest"]
+    label = (labelled["label"] or labelled["roman"]) if labelled else None
+    if labelled and label and _valid_label(label):
+        entry["label"], text = label, labelled["rest"] or labelled["roman_rest"]
     title, slash, responsibility = text.rpartition(" / ")
     people = people_in(bare(responsibility)) if slash and " / " not in title else None
     if people:
