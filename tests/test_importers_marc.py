@@ -234,6 +234,17 @@ def test_a_single_record_file() -> None:
     assert (book.id, book.title, book.language) == ("9780000000071", "One record", "en")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])  # with a BOM, and without
+def test_utf16_marcxml_reads_as_the_utf8_file(tmp_path: Path, encoding: str) -> None:
+    text = marc("single_record.xml").read_text("utf-8").replace("UTF-8", encoding.upper())
+    path = tmp_path / "wide.xml"
+    path.write_bytes(text.encode(encoding))
+    assert looks_like_marc(path.read_bytes()[:4096])
+    wide, utf8 = read_marc([path]), read_marc([marc("single_record.xml")])
+    assert [book_to_dict(book) for book in wide.books] == [book_to_dict(b) for b in utf8.books]
+    assert [(w.line, w.field) for w in wide.warnings] == [(w.line, w.field) for w in utf8.warnings]
+
+
 def test_seed_as_marcxml_is_the_seed_as_muse() -> None:
     result = read_marc([marc("seed.xml")])
     assert result.warnings == ()

@@ -39,6 +39,16 @@ def local_name(element: Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+def starts_as_xml(head: bytes) -> bool:
+    """Whether a file's first bytes open XML: UTF-8, UTF-16 or UTF-32, with a BOM or none."""
+    # The wide encodings put NUL bytes between ASCII characters: without them, and without a
+    # byte-order mark, any of them starts with "<".
+    ascii_head = head.replace(b"\x00", b"")
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        ascii_head = ascii_head.removeprefix(bom)
+    return ascii_head.lstrip(b" \t\r\n").startswith(b"<")
+
+
 def iter_records(path: Path, names: Sequence[str]) -> Generator[Element, None, None]:
     """The root element, then each complete record element (by local name), freed after use."""
     # The root comes once the parser has seen it: with the first record, or, when the file

@@ -35,7 +35,8 @@ class MarcImport:
 
 def looks_like_marc(head: bytes) -> bool:
     """Whether the first bytes of a file look like MARC 21: a binary leader, or MARCXML."""
-    return bool(_LEADER.match(head[:24]) or _MARCXML.search(head[:65536]))
+    # UTF-16 and UTF-32 MARCXML put NUL bytes between ASCII characters, as for ONIX
+    return bool(_LEADER.match(head[:24]) or _MARCXML.search(head[:65536].replace(b"\x00", b"")))
 
 
 def read_marc(paths: Sequence[Path], strict: bool = False) -> MarcImport:

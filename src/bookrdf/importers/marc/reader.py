@@ -24,7 +24,13 @@ from pathlib import Path
 from pymarc import Field, Indicators, Leader, MARCReader, Record, Subfield, exceptions
 
 from bookrdf.errors import InputError, Problem, RecordError
-from bookrdf.importers.xmlsafe import Element, element_text, iter_records, local_name
+from bookrdf.importers.xmlsafe import (
+    Element,
+    element_text,
+    iter_records,
+    local_name,
+    starts_as_xml,
+)
 
 
 @dataclass
@@ -63,7 +69,7 @@ def read_marc_file(path: Path) -> Iterator[MarcRecord]:
             head = handle.read(512)
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror}); check the path") from None
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if starts_as_xml(head):
         yield from _xml_records(path)
     else:
         yield from _binary_records(path)
