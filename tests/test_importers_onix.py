@@ -405,6 +405,30 @@ def test_bad_xml_and_missing_files_are_clear_errors(tmp_path: Path) -> None:
         read_onix([tmp_path / "missing.xml"])
 
 
+@pytest.mark.parametrize(
+    ("name", "advice"),
+    [
+        ("eacute", 'write "é" or &#233; instead'),
+        ("foo", "write the character or its &#number; instead"),
+    ],
+)
+def test_an_entity_without_a_doctype_is_an_error_with_its_line(
+    tmp_path: Path, name: str, advice: str
+) -> None:
+    path = tmp_path / "entity.xml"
+    text = onix("onix3_reference.xml").read_text("utf-8")
+    index = text.index("<TitleText>") + len("<TitleText>")
+    path.write_text(text[:index] + f"&{name};" + text[index:])
+    line = text[:index].count("\n") + 1
+    result = CliRunner().invoke(cli, ["import", "onix", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {path}:{line}: is not well-formed XML: &{name}; is an entity no DOCTYPE "
+        f"defines; {advice}"
+    ]
+    assert "Traceback" not in result.output
+
+
 # Sniffing, tables -------------------------------------------------------------------------------
 
 

@@ -94,10 +94,26 @@ def _records(handle: BinaryIO, path: Path, names: Sequence[str]) -> Iterator[Ele
             _check_internal_subset(events.root, path)
             yield events.root
     except etree.XMLSyntaxError as err:
+        raise RecordError(_syntax_problem(err, events.error_log, path)) from None
+
+
+def _syntax_problem(err: Any, log: Any, path: Path) -> Problem:
+    """The first error the parser logged, with its line: the exception alone may say only
+    "no element found", without a line, when the parser stopped inside a record."""
+    first = next((entry for entry in log if entry.level >= etree.ErrorLevels.ERROR), None)
+    if first is None:
         message = re.sub(r"(, line [0-9]+, column [0-9]+)?( \(.*\))?$", "", str(err))
-        raise RecordError(
-            Problem(str(path), err.lineno or None, "", f"is not well-formed XML: {message}")
-        ) from None
+        return Problem(str(path), err.lineno or None, "", f"is not well-formed XML: {message}")
+    undefined = re.fullmatch(r"Entity '(.+)' not defined", first.message.strip())
+    message = _undefined_entity(undefined[1]) if undefined else first.message.strip()
+    return Problem(str(path), first.line or None, "", f"is not well-formed XML: {message}")
+
+
+def _undefined_entity(name: str) -> str:
+    """What to do about an entity reference no DOCTYPE defines ('&eacute;' with none)."""
+    code = html.entities.name2codepoint.get(name)
+    instead = f'"{chr(code)}" or &#{code};' if code else "the character or its &#number;"
+    return f"&{name}; is an entity no DOCTYPE defines; write {instead} instead"
 
 
 def element_text(element: Element, unknown: Unknown | None = None) -> str:
