@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pymarc import Field, Indicators, Record, Subfield
 
 from bookrdf.cli import cli
 from bookrdf.errors import RecordError
@@ -162,6 +163,28 @@ def test_marc8_records_are_decoded() -> None:
     assert [(w.field, w.message) for w in result.warnings] == [
         ("record 2", "MARC-8 byte 0xfc stands for no character; pymarc read it as a space")
     ]
+
+
+def test_utf8_under_a_marc8_leader_is_read_as_utf8_with_a_warning(tmp_path: Path) -> None:
+    record = Record(leader="00000nam a2200000 a 4500")
+    record.add_field(Field(tag="245", indicators=Indicators("1", "0"),
+                           subfields=[Subfield("a", "Café Müller /")]))  # fmt: skip
+    utf8 = bytearray(record.as_marc())
+    utf8[9:10] = b" "  # leader/09 blank: MARC-8, as many exports leave it
+    path = tmp_path / "mislabelled.mrc"
+    path.write_bytes(bytes(utf8) + marc("marc8.mrc").read_bytes())
+    result = read_marc([path])
+    assert [book.title for book in result.books] == [
+        "Café Müller",
+        "Hawaiʻi and Pyŏngyang",  # real MARC-8 in the same file is still MARC-8
+        "Odd byte",
+    ]
+    assert (result.warnings[0].field, result.warnings[0].message) == (
+        "record 1",
+        "leader position 09 says MARC-8 (blank), but the record is UTF-8 with no MARC-8 escape; "
+        "read as UTF-8: set leader/09 to 'a' in the catalogue",
+    )
+    assert [w.field for w in result.warnings] == ["record 1", "record 3"]
 
 
 def test_truncated_record_gives_its_number_and_offset() -> None:

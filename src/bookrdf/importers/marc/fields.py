@@ -37,6 +37,12 @@ class Mapper:
         self.data: dict[str, Any] = {}
         self.lines: dict[str, int] = {"": found.line} if found.line else {}
         self.warnings = [self.problem(None, "", _pymarc_note(note)) for note in found.notes]
+        if found.utf8_despite_leader:
+            message = (
+                "leader position 09 says MARC-8 (blank), but the record is UTF-8 with no MARC-8 "
+                "escape; read as UTF-8: set leader/09 to 'a' in the catalogue"
+            )
+            self.warn(None, "", message)
 
     def problem(self, field: Field | None, code: str, message: str) -> Problem:
         where = f"record {self.found.number}"

@@ -2,11 +2,13 @@
 
 Binary (ISO 2709) records are read by pymarc's MARCReader with ``to_unicode=True``: leader
 position 09 says the encoding (``a`` UTF-8, blank MARC-8, converted by pymarc), and bookrdf
-trusts it (``force_utf8=False``), because guessing mixes encodings silently. Invalid UTF-8
-is refused (``utf8_handling="strict"``), not replaced, so no character is lost unseen. What
-pymarc prints or logs about a record (a MARC-8 byte it cannot map, missing indicators)
-becomes a warning on that record. MARCXML is read with bookrdf's safe XML reader and built
-into the same pymarc Records. Every text is put in Unicode NFC.
+trusts it (``force_utf8=False``), because guessing mixes encodings silently; the one
+exception, a blank 09 on a record of valid multi-byte UTF-8 with no MARC-8 escape, is read as
+UTF-8 and reported. Invalid UTF-8 is refused (``utf8_handling="strict"``), not replaced, so
+no character is lost unseen. What pymarc prints or logs about a record (a MARC-8 byte it
+cannot map, missing indicators) becomes a warning on that record. MARCXML is read with
+bookrdf's safe XML reader and built into the same pymarc Records. Every text is put in
+Unicode NFC.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pymarc import Field, Indicators, Leader, MARCReader, Record, Subfield, exceptions
 
@@ -44,6 +47,7 @@ class MarcRecord:
     line: int | None = None
     lines: dict[int, int] = field(default_factory=dict)  # id(field) -> MARCXML line
     notes: list[str] = field(default_factory=list)  # what pymarc said while reading it
+    utf8_despite_leader: bool = False  # leader/09 says MARC-8, the bytes are UTF-8
 
     def line_of(self, marc_field: Field | None) -> int | None:
         return self.line if marc_field is None else self.lines.get(id(marc_field), self.line)
@@ -87,6 +91,7 @@ def _binary_records(path: Path) -> Iterator[MarcRecord]:
                 # pymarc takes int() of anything ("0    ", " -1  "), then reads a negative length
                 broken = exceptions.RecordLengthInvalid()
                 raise RecordError(_broken(path, number + 1, offset, broken))
+            reader.force_utf8 = _utf8_despite_leader(handle, offset, length)
             with _pymarc_notes() as notes:
                 try:
                     record = next(reader)
@@ -96,7 +101,34 @@ def _binary_records(path: Path) -> Iterator[MarcRecord]:
             if record is None:
                 raise RecordError(_broken(path, number, offset, reader.current_exception))
             _normalize(record)
-            yield MarcRecord(record, str(path), number, offset, notes=notes)
+            yield MarcRecord(
+                record,
+                str(path),
+                number,
+                offset,
+                notes=notes,
+                utf8_despite_leader=reader.force_utf8,
+            )
+
+
+def _utf8_despite_leader(handle: BinaryIO, offset: int, length: bytes) -> bool:
+    """Whether a record whose leader/09 says MARC-8 (blank) is UTF-8 all the same.
+
+    Exports often leave leader/09 blank on UTF-8 records. Multi-byte UTF-8 is next to never
+    also plausible MARC-8 (whose diacritics precede ASCII letters, which UTF-8 forbids), and a
+    record with MARC-8 escape sequences (byte 1B) is taken at its leader's word.
+    """
+    if len(length) < 5:
+        return False
+    raw = handle.read(int(length))
+    handle.seek(offset)
+    if raw[9:10] != b" " or b"\x1b" in raw or raw.isascii():
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _broken(path: Path, number: int, offset: int, error: object) -> Problem:
