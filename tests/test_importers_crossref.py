@@ -276,12 +276,17 @@ def test_bad_values_are_errors_naming_the_crossref_key() -> None:
             '0.json:1: is not Crossref JSON: give a work, {"message": …} or a list of works',
         ),
         (
+            '{"message": ' + "[" * 5000 + "]" * 5000 + "}",
+            "0.json:1: is nested too deeply to be a record; a record needs only a few levels of "
+            "fields",
+        ),
+        (
             "[1, 2]",
             '0.json:1: is not Crossref JSON: give a work, {"message": …} or a list of works',
         ),
         (work(title=[]), "0.json:1: title: 10.1000/b has no title"),
     ],
-    ids=["malformed", "no-work", "not-works", "no-title"],
+    ids=["malformed", "no-work", "too-deep", "not-works", "no-title"],
 )
 def test_unusable_input_is_one_line(text: str, expected: str) -> None:
     assert errors(text) == [expected]

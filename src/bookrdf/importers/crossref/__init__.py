@@ -19,7 +19,7 @@ from bookrdf.importers.crossref.markup import plain_text
 from bookrdf.importers.crossref.work import Fields, Work, isbns, strings
 from bookrdf.importers.origins import lines_of, relocate
 from bookrdf.model import Book, roman_to_int
-from bookrdf.records import parse_record
+from bookrdf.records import TOO_DEEP, parse_record
 
 BOOK_TYPES = {"book", "monograph", "edited-book", "reference-book"}
 CHAPTER_TYPES = {"book-chapter"}
@@ -112,6 +112,8 @@ def _repeated_id(book: Work, first: Work, book_id: str) -> Problem:
 def _works(text: str, source: str) -> list[Work]:
     try:
         data = json.loads(text.removeprefix("\ufeff"))
+    except RecursionError:
+        raise RecordError(Problem(source, 1, "", TOO_DEEP)) from None
     except json.JSONDecodeError as err:
         message = f"is not valid JSON: {err.msg} (column {err.colno})"
         raise RecordError(Problem(source, err.lineno, "", message)) from None
