@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any
 
@@ -303,8 +304,30 @@ def test_bad_values_are_errors_with_record_and_line(tmp_path: Path) -> None:
     with pytest.raises(RecordError) as caught:
         read_marc([path])
     assert str(caught.value) == (
-        f'{path}:6: record 1 isbn[0].value: ISBN-10 "0000000036" has a wrong check digit; check it'
+        f'{path}:6: record 1 020: ISBN-10 "0000000036" has a wrong check digit; check it'
     )
+
+
+def test_problems_name_marc_tags_not_record_fields(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xml"
+    text = marc("single_record.xml").read_text("utf-8")
+    no_title = re.sub(r'<datafield tag="245".*?</datafield>', "", text, flags=re.S)
+    path.write_text(no_title)
+    with pytest.raises(RecordError) as caught:
+        read_marc([path])
+    assert (
+        str(caught.value)
+        == f"{path}:3: record 1 245: has no title; give the record a 245 with its $a"
+    )
+    contents = (
+        '<datafield tag="505" ind1="0" ind2=" "><subfield code="a">1. Intro (p. 1-10) -- '
+        "2. Middle (pp. xii-xv) -- Chapter 3. End (p. A-12) -- Index.</subfield></datafield>"
+        "</record>"
+    )
+    path.write_text(text.replace("</record>", contents))
+    with pytest.raises(RecordError) as caught:
+        read_marc([path])
+    assert [p.field for p in caught.value.problems] == ["record 1 505"]
 
 
 def test_the_same_book_twice_is_an_error() -> None:

@@ -9,14 +9,14 @@ the file with its record number and byte offset.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bookrdf.errors import Problem, RecordError, RecordErrors
 from bookrdf.importers.marc.fields import map_record
 from bookrdf.importers.marc.reader import read_marc_file
-from bookrdf.model import Book
+from bookrdf.model import Book, nearest_line
 from bookrdf.records import parse_record
 
 __all__ = ["MarcImport", "looks_like_marc", "read_marc"]
@@ -50,13 +50,13 @@ def read_marc(paths: Sequence[Path], strict: bool = False) -> MarcImport:
         try:
             for found in read_marc_file(path):
                 count = found.number
-                data, lines, more = map_record(found)
-                warnings.extend(more)
+                data, read = map_record(found)
+                warnings.extend(read.warnings)
                 where = f"record {found.number}"
                 try:
-                    book = parse_record(data, found.source, lines)
+                    book = parse_record(data, found.source, read.lines)
                 except RecordError as err:
-                    problems.extend(_in_record(p, where) for p in err.problems)
+                    problems.extend(_in_record(p, where, read.tags) for p in err.problems)
                     continue
                 if book.id in seen:
                     message = f'"{book.id}" is already the id of {seen[book.id]}; give each its own'
@@ -76,7 +76,19 @@ def read_marc(paths: Sequence[Path], strict: bool = False) -> MarcImport:
     return MarcImport(tuple(books), tuple(warnings))
 
 
-def _in_record(problem: Problem, where: str) -> Problem:
-    """A record-field problem with the MARC record it is in: 'record 2 isbn[0].value'."""
-    field = f"{where} {problem.field}" if problem.field else where
-    return Problem(problem.source, problem.line, field, problem.message)
+def _in_record(problem: Problem, where: str, tags: Mapping[str, str]) -> Problem:
+    """A record-field problem told in MARC terms: the record, and the tag the field was read
+    from ('record 2 020'), never a record field the catalogue does not have."""
+    index = {path: i for i, path in enumerate(tags)}
+    at = nearest_line(index, problem.field) if problem.field else None
+    tag = list(tags.values())[at] if at is not None else None
+    message = problem.message
+    missing = _REQUIRED.fullmatch(message)
+    if missing and missing[1] in _REQUIRED_TAGS:
+        tag, message = _REQUIRED_TAGS[missing[1]]
+    return Problem(problem.source, problem.line, f"{where} {tag}" if tag else where, message)
+
+
+_REQUIRED = re.compile(r"'(\w+)' is required and missing")
+# What a record needs and MARC 21 can lack (the id is made from 020 or 245, so the title)
+_REQUIRED_TAGS = {"title": ("245", "has no title; give the record a 245 with its $a")}

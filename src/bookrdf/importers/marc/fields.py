@@ -36,6 +36,7 @@ class Mapper:
         self.found = found
         self.data: dict[str, Any] = {}
         self.lines: dict[str, int] = {"": found.line} if found.line else {}
+        self.tags: dict[str, str] = {}  # record field path -> the MARC tag it was read from
         self.warnings = [self.problem(None, "", _pymarc_note(note)) for note in found.notes]
         if found.utf8_despite_leader:
             message = (
@@ -61,9 +62,15 @@ class Mapper:
     def put(self, path: str, value: Any, field: Field | None) -> None:
         if value not in (None, "", [], {}):
             self.data[path] = value
-            line = self.found.line_of(field)
-            if line:
-                self.lines[path] = line
+            self.came_from(path, field)
+
+    def came_from(self, path: str, field: Field | None) -> None:
+        """Note the MARC field (and its line) a record field was read from."""
+        line = self.found.line_of(field)
+        if line:
+            self.lines.setdefault(path, line)
+        if field is not None:
+            self.tags.setdefault(path, field.tag)
 
     def unread(self, field: Field, codes: str) -> None:
         """Report the subfields of a mapped field that its mapping does not read."""
@@ -73,8 +80,9 @@ class Mapper:
                 self.left_out(field, code, value.strip())
 
 
-def map_record(found: MarcRecord) -> tuple[dict[str, Any], dict[str, int], list[Problem]]:
-    """The record fields of one MARC record, their lines, and its warnings."""
+def map_record(found: MarcRecord) -> tuple[dict[str, Any], Mapper]:
+    """The record fields of one MARC record, and what was noted reading them (their lines and
+    MARC tags, the warnings)."""
     read = Mapper(found)
     record = found.record
     handled = {"008", "020", "024", "041", "245", "260", "264", "505", "520", "540", "653", "856"}
@@ -84,7 +92,7 @@ def map_record(found: MarcRecord) -> tuple[dict[str, Any], dict[str, int], list[
     people: list[dict[str, Any]] = list(read.data.pop("contributors", []))
     for field in record.get_fields(*_PEOPLE):
         for person in contributor(field, read.warn):
-            read.lines.setdefault(f"contributors[{len(people)}]", found.line_of(field) or 0)
+            read.came_from(f"contributors[{len(people)}]", field)
             people.append(person)
     read.data["contributors"] = people
     _publication(read, record)
@@ -92,14 +100,15 @@ def map_record(found: MarcRecord) -> tuple[dict[str, Any], dict[str, int], list[
     _notes(read, record)
     _subjects(read, record)
     read.data["chapters"] = chapters_from(record.get_fields("505"), read.warn)
+    read.tags["chapters"] = "505"
     for field in record.fields:
         if field.tag not in handled and not _bookkeeping(field.tag):
             read.left_out(field)
     isbns = read.data.get("isbn", [])
     read.data["id"] = book_id(isbns, str(read.data.get("title", "")))
     data = {key: value for key, value in read.data.items() if value not in (None, "", [], {})}
-    warnings = sorted(read.warnings, key=lambda problem: problem.field)
-    return data, {k: v for k, v in read.lines.items() if v}, warnings
+    read.warnings.sort(key=lambda problem: problem.field)
+    return data, read
 
 
 def _pymarc_note(note: str) -> str:
@@ -130,7 +139,7 @@ def _isbns(read: Mapper, fields: list[Field]) -> None:
             key = isbn_key(isbn)
             fmt = _format(qualifiers)
             if key not in found:
-                read.lines.setdefault(f"isbn[{len(found)}]", read.found.line_of(field) or 0)
+                read.came_from(f"isbn[{len(found)}]", field)
                 found[key] = {"value": isbn, "format": fmt}
             elif found[key]["format"] == "print":  # the same ISBN as ISBN-10 and ISBN-13
                 found[key]["format"] = fmt
@@ -269,6 +278,6 @@ def _subjects(read: Mapper, record: Record) -> None:
             headings = [" -- ".join(p for p in parts if p)]
         for heading in headings:
             if heading and heading not in found:
-                read.lines.setdefault("subjects", read.found.line_of(field) or 0)
+                read.came_from("subjects", field)
                 found.append(heading)
     read.data["subjects"] = found
