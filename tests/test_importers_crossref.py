@@ -15,6 +15,7 @@ from bookrdf.cli import cli
 from bookrdf.errors import InputError, RecordError
 from bookrdf.importers.crossref import looks_like_crossref, parse_crossref, read_crossref
 from bookrdf.importers.crossref.markup import plain_text
+from bookrdf.importers.crossref.work import label_title
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.model import book_to_dict
 from tests.conftest import FIXTURES, SEED_PAGE
@@ -364,3 +365,18 @@ def _problems(text: str) -> list[str]:
     except RecordError as err:
         return [str(problem) for problem in err.problems]
     return []
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("V. S. Naipaul remembered", (None, "V. S. Naipaul remembered")),
+        ("IV. The Return", ("IV", "The Return")),
+        ("12. A. B. Smith's War", ("12", "A. B. Smith's War")),
+        ("Chapter V: E. M. Forster", ("Chapter V", "E. M. Forster")),
+    ],
+)
+def test_an_initial_after_a_roman_number_is_no_label(
+    title: str, expected: tuple[str | None, str]
+) -> None:
+    assert label_title(title) == expected

@@ -33,6 +33,7 @@ _LABELLED = re.compile(
     r"(?:(?P<word>(?i:chapter|part)\s+(?:[0-9]+|[IVXLC]+))[.:]|(?P<number>[0-9]+|[IVXLC]+)\.)"
     r"\s+(?P<title>\S.*)"
 )
+_INITIAL = re.compile(r"[A-Z]\.\s")
 Record = tuple[dict[str, Any], dict[str, Origin]]
 
 
@@ -266,6 +267,10 @@ def label_title(text: str | None) -> tuple[str | None, str | None]:
     """A label printed before a title ('1. North Korea…', 'Chapter IV: …'), split off."""
     match = _LABELLED.fullmatch(text or "")
     number = match["number"] if match else None
-    if not match or (number and not number.isdigit() and roman_to_int(number) is None):
+    roman = number is not None and not number.isdigit()
+    # "V. S. Naipaul remembered": an initial, not label V (as the MUSE and MARC readers judge)
+    if not match or (
+        roman and (roman_to_int(number or "") is None or _INITIAL.match(match["title"]))
+    ):
         return None, text
     return match["word"] or number, match["title"]
