@@ -470,6 +470,43 @@ def test_a_release_that_cannot_be_moved_into_place_leaves_the_old_one_whole(
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            {"files": {"parts/../../victim/keep.txt": "0" * 64}},
+            "lists 'parts/../../victim/keep.txt', which is not a file of a release folder",
+        ),
+        ({"files": {"books.ttl": "x"}}, "gives books.ttl the checksum 'x', which is not a SHA-256"),
+        ({"issued": "x"}, "has the issue date 'x', which is not a date (YYYY-MM-DD)"),
+        (
+            {"settings": ["x"]},
+            "is not a bookrdf manifest (missing or wrong settings, a JSON object)",
+        ),
+    ],
+    ids=["file-outside", "checksum", "issued", "settings"],
+)
+def test_a_tampered_manifest_is_refused_and_nothing_outside_is_touched(
+    tmp_path: Path, catalogue: Path, change: dict[str, object], problem: str
+) -> None:
+    out = tmp_path / "out"
+    published(catalogue, out)
+    (out / "parts").mkdir()  # as a release made on a cluster leaves it
+    victim = tmp_path / "victim" / "keep.txt"
+    victim.parent.mkdir()
+    victim.write_text("precious")
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    for key, value in change.items():
+        manifest[key] = {**manifest[key], **value} if key == "files" else value  # type: ignore[dict-item]
+    (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    result = CliRunner().invoke(cli, ["publish", str(catalogue), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {out / 'manifest.json'}: {problem}; publish the release again with --force\n"
+    )
+    assert victim.read_text() == "precious"
+
+
 def temp_files(folder: Path) -> Iterator[Path]:
     return (p for p in folder.glob(".*.tmp") if p.is_file())
 

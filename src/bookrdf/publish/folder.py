@@ -305,6 +305,7 @@ def drop_old_dumps(out: Path, previous: Manifest, names: Iterable[str]) -> list[
     of a previous release made on a cluster."""
     dropped = []
     for name in previous.files:
+        # read_manifest refuses names outside the release folder and its parts/ folder
         dump = name in FORMATS.values() or name == PARTS_LIST or name.startswith(f"{PARTS}/")
         if dump and name not in names:
             (out / name).unlink(missing_ok=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -67,8 +69,11 @@ def read_manifest(folder: Path) -> Manifest | None:
         raise InputError(f"{path}: cannot be read as a bookrdf manifest: {err}") from None
     except (KeyError, TypeError) as err:
         raise _not_a_manifest(path, err) from None
+    for key in ("files", "settings"):
+        if not isinstance(data.get(key), dict):
+            raise _not_a_manifest(path, f"{key}, a JSON object")
     try:
-        return Manifest(
+        manifest = Manifest(
             books=books,
             files=dict(data["files"]),
             issued=str(data["issued"]),
@@ -76,8 +81,32 @@ def read_manifest(folder: Path) -> Manifest | None:
             settings=dict(data["settings"]),
             version=str(data["bookrdf"]),
         )
-    except (KeyError, TypeError) as err:
+    except (KeyError, TypeError, ValueError) as err:
         raise _not_a_manifest(path, err) from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise InputError(f"{path}: {problem}; publish the release again with --force")
+    return manifest
+
+
+# The files a release holds: names in the release folder, or in its parts/ folder
+_RELEASE_FILE = re.compile(rf"(?:{PARTS}/)?[A-Za-z0-9_-][A-Za-z0-9._-]*")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _manifest_problem(manifest: Manifest) -> str | None:
+    """What makes a manifest unfit to re-publish over: a file outside the release (a re-publish
+    removes the files it lists), a checksum or an issue date that is not one."""
+    for name, digest in manifest.files.items():
+        if not isinstance(name, str) or not _RELEASE_FILE.fullmatch(name) or ".." in name:
+            return f"lists {name!r}, which is not a file of a release folder"
+        if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+            return f"gives {name} the checksum {digest!r}, which is not a SHA-256"
+    try:
+        date.fromisoformat(manifest.issued)
+    except ValueError:
+        return f"has the issue date {manifest.issued!r}, which is not a date (YYYY-MM-DD)"
+    return None
 
 
 def _read_books_and_fields(stream: IO[bytes]) -> tuple[dict[str, Any], BookIndex]:
@@ -92,7 +121,7 @@ def _read_books_and_fields(stream: IO[bytes]) -> tuple[dict[str, Any], BookIndex
     return data, BookIndex(book_entry(entry) for entry in data["books"])
 
 
-def _not_a_manifest(path: Path, err: Exception) -> InputError:
+def _not_a_manifest(path: Path, err: Exception | str) -> InputError:
     return InputError(
         f"{path}: is not a bookrdf manifest (missing or wrong {err}); "
         "publish the release again with --force"
