@@ -167,6 +167,25 @@ def test_a_damaged_release_is_one_error_line(releases: tuple[Path, Path], tmp_pa
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("fmt", ["sparql", "patch"])
+def test_a_graph_that_is_no_iri_never_reaches_an_update(
+    releases: tuple[Path, Path], tmp_path: Path, fmt: str
+) -> None:
+    old, new = releases
+    tampered = tmp_path / "tampered"
+    shutil.copytree(new, tampered)
+    manifest = json.loads((tampered / "manifest.json").read_text("utf-8"))
+    manifest["books"][0]["graph"] = "https://x> { } } ; DROP ALL ; INSERT DATA { GRAPH <https://x"
+    (tampered / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(old), str(tampered), "-f", fmt])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        f"Error: {tampered / 'manifest.json'}: is not a bookrdf manifest"
+    )
+    assert "an IRI" in result.stderr
+
+
 def test_a_folder_without_a_release_is_one_error_line(
     releases: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
+import pyoxigraph as ox
+
 
 @dataclass(frozen=True)
 class BookEntry:
@@ -112,9 +114,14 @@ def book_entry(data: Any) -> BookEntry:
     """One book of a manifest from its JSON (TypeError or KeyError when it is not one)."""
     if not isinstance(data, dict):
         raise TypeError("a book entry is not an object")
+    graph = str(data["graph"])
+    try:
+        ox.NamedNode(graph)  # it is written into SPARQL Update and RDF Patch as <graph>
+    except ValueError:
+        raise TypeError(f"graph {graph!r} of book {data['id']!r}, an IRI") from None
     return BookEntry(
         id=str(data["id"]),
-        graph=str(data["graph"]),
+        graph=graph,
         sha256=str(data["sha256"]),
         triples=int(data["triples"]),
     )
