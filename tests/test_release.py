@@ -507,6 +507,21 @@ def test_a_tampered_manifest_is_refused_and_nothing_outside_is_touched(
     assert victim.read_text() == "precious"
 
 
+def test_a_format_asked_twice_is_written_once(tmp_path: Path, catalogue: Path) -> None:
+    for out, asked in ((tmp_path / "once", ["-f", "nt"]), (tmp_path / "twice", ["-f", "nt"] * 2)):
+        args = ["publish", str(catalogue), "--out", str(out), "--no-validate", *asked]
+        assert CliRunner(env={"SOURCE_DATE_EPOCH": EPOCH}).invoke(cli, args).exit_code == 0
+    once, twice = tmp_path / "once", tmp_path / "twice"
+    assert (twice / "books.nt").read_bytes() == (once / "books.nt").read_bytes()
+    assert not list(temp_files(twice))
+    manifest = read_manifest(twice)
+    assert manifest is not None
+    assert manifest.settings["formats"] == ["nt"]
+    assert (
+        manifest.files["books.nt"] == hashlib.sha256((once / "books.nt").read_bytes()).hexdigest()
+    )
+
+
 def temp_files(folder: Path) -> Iterator[Path]:
     return (p for p in folder.glob(".*.tmp") if p.is_file())
 

@@ -99,6 +99,7 @@ def publish(
     it runs with one job); `progress` is told how many books were done. `dataset`, `issued`
     and `force`: see `write_release`.
     """
+    formats = tuple(dict.fromkeys(formats))  # `-f nt -f nt` writes books.nt once
     minter = minter or Minter()
     collected = reports if reports is not None else []
     inputs = input_files(paths)

@@ -162,7 +162,7 @@ def write_chunks(
     process or many; see `write_release`)."""
     plan = _Plan(
         out=out,
-        formats=formats,
+        formats=tuple(dict.fromkeys(formats)),  # each format once, however often asked
         minter=minter or Minter(),
         dataset=dataset or DatasetConfig(),
         sources=[input_file(path) for path in inputs],
