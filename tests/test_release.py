@@ -522,6 +522,60 @@ def test_a_format_asked_twice_is_written_once(tmp_path: Path, catalogue: Path) -
     )
 
 
+@pytest.mark.parametrize(
+    "damage",
+    ["dataset.ttl", "dataset.jsonld", "SHA256SUMS", "manifest-files"],
+)
+def test_a_damaged_description_or_checksum_file_is_written_again(
+    tmp_path: Path, catalogue: Path, damage: str
+) -> None:
+    out = tmp_path / "out"
+    published(catalogue, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    if damage == "manifest-files":
+        manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+        manifest["files"]["dataset.ttl"] = "0" * 64
+        (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    else:
+        (out / damage).write_bytes(b"garbage\n")
+    summary = publish([catalogue], out, validate=False)
+    assert not summary.unchanged
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    for name in ("books.nt.gz", "books.ttl", "books.jsonld", "context.jsonld"):
+        assert after[name] == before[name]
+    Graph().parse(out / "dataset.ttl", format="turtle")
+    pairs = [line.split("  ") for line in after["SHA256SUMS"].decode().splitlines()]
+    sums = {name: sha256 for sha256, name in pairs}
+    assert sums == {
+        name: hashlib.sha256(after[name]).hexdigest() for name in after if name != "SHA256SUMS"
+    }
+
+
+def test_a_release_without_json_ld_drops_its_context_too(tmp_path: Path, catalogue: Path) -> None:
+    out = tmp_path / "out"
+    published(catalogue, out)
+    assert (out / "context.jsonld").is_file()
+    published(catalogue, out, formats=["nt.gz"])
+    assert sorted(p.name for p in out.iterdir()) == [
+        "SHA256SUMS",
+        "books.nt.gz",
+        "dataset.jsonld",
+        "dataset.ttl",
+        "manifest.json",
+    ]
+
+
+def test_a_folder_named_like_a_temporary_file_is_left_alone(
+    tmp_path: Path, catalogue: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".books.ttl.mine.tmp").mkdir()
+    published(catalogue, out)
+    assert (out / ".books.ttl.mine.tmp").is_dir()
+    assert (out / "books.ttl").is_file()
+
+
 def temp_files(folder: Path) -> Iterator[Path]:
     return (p for p in folder.glob(".*.tmp") if p.is_file())
 

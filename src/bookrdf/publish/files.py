@@ -154,7 +154,8 @@ def remove_stale_temps(folder: Path, names: Sequence[str]) -> None:
     """Remove temporary files a killed run left behind for these names."""
     for name in names:
         for stale in folder.glob(f".{name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+            if not stale.is_dir():  # bookrdf's temporaries are files; a folder is someone's
+                stale.unlink(missing_ok=True)
 
 
 class Digest:

@@ -244,6 +244,7 @@ class _Writer:
             and previous.settings == plan.settings
             and issued == previous.issued
             and all((plan.out / name).is_file() for name in plan.names)
+            and self._intact(previous)
         ):
             keep.update(plan.names)
             summary.unchanged = True
@@ -277,6 +278,21 @@ class _Writer:
         sums[MANIFEST] = self.manifest_digest.sha256
         self.handles[CHECKSUMS].write(render_checksums(sums))
 
+    def _intact(self, previous: Manifest) -> bool:
+        """Whether the release on disk is the one its manifest and SHA256SUMS describe: a
+        description, manifest or checksum file damaged since is then written again."""
+        out = self.plan.out
+        listed = dict(previous.files)
+        if set(listed) != set(self.plan.names) - {MANIFEST, CHECKSUMS}:
+            return False
+        for name, sha256 in listed.items():
+            # the dumps kept were just compared byte for byte with what this run wrote
+            found = self.digests[name].sha256 if name in self.plan.data_files else None
+            if (found or sha256_file(out / name)) != sha256:
+                return False
+        listed[MANIFEST] = sha256_file(out / MANIFEST)
+        return (out / CHECKSUMS).read_bytes() == render_checksums(listed)
+
     def _write(self, name: str, body: bytes) -> None:
         self.digests[name] = Digest(self.handles[name])
         self.digests[name].write(body)
@@ -301,12 +317,12 @@ def _dump_file(fmt: str, digest: Digest) -> DumpFile:
 
 
 def drop_old_dumps(out: Path, previous: Manifest, names: Iterable[str]) -> list[Path]:
-    """Remove dumps the previous release listed that this one no longer writes, and the parts
-    of a previous release made on a cluster."""
+    """Remove dumps the previous release listed that this one no longer writes (the JSON-LD
+    context with the JSON-LD dump), and the parts of a previous release made on a cluster."""
     dropped = []
     for name in previous.files:
         # read_manifest refuses names outside the release folder and its parts/ folder
-        dump = name in FORMATS.values() or name == PARTS_LIST or name.startswith(f"{PARTS}/")
+        dump = name in (*FORMATS.values(), PARTS_LIST, CONTEXT) or name.startswith(f"{PARTS}/")
         if dump and name not in names:
             (out / name).unlink(missing_ok=True)
             dropped.append(out / name)
