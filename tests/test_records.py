@@ -22,6 +22,8 @@ from bookrdf.records import (
     read_records,
     record_schema,
 )
+from bookrdf.site.describe import MEDIA_TYPES as SITE_MEDIA_TYPES
+from bookrdf.vocab import DOCUMENT_SUFFIXES
 from tests.conftest import SEED_RECORD
 
 
@@ -124,6 +126,21 @@ def test_blank_title_and_names_are_problems_not_empty_strings(tmp_path: Path) ->
         "x.yaml:4: contributors[0].name: is blank; give the person's name",
         "x.yaml:6: publisher.name: is blank; give the publisher's name",
     ]
+
+
+@pytest.mark.parametrize("suffix", DOCUMENT_SUFFIXES)
+def test_an_id_ending_like_a_site_document_is_refused(tmp_path: Path, suffix: str) -> None:
+    (problem,) = problems_of(tmp_path, "x.yaml", f"id: x.{suffix}\ntitle: T\n")
+    assert problem == (
+        f'x.yaml:1: id: "x.{suffix}" ends like a document of the book\'s Linked Data page '
+        f"(.{suffix}); choose an id without that ending"
+    )
+    (book,) = read_records(write(tmp_path, "ok.yaml", "id: vol.2\ntitle: T\n"))
+    assert book.id == "vol.2"
+
+
+def test_the_site_writes_exactly_the_document_suffixes_ids_may_not_end_with() -> None:
+    assert set(DOCUMENT_SUFFIXES) == set(SITE_MEDIA_TYPES)
 
 
 def test_yaml_values_stay_text(tmp_path: Path) -> None:

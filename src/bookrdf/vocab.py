@@ -104,6 +104,11 @@ _AUTHORITY_SAFE = _SEGMENT_SAFE + "[]%"  # brackets: an IPv6 host, which the IRI
 _PATH_SAFE = _SEGMENT_SAFE + "/?%"  # path and query ('?' in a query is data); also a fragment
 
 
+# A book's documents on the Linked Data site are its IRI plus one of these suffixes, so a book
+# id may not end with one: "x.ttl" would be book x's Turtle.
+DOCUMENT_SUFFIXES = ("ttl", "jsonld", "nt", "html")
+
+
 def slug(text: str) -> str:
     """A readable, stable path segment for a name: 'Andrei N. Lankov' -> 'andrei-n-lankov'."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

@@ -27,7 +27,7 @@ from bookrdf.model.values import (
     Publisher,
     nearest_line,
 )
-from bookrdf.vocab import KINDS, iri_problem
+from bookrdf.vocab import DOCUMENT_SUFFIXES, KINDS, iri_problem
 
 Locate = Callable[[str], int | None]
 
@@ -60,6 +60,16 @@ class _Parser:
     def text(self, value: Any) -> str | None:
         return None if value is None else " ".join(str(value).split()) or None
 
+    def book_id(self, book_id: str) -> str:
+        stem, dot, suffix = book_id.rpartition(".")
+        if dot and stem and suffix in DOCUMENT_SUFFIXES:
+            message = (
+                f'"{book_id}" ends like a document of the book\'s Linked Data page (.{suffix}); '
+                "choose an id without that ending"
+            )
+            self.fail("id", message)
+        return book_id
+
     def required(self, value: Any, path: str, what: str) -> str:
         """A field the record cannot do without: blank text is a problem, not an empty name."""
         text = self.text(value)
@@ -76,7 +86,7 @@ class _Parser:
             self.chapter(ch, f"chapters[{i}]") for i, ch in enumerate(data.get("chapters") or [])
         )
         return Book(
-            id=str(data["id"]),
+            id=self.book_id(str(data["id"])),
             title=self.required(data["title"], "title", "the book's title"),
             subtitle=self.text(data.get("subtitle")),
             contributors=self.contributors(data.get("contributors"), "contributors"),
