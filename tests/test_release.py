@@ -565,6 +565,17 @@ def test_a_release_without_json_ld_drops_its_context_too(tmp_path: Path, catalog
     ]
 
 
+def test_an_output_that_links_to_nothing_is_one_line(tmp_path: Path, catalogue: Path) -> None:
+    out = tmp_path / "out"
+    out.symlink_to(tmp_path / "missing")
+    result = CliRunner().invoke(cli, ["publish", str(catalogue), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {out}: is a link to {tmp_path / 'missing'}, which does not exist; create it\n"
+    )
+    assert not (tmp_path / "missing").exists()
+
+
 def test_a_folder_named_like_a_temporary_file_is_left_alone(
     tmp_path: Path, catalogue: Path
 ) -> None:

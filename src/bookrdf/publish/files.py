@@ -35,6 +35,9 @@ def atomic_files(
 
     Names added to `keep` before the block ends are discarded: the previous file stays.
     """
+    if folder.is_symlink() and not folder.exists():
+        target = os.readlink(folder)
+        raise OutputError(f"{folder}: is a link to {target}, which does not exist; create it")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
