@@ -565,6 +565,17 @@ def test_a_release_without_json_ld_drops_its_context_too(tmp_path: Path, catalog
     ]
 
 
+def test_a_truncated_manifest_points_to_force(tmp_path: Path, catalogue: Path) -> None:
+    out = tmp_path / "out"
+    published(catalogue, out)
+    text = (out / "manifest.json").read_text("utf-8")
+    (out / "manifest.json").write_text(text[: len(text) // 2], "utf-8")
+    result = CliRunner().invoke(cli, ["publish", str(catalogue), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {out / 'manifest.json'}: cannot be read as a bookrdf")
+    assert result.stderr.endswith("; publish the release again with --force\n")
+
+
 def test_an_output_that_links_to_nothing_is_one_line(tmp_path: Path, catalogue: Path) -> None:
     out = tmp_path / "out"
     out.symlink_to(tmp_path / "missing")

@@ -66,7 +66,10 @@ def read_manifest(folder: Path) -> Manifest | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as err:
-        raise InputError(f"{path}: cannot be read as a bookrdf manifest: {err}") from None
+        raise InputError(
+            f"{path}: cannot be read as a bookrdf manifest: {err}; "
+            "publish the release again with --force"
+        ) from None
     except (KeyError, TypeError) as err:
         raise _not_a_manifest(path, err) from None
     for key in ("files", "settings"):
