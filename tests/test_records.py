@@ -14,8 +14,8 @@ from jsonschema import Draft202012Validator
 
 from bookrdf.errors import InputError, RecordError
 from bookrdf.model import book_to_dict
+from bookrdf.record_yaml import MAX_VALUES
 from bookrdf.records import (
-    MAX_VALUES,
     conforms_to_schema,
     dump_record,
     parse_record,

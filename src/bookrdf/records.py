@@ -16,6 +16,7 @@ import yaml
 
 from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
 from bookrdf.model import Book, book_from_dict, book_to_dict, nearest_line
+from bookrdf.record_yaml import TOO_DEEP, BaseLoader, field_lines, parse_yaml
 
 if TYPE_CHECKING:
     import jsonschema
@@ -65,7 +66,7 @@ def read_records(path: Path) -> Iterator[Book]:
     if path.suffix.lower() == ".json":
         data, lines = _parse_json(text, str(path))
     else:
-        data, lines = _parse_yaml(text, str(path))
+        data, lines = parse_yaml(text, str(path))
     yield parse_record(data, str(path), lines)
 
 
@@ -256,14 +257,9 @@ def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[
         return data, {"": first_line}
     # JSON has no positions of its own; JSON is YAML, so YAML's composer gives field lines.
     try:
-        return data, _field_lines(yaml.compose(text, Loader=_BaseLoader))
+        return data, field_lines(yaml.compose(text, Loader=BaseLoader))
     except (yaml.YAMLError, RecursionError):
         return data, {"": 1}
-
-
-# What a record nested deeper than Python's parsers go is told (no record needs more than five
-# levels: a book, its chapters, a chapter's people, their identifiers).
-TOO_DEEP = "is nested too deeply to be a record; a record needs only a few levels of fields"
 
 
 class _DuplicateKeyError(ValueError):
@@ -277,120 +273,6 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _DuplicateKeyError(key)
         out[key] = value
     return out
-
-
-# libyaml's parser when PyYAML was built with it: ten times faster on large records.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _RecordLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """YAML that reads every plain value as text: no field of a record is a number, a boolean
-    or a date, and YAML 1.1 would otherwise turn `label: 1.` into 1.0 and `title: No` into False.
-    """
-
-    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
-        first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
-
-
-def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    loader = _RecordLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {"": 1}
-        _check_aliases(node, source)
-        _check_duplicate_keys(node, source)
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
-        what = err.problem or "cannot be parsed"
-        raise RecordError(Problem(source, line, "", f"is not valid YAML: {what}")) from None
-    except yaml.YAMLError as err:
-        raise RecordError(Problem(source, None, "", f"is not valid YAML: {err}")) from None
-    except RecursionError:
-        raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
-    finally:
-        loader.dispose()
-    try:
-        return data, _field_lines(node)
-    except RecursionError:
-        raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
-
-
-# A record's values, its aliases expanded: a real one has hundreds; a few nested aliases can
-# stand for billions (a "billion laughs" document), which every later step would walk.
-MAX_VALUES = 100_000
-
-
-def _check_aliases(root: yaml.Node, source: str) -> None:
-    """Refuse aliases that expand a record past MAX_VALUES values, or that hold themselves."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        children = _child_nodes(node)
-        if children_done:
-            open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
-            if sizes[key] > MAX_VALUES:
-                line = node.start_mark.line + 1
-                message = f"its aliases stand for more than {MAX_VALUES:,} values; write fewer"
-                raise RecordError(Problem(source, line, "", message))
-            continue
-        if key in sizes:
-            continue
-        if key in open_nodes:
-            message = "an alias holds the value it is part of; write the value out"
-            raise RecordError(Problem(source, node.start_mark.line + 1, "", message))
-        open_nodes.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in sizes)
-
-
-def _child_nodes(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _check_duplicate_keys(node: yaml.Node, source: str, path: str = "") -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            name = str(key.value)
-            here = f"{path}.{name}" if path else name
-            if name in seen:
-                raise RecordError(
-                    Problem(source, key.start_mark.line + 1, here, "appears twice; keep one")
-                )
-            seen.add(name)
-            _check_duplicate_keys(value, source, here)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _check_duplicate_keys(item, source, f"{path}[{index}]")
-
-
-def _field_lines(node: yaml.Node | None, path: str = "") -> dict[str, int]:
-    """Map field paths ('chapters[3].pages') to 1-based lines."""
-    if node is None:
-        return {"": 1}
-    lines = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            here = f"{path}.{key.value}" if path else str(key.value)
-            lines.update(_field_lines(value, here))
-            lines[here] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines.update(_field_lines(item, f"{path}[{index}]"))
-    return lines
 
 
 def _schema_problem(error: Any, source: str, lines: Mapping[str, int]) -> Problem:

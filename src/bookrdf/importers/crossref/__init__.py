@@ -19,7 +19,8 @@ from bookrdf.importers.crossref.markup import plain_text
 from bookrdf.importers.crossref.work import Fields, Work, isbns, strings
 from bookrdf.importers.origins import lines_of, relocate
 from bookrdf.model import Book, roman_to_int
-from bookrdf.records import TOO_DEEP, parse_record
+from bookrdf.record_yaml import TOO_DEEP
+from bookrdf.records import parse_record
 
 BOOK_TYPES = {"book", "monograph", "edited-book", "reference-book"}
 CHAPTER_TYPES = {"book-chapter"}
