@@ -28,10 +28,11 @@ from bookrdf.query import (
     run_query,
     table,
 )
+from bookrdf.query.sparql import read_shape
 from bookrdf.store import Client, EmbeddedStore, RemoteStore, load_books, memory_store, open_store
 from bookrdf.vocab import Minter
 from tests.conftest import BASE, SEED_RECORD, WORK, book_from
-from tests.servers import oxigraph_server
+from tests.servers import LOOPBACK, free_port, oxigraph_server
 
 MINTER = Minter()
 NO_ISBN = "https://example.org/bookrdf/book/no-isbn"
@@ -419,3 +420,39 @@ def test_booleans_and_graphs_render(target: Target) -> None:
         assert {q.triple for q in ox.parse(render(graph, fmt), format=rdf_format)} == expected
     assert b"schema:name" in render(graph, "turtle")
     assert table(graph)[0] == ["subject", "predicate", "object"]
+
+
+# --- what a query's text says ------------------------------------------------------------
+
+# A port no one listens on: pyoxigraph calling the service is refused the connection.
+NOWHERE = f"<http://{LOOPBACK}:{free_port()}/sparql>"
+# Spellings pyoxigraph reads as SERVICE: its parser matches keywords without word boundaries.
+SERVICE_CALLS = [
+    f"SELECT * WHERE {{ SERVICE {NOWHERE} {{ ?s ?p ?o }} }}",
+    f"SELECT * WHERE {{ VALUES ?a {{ 1 }} OPTIONAL {{ service{NOWHERE}{{ ?s ?p ?o }} }} }}",
+    f"SELECT * WHERE {{ VALUES ?a {{ 1 }} .SERVICE {NOWHERE} {{ ?s ?p ?o }} }}",
+    f"PREFIX e: {NOWHERE[:-7]}> SELECT * WHERE {{ SERVICEe:sparql {{ ?s ?p ?o }} }}",
+    f"SELECT * WHERE {{ VALUES ?a {{ 1 }} # a comment\nSERVICE {NOWHERE} {{ ?s ?p ?o }} }}",
+]
+
+
+@pytest.mark.parametrize("text", SERVICE_CALLS)
+def test_a_service_call_is_seen_however_it_is_spelled(text: str) -> None:
+    answer = ox.Store().query(text)
+    assert isinstance(answer, ox.QuerySolutions)
+    with pytest.raises(ConnectionRefusedError):
+        list(answer)  # pyoxigraph itself calls the service
+    assert read_shape(text, "query").service
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * WHERE { ?s ?p "SERVICE <http://x/> { }" }',
+        "SELECT * WHERE { ?s a schema:Service ; schema:serviceType ?t }",
+        "SELECT * WHERE { ?s ?p <http://x/SERVICE> } # SERVICE <http://x/> { }",
+        "SELECT ?service WHERE { ?service ?p ?o }",
+    ],
+)
+def test_service_in_strings_iris_comments_and_names_is_no_call(text: str) -> None:
+    assert not read_shape(text, "query").service

@@ -470,3 +470,24 @@ def test_load_can_write_while_serving_and_the_server_follows(
             time.sleep(0.2)
     assert status == 200
     assert iris == ["https://example.org/bookrdf/book/edge-book"]
+
+
+def test_service_calls_are_refused_and_a_string_saying_service_is_not_one(
+    server: Server,
+) -> None:
+    port = free_port()
+    calling = f"SELECT * WHERE {{ SERVICE <http://{LOOPBACK}:{port}/> {{ ?s ?p ?o }} }}"
+    hidden = f"SELECT * WHERE {{ VALUES ?a {{ 1 }} .SERVICE<http://{LOOPBACK}:{port}/>{{ }} }}"
+    saying = 'ASK { ?s ?p "SERVICE <http://example.org/> { }" }'
+    with server.client() as client:
+        refused = [client.get(f"{PREFIX}sparql", params={"query": q}) for q in (calling, hidden)]
+        answered = client.get(
+            f"{PREFIX}sparql", params={"query": saying}, headers={"Accept": "application/json"}
+        )
+    assert [answer.status_code for answer in refused] == [400, 400]
+    assert refused[0].text == (
+        "this endpoint does not call other servers: SERVICE is not accepted; "
+        "query the other endpoint yourself\n"
+    )
+    assert answered.status_code == 200
+    assert answered.json()["boolean"] is False

@@ -4,6 +4,9 @@ GET `?query=`, POST `application/x-www-form-urlencoded` (`query=`) or `applicati
 Answers by Accept: SPARQL results as JSON, XML, CSV or TSV; graphs as Turtle, N-Triples,
 JSON-LD or RDF/XML. Updates are refused (400), bodies over the limit too (413), queries that
 overrun the time limit or give too large an answer are stopped (503).
+
+SERVICE is refused (400): pyoxigraph would fetch any URL a client names, from the server's
+network (`bookrdf query` on one's own machine still runs it).
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ _UPDATE = re.compile(
     re.IGNORECASE,
 )
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted\n"
+NO_SERVICE = (
+    "this endpoint does not call other servers: SERVICE is not accepted; "
+    "query the other endpoint yourself\n"
+)
 
 
 class BadRequest(Exception):
@@ -115,6 +122,8 @@ async def sparql_endpoint(request: Request, pool: QueryPool, limit: int) -> Resp
             shape = read_shape(text, "query")
         except QueryError as err:
             raise BadRequest(400, READ_ONLY if _UPDATE.match(text) else f"{err}\n") from None
+        if shape.service:
+            raise BadRequest(400, NO_SERVICE)
         offers = GRAPH_TYPES if shape.form in {"CONSTRUCT", "DESCRIBE"} else RESULT_TYPES
         media = choose(request.headers.get("accept"), list(offers))
         if media is None:
