@@ -456,3 +456,31 @@ def test_a_service_call_is_seen_however_it_is_spelled(text: str) -> None:
 )
 def test_service_in_strings_iris_comments_and_names_is_no_call(text: str) -> None:
     assert not read_shape(text, "query").service
+
+
+COUNT_FROM = "SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ ?s ?p ?o }}"
+
+
+@pytest.mark.parametrize("local", ["embedded", "data_files"])
+def test_a_query_naming_its_dataset_gets_that_dataset(
+    local: str, request: pytest.FixtureRequest
+) -> None:
+    store: EmbeddedStore = request.getfixturevalue(local)
+    graph, size = sorted(store.graph_sizes().items())[0]
+
+    def count(dataset: str) -> int:
+        rows = answers(COUNT_FROM.format(dataset=dataset), store)
+        return _number(rows[0]["n"])
+
+    assert count("FROM <urn:no-such-graph>") == 0
+    assert count(f"FROM <{graph}>") == size
+    assert count("") > size  # no FROM: the union of every book's graph
+    named = f"SELECT DISTINCT ?g FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert answers(named, store) == [{"g": f"<{graph}>"}]
+    assert run_query("ASK FROM<urn:no-such-graph>{ ?s ?p ?o }", store).boolean() is False
+    assert answers("SELECT *FROM<urn:no-such-graph>{ ?s ?p ?o }", store) == []
+
+
+def _number(term: str) -> int:
+    """An integer literal in N-Triples syntax: "3"^^<…#integer>."""
+    return int(term.split('"')[1])

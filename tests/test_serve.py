@@ -491,3 +491,14 @@ def test_service_calls_are_refused_and_a_string_saying_service_is_not_one(
     )
     assert answered.status_code == 200
     assert answered.json()["boolean"] is False
+
+
+def test_from_names_the_dataset_at_the_endpoint(server: Server) -> None:
+    query = "SELECT (COUNT(*) AS ?n) FROM <urn:no-such-graph> WHERE { ?s ?p ?o }"
+    with server.client() as client:
+        answer = client.get(
+            f"{PREFIX}sparql", params={"query": query}, headers={"Accept": "application/json"}
+        )
+    assert answer.status_code == 200
+    assert answer.json()["results"]["bindings"][0]["n"]["value"] == "0"
+    assert _count(server) > 0  # without FROM: the union of every book's graph

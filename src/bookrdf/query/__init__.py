@@ -7,7 +7,8 @@
     bind_params(query, {"name": "value"}, minter)      typed parameters -> RDF terms
 
 Our prefixes (`bookrdf.vocab.PREFIXES`) are predeclared; a query's own PREFIX lines win. On the
-embedded store and data files the default graph is the union of all graphs. Errors are
+embedded store and data files the default graph is the union of all graphs, unless the query
+names its own dataset with FROM or FROM NAMED. Errors are
 `bookrdf.errors.QueryError` (a malformed query: `source:line:column: message`, positions in
 the caller's own text); a store that cannot be reached raises `StoreError`.
 """

@@ -42,7 +42,7 @@ def run_query(
     if isinstance(target, RemoteStore):
         return _run_remote(bound, shape, target, source)
     insertion = _insertion(text, shape, len(bound) - len(text)) if params else None
-    return _run_local(bound, target.oxigraph, source, insertion)
+    return _run_local(bound, target.oxigraph, source, insertion, union=not shape.dataset)
 
 
 def _insertion(text: str, shape: Shape, length: int) -> _Insertion:
@@ -53,11 +53,12 @@ def _insertion(text: str, shape: Shape, length: int) -> _Insertion:
 
 
 def _run_local(
-    text: str, store: ox.Store, source: str, insertion: _Insertion | None
+    text: str, store: ox.Store, source: str, insertion: _Insertion | None, *, union: bool
 ) -> QueryResult:
-    """Ask pyoxigraph; the default graph is the union of all graphs (each book has one)."""
+    """Ask pyoxigraph; the default graph is the union of all graphs (each book has one) unless
+    the query names its own (`union=False`: pyoxigraph's union would override its FROM)."""
     try:
-        answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         if isinstance(answer, ox.QueryTriples):
             graph = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
             assert graph is not None

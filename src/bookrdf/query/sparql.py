@@ -1,6 +1,6 @@
 """What bookrdf reads of a SPARQL query's text without parsing it: its form, the prefixes it
-declares and uses, its variables, where its WHERE clause opens and whether it calls other
-servers (SERVICE); and parameter binding.
+declares and uses, its variables, where its WHERE clause opens, whether it names its own dataset
+(FROM) and whether it calls other servers (SERVICE); and parameter binding.
 
 pyoxigraph's parser reads keywords without word boundaries (`?o .SERVICE<x>`, `SERVICEex:s`
 and `SERVICESILENT<x>` all call a service), so a keyword is looked for at the start of every
@@ -60,6 +60,7 @@ class Shape:
     used: frozenset[str]
     variables: frozenset[str]
     where: int | None  # offset just after the '{' that opens the WHERE clause
+    dataset: bool = False  # a FROM or FROM NAMED clause
     service: bool = False  # a SERVICE call, anywhere
 
 
@@ -87,6 +88,7 @@ def read_shape(text: str, source: str) -> Shape:
         frozenset(used),
         variables,
         _where(tokens[i:]),
+        dataset=any(_reads_as(t, "FROM") for t in _before_pattern(tokens[i:])),
         service=any(_reads_as(t, "SERVICE") for t in tokens[i:]),
     )
 
@@ -109,6 +111,17 @@ def _after_template(tokens: list[_Token]) -> list[_Token]:
             depth += {"{": 1, "}": -1}.get(token.text, 0)
             if depth == 0:
                 return rest[index + 1 :]
+    return rest
+
+
+def _before_pattern(tokens: list[_Token]) -> list[_Token]:
+    """The tokens between the form keyword (and template) and the query pattern's '{'."""
+    rest = _after_template(tokens)
+    parens = 0
+    for index, token in enumerate(rest):
+        parens += {"(": 1, ")": -1}.get(token.text, 0)
+        if token.text == "{" and parens == 0:
+            return rest[:index]
     return rest
 
 
