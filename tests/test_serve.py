@@ -502,3 +502,16 @@ def test_from_names_the_dataset_at_the_endpoint(server: Server) -> None:
     assert answer.status_code == 200
     assert answer.json()["results"]["bindings"][0]["n"]["value"] == "0"
     assert _count(server) > 0  # without FROM: the union of every book's graph
+
+
+def test_head_answers_as_get_without_a_body(server: Server) -> None:
+    with server.client() as client:
+        for params in ({"query": "ASK {}"}, {}):
+            got = client.get(f"{PREFIX}sparql", params=params, headers={"Accept": BROWSER})
+            head = client.head(f"{PREFIX}sparql", params=params, headers={"Accept": BROWSER})
+            assert (head.status_code, head.headers["content-type"]) == (
+                got.status_code,
+                got.headers["content-type"],
+            )
+            assert head.status_code == 200
+            assert head.content == b""

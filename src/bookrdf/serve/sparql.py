@@ -90,8 +90,8 @@ def _one(params: dict[str, list[str]]) -> str | None:
 
 
 async def query_of(request: Request, limit: int) -> str | None:
-    """The query text a GET or POST carries."""
-    if request.method == "GET":
+    """The query text a GET (or HEAD) or POST carries."""
+    if request.method in {"GET", "HEAD"}:
         if len(request.url.query) > limit:
             raise BadRequest(414, f"the query is longer than {limit} bytes\n")
         return _one(parse_qs(request.url.query, keep_blank_values=True))
