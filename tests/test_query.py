@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner, Result
 
+from bookrdf.cli import cli
 from bookrdf.errors import QueryError
 from bookrdf.generate import generate_records, write_catalogue
 from bookrdf.mapping import BookGraph, map_book
@@ -484,3 +486,23 @@ def test_a_query_naming_its_dataset_gets_that_dataset(
 def _number(term: str) -> int:
     """An integer literal in N-Triples syntax: "3"^^<…#integer>."""
     return int(term.split('"')[1])
+
+
+# --- bookrdf query: bad input ------------------------------------------------------------
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), input=stdin)
+
+
+def test_query_on_an_empty_folder_says_there_is_no_store_and_creates_none(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("query", "--store", str(empty), "-e", "SELECT * { ?s ?p ?o }")
+    assert result.exit_code == 2
+    assert (
+        result.stderr == f"Error: {empty}: there is no store here yet; load books into it first\n"
+    )
+    assert list(empty.iterdir()) == []

@@ -208,6 +208,14 @@ def test_a_folder_of_other_files_is_not_taken_for_a_store(tmp_path: Path) -> Non
         open_store(tmp_path / "missing", create=False)
 
 
+def test_reading_an_empty_folder_creates_no_store_there(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(StoreError, match="there is no store here yet"):
+        open_store(empty, create=False)
+    assert list(empty.iterdir()) == []
+
+
 # --- RDF files ---------------------------------------------------------------------------
 
 

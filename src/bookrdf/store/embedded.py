@@ -244,9 +244,10 @@ def _open(path: Path, create: bool) -> ox.Store:
             f"{path}: the folder holds other files, not an Oxigraph store; "
             "give an empty or new folder"
         )
+    if not create and not (path / "CURRENT").exists():
+        # RocksDB would create a store in an empty folder: reading must not
+        raise StoreError(f"{path}: there is no store here yet; load books into it first")
     if not path.exists():
-        if not create:
-            raise StoreError(f"{path}: there is no store here yet; load books into it first")
         try:
             path.mkdir(parents=True)
         except OSError as err:
