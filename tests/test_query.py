@@ -506,3 +506,23 @@ def test_query_on_an_empty_folder_says_there_is_no_store_and_creates_none(
         result.stderr == f"Error: {empty}: there is no store here yet; load books into it first\n"
     )
     assert list(empty.iterdir()) == []
+
+
+def test_a_query_that_is_not_utf8_names_its_file_and_line(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.rq"
+    latin1.write_bytes(b'ASK {\n  ?s ?p "caf\xe9" }')
+    utf16 = tmp_path / "utf16.rq"
+    utf16.write_bytes("ASK {}".encode("utf-16"))
+    data = tmp_path / "d.ttl"
+    data.write_text("<http://x/a> <http://x/b> <http://x/c> .\n", "utf-8")
+    results = [
+        run_cli("query", str(latin1), "--data", str(data)),
+        run_cli("query", str(utf16), "--data", str(data)),
+        run_cli("query", "-", "--data", str(data), stdin=b"ASK { ?s ?p '\xe9' }"),
+    ]
+    assert [result.exit_code for result in results] == [2, 2, 2]
+    assert [result.stderr for result in results] == [
+        f"Error: {latin1}:2: the query is not UTF-8 text (byte 0xe9); save it as UTF-8\n",
+        f"Error: {utf16}:1: the query is not UTF-8 text (byte 0xff); save it as UTF-8\n",
+        "Error: <stdin>:1: the query is not UTF-8 text (byte 0xe9); save it as UTF-8\n",
+    ]

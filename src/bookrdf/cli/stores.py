@@ -31,6 +31,7 @@ from bookrdf.query import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
     bind_params,
+    decode_query,
     list_named_queries,
     named_query,
     parse_param,
@@ -265,13 +266,15 @@ def _query_text(
     if query is None:
         raise click.UsageError("give a named query, a .rq file, - or -e 'SPARQL'")
     if query == "-":
-        return sys.stdin.read(), "<stdin>", {n: parse_param(v) for n, v in values.items()}
+        text = decode_query(sys.stdin.buffer.read(), "<stdin>")
+        return text, "<stdin>", {n: parse_param(v) for n, v in values.items()}
     path = Path(query)
     if path.suffix == ".rq" or path.exists():
         try:
-            text = path.read_text("utf-8")
+            data = path.read_bytes()
         except OSError as err:
             raise click.UsageError(f"{path}: cannot read the query: {err.strerror}") from None
+        text = decode_query(data, str(path))
         return text, str(path), {n: parse_param(v) for n, v in values.items()}
     named = named_query(query)
     return named.text, named.name, dict(bind_params(named, values, minter))

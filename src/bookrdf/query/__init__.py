@@ -5,6 +5,7 @@
     table(result) -> (header, rows)                    jsonld, xml for graphs
     list_named_queries(), named_query(name)            the queries in queries/*.rq
     bind_params(query, {"name": "value"}, minter)      typed parameters -> RDF terms
+    decode_query(data, source) -> str                  a query file's bytes, which must be UTF-8
 
 Our prefixes (`bookrdf.vocab.PREFIXES`) are predeclared; a query's own PREFIX lines win. On the
 embedded store and data files the default graph is the union of all graphs, unless the query
@@ -27,7 +28,7 @@ from bookrdf.query.named import (
 )
 from bookrdf.query.results import GRAPH_FORMATS, RESULTS_FORMATS, QueryResult, render, table
 from bookrdf.query.run import run_query
-from bookrdf.query.sparql import Term
+from bookrdf.query.sparql import Term, decode_query
 from bookrdf.store import Target
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Target",
     "Term",
     "bind_params",
+    "decode_query",
     "list_named_queries",
     "named_query",
     "parse_param",

@@ -64,6 +64,18 @@ class Shape:
     service: bool = False  # a SERVICE call, anywhere
 
 
+def decode_query(data: bytes, source: str) -> str:
+    """A query file's text; a QueryError naming the line when it is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        byte = data[err.start]
+        raise QueryError(
+            f"{source}:{line}: the query is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8"
+        ) from None
+
+
 def read_shape(text: str, source: str) -> Shape:
     """The form, prefixes, variables and WHERE clause of a query; a QueryError if no query."""
     tokens = [
