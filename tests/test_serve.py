@@ -101,6 +101,19 @@ def test_serve_without_a_store_says_so_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_serve_on_a_damaged_store_says_so_in_one_line(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with open_store(store) as opened:
+        load([SEED_RECORD], opened)
+    (store / "CURRENT").write_text("garbage\n", "utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--store", str(store)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {store}: the store is damaged (Corruption: CURRENT file corrupted); "
+        "load the books again into a new folder\n"
+    )
+
+
 # --- negotiation, in memory -------------------------------------------------------------
 
 OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "text/html"]

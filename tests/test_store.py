@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from bookrdf.cli import cli
 from bookrdf.errors import ConfigError, InputError, Problem, RecordError, StoreError
 from bookrdf.mapping import BookGraph, map_book, to_triples
 from bookrdf.model import Book
@@ -214,6 +216,23 @@ def test_reading_an_empty_folder_creates_no_store_there(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="there is no store here yet"):
         open_store(empty, create=False)
     assert list(empty.iterdir()) == []
+
+
+def test_a_damaged_store_is_one_error_line_for_query_and_load(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with open_store(store) as opened:
+        load_books([map_book(next(read_books([SEED_RECORD])))], opened)
+    (store / "CURRENT").write_text("garbage\n", "utf-8")
+    damaged = (
+        f"Error: {store}: the store is damaged (Corruption: CURRENT file corrupted); "
+        "load the books again into a new folder\n"
+    )
+    for command in (
+        ["query", "--store", str(store), "-e", "ASK {}"],
+        ["load", "--store", str(store), str(SEED_RECORD)],
+    ):
+        result = CliRunner().invoke(cli, command)
+        assert (result.exit_code, result.stderr) == (2, damaged)
 
 
 # --- RDF files ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from bookrdf.errors import StoreError
 from bookrdf.store import EmbeddedStore
+from bookrdf.store.embedded import damaged_store
 
 _CHECK_EVERY = 1.0  # seconds
 
@@ -46,6 +47,8 @@ def open_read_only(path: Path) -> ox.Store:
         return ox.Store.read_only(str(path))
     except OSError as err:
         raise StoreError(f"{path}: cannot open the store: {err}") from None
+    except RuntimeError as err:  # how pyoxigraph reports RocksDB's "Corruption: …"
+        raise damaged_store(path, err) from None
 
 
 class StoreReader:

@@ -256,6 +256,17 @@ def _open(path: Path, create: bool) -> ox.Store:
         return ox.Store(str(path))
     except OSError as err:
         raise _open_error(path, err) from None
+    except RuntimeError as err:  # how pyoxigraph reports RocksDB's "Corruption: …"
+        raise damaged_store(path, err) from None
+
+
+def damaged_store(path: Path, err: RuntimeError) -> StoreError:
+    """A store RocksDB cannot read (a damaged CURRENT or MANIFEST file, say)."""
+    if not str(err).startswith("Corruption"):
+        return StoreError(f"{path}: cannot open the store: {err}")
+    return StoreError(
+        f"{path}: the store is damaged ({err}); load the books again into a new folder"
+    )
 
 
 def _open_error(path: Path, err: OSError) -> StoreError:
