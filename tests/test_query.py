@@ -526,3 +526,15 @@ def test_a_query_that_is_not_utf8_names_its_file_and_line(tmp_path: Path) -> Non
         f"Error: {utf16}:1: the query is not UTF-8 text (byte 0xff); save it as UTF-8\n",
         "Error: <stdin>:1: the query is not UTF-8 text (byte 0xe9); save it as UTF-8\n",
     ]
+
+
+def test_a_query_that_fails_while_evaluated_is_one_error_line(tmp_path: Path) -> None:
+    data = tmp_path / "d.ttl"
+    data.write_text("<http://x/a> <http://x/b> <http://x/c> .\n", "utf-8")
+    result = run_cli(
+        "query", "-e", "SELECT * WHERE { SERVICE ?unbound { ?s ?p ?o } }", "--data", str(data)
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert "the query failed:" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

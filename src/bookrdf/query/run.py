@@ -67,7 +67,7 @@ def _run_local(
         assert data is not None
     except SyntaxError as err:
         raise QueryError(_syntax_message(str(err), source, insertion)) from None
-    except OSError as err:
+    except (OSError, RuntimeError) as err:  # RuntimeError: an evaluation error (SERVICE ?unbound)
         raise QueryError(f"{source}: the query failed: {err}") from None
     kind = "boolean" if isinstance(answer, ox.QueryBoolean) else "solutions"
     return QueryResult(kind, data)
