@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from bookrdf.config import DatasetConfig
@@ -30,6 +29,7 @@ from bookrdf.records import json_lines
 from bookrdf.store import LoadSummary, Target, load_files, load_staged
 from bookrdf.store.files import parse_quads, rdf_format
 from bookrdf.validation import BookReport, load_shapes, new_validator, summary
+from bookrdf.validation.shapes import to_rdflib
 from bookrdf.vocab import Minter
 
 if TYPE_CHECKING:
@@ -241,9 +241,14 @@ def validate(
 
 def read_rdf(path: Path) -> Graph:
     """An RDF file (gzip too) as one rdflib graph; named graphs of N-Quads are merged."""
-    triples = [quad.triple for quad in parse_quads(path)]
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return Graph().parse(data=nt, format="nt")
+    graph = Graph()
+    # Terms are converted one by one: handing rdflib N-Triples text instead would have its
+    # parser take time growing with the square of a literal's length.
+    graph.addN(
+        (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), graph)
+        for quad in parse_quads(path)
+    )
+    return graph
 
 
 def is_rdf_file(path: Path) -> bool:
