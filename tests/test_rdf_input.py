@@ -3,6 +3,7 @@ graph as Oxigraph parses, and hostile files refused with one line."""
 
 from __future__ import annotations
 
+import gzip
 import time
 from pathlib import Path
 
@@ -101,3 +102,20 @@ def test_entities_of_ordinary_size_are_expanded(tmp_path: Path) -> None:
     )
     title = read_rdf(path).value(URIRef(BOOK), DCTERMS.title)
     assert title == Literal("Big & small")  # xsd:string, as rdflib writes it
+
+
+@pytest.mark.parametrize("command", ["validate", "load"])
+@pytest.mark.parametrize("name", ["huge.ttl", "huge.nt", "huge.nt.gz"])
+def test_a_term_over_the_parser_limit_is_refused(tmp_path: Path, command: str, name: str) -> None:
+    text = f'<{BASE}book/a> <{DCTERMS.title}> "A" .\n' * 2
+    text += f'<{BOOK}> <{DCTERMS.title}> "{"A" * 20_000_000}"@en .\n'
+    path = tmp_path / name
+    data = text.encode()
+    path.write_bytes(gzip.compress(data, compresslevel=1) if name.endswith(".gz") else data)
+    store = ["--store", str(tmp_path / "store")] if command == "load" else []
+    result = run(command, *store, str(path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: {path}:3: a term longer than 16 MiB (a literal, mostly), more than the RDF "
+        "parser takes; shorten it or leave it out\n"
+    )

@@ -47,7 +47,12 @@ def parse_quads(path: Path) -> Iterator[ox.Quad]:
         if fmt == ox.RdfFormat.RDF_XML:
             _refuse_entity_bombs(path)
         with open_rdf(path) as stream:
-            yield from ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
+            try:
+                yield from ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
+            except MemoryError as err:
+                if TERM_LIMIT_MESSAGE not in str(err):
+                    raise
+                raise InputError(_term_too_long(path, stream.tell())) from None
     except SyntaxError as err:
         raise InputError(_syntax_message(path, err)) from None
     except READ_ERRORS as err:
@@ -55,6 +60,33 @@ def parse_quads(path: Path) -> Iterator[ox.Quad]:
 
 
 READ_ERRORS = (OSError, EOFError, zlib.error)
+# Oxigraph's parsers hold one term at a time in a buffer of at most 16 MiB; a longer term
+# (a literal, mostly) fails with a MemoryError saying so.
+TERM_LIMIT = 1 << 24
+TERM_LIMIT_MESSAGE = f"buffer maximal size of {TERM_LIMIT}"
+
+
+def _term_too_long(path: Path, position: int) -> str:
+    """The error for a term over the parser's limit, `position` bytes into the file."""
+    # The parser has read past the start of the term by at least the limit.
+    line = _line_at(path, max(position - TERM_LIMIT, 0))
+    return (
+        f"{path}:{line}: a term longer than 16 MiB (a literal, mostly), more than the RDF "
+        "parser takes; shorten it or leave it out"
+    )
+
+
+def _line_at(path: Path, position: int) -> int:
+    """The number of the line holding the byte at `position`."""
+    newlines = 0
+    with open_rdf(path) as stream:
+        while position > 0:
+            block = stream.read(min(position, 1 << 20))
+            if not block:
+                break
+            newlines += block.count(b"\n")
+            position -= len(block)
+    return newlines + 1
 
 
 def _refuse_entity_bombs(path: Path) -> None:

@@ -33,7 +33,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bookrdf.errors import InputError
-from bookrdf.store.files import READ_ERRORS, open_rdf, parse_quads, rdf_format, read_failure
+from bookrdf.store.files import (
+    READ_ERRORS,
+    TERM_LIMIT_MESSAGE,
+    open_rdf,
+    parse_quads,
+    rdf_format,
+    read_failure,
+)
 from bookrdf.store.owners import Owners
 from bookrdf.store.routes import Links, Routed, Row, Unusual, Writer
 
@@ -122,6 +129,10 @@ def load_nquads(store: ox.Store, nquads: bytes | Path) -> bool:
             else:
                 store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
     except SyntaxError:
+        return False
+    except MemoryError as err:  # a term over the parser's limit: `refused` names its line
+        if TERM_LIMIT_MESSAGE not in str(err):
+            raise
         return False
     return next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
 
