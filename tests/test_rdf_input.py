@@ -119,3 +119,15 @@ def test_a_term_over_the_parser_limit_is_refused(tmp_path: Path, command: str, n
         f"Error: {path}:3: a term longer than 16 MiB (a literal, mostly), more than the RDF "
         "parser takes; shorten it or leave it out\n"
     )
+
+
+@pytest.mark.parametrize("command", ["validate", "load", "publish"])
+def test_a_release_folder_is_refused_naming_its_books_file(release: Path, command: str) -> None:
+    out = ["--store", str(release.parent / "store")] if command == "load" else []
+    out += ["--out", str(release.parent / "out")] if command == "publish" else []
+    result = run(command, *out, str(release))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: {release}: is a bookrdf release, not a folder of records; "
+        "validate or load its books.nt\n"
+    )

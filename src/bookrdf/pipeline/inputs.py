@@ -30,6 +30,7 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
+            _refuse_release(path)
             found = sorted(
                 p
                 for p in path.rglob("*")
@@ -46,6 +47,17 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise InputError(f"{path}: no such file or folder; check the path")
     return files
+
+
+def _refuse_release(folder: Path) -> None:
+    """A release folder (manifest.json beside books.*) holds RDF, not records: its
+    manifest.json would otherwise be read as a book record."""
+    books = sorted(p.name for p in folder.glob("books.*") if p.is_file())
+    if (folder / "manifest.json").is_file() and books:
+        name = next((n for n in ("books.nt.gz", "books.nt", "books.ttl") if n in books), books[0])
+        raise InputError(
+            f"{folder}: is a bookrdf release, not a folder of records; validate or load its {name}"
+        )
 
 
 def _is_chapters_csv(path: Path) -> bool:
