@@ -131,3 +131,39 @@ def test_a_release_folder_is_refused_naming_its_books_file(release: Path, comman
         f"Error: {release}: is a bookrdf release, not a folder of records; "
         "validate or load its books.nt\n"
     )
+
+
+RELATIVE = {
+    "rel.ttl": (
+        f'<{BOOK}> <{DCTERMS.title}> "T" .\n<{BOOK}> <{DCTERMS.isPartOf}> <book/rel> .\n',
+        ":2:76: a relative IRI <book/rel>; give absolute IRIs or an @base",
+    ),
+    "rel.nt": (
+        f'<{BOOK}> <{DCTERMS.title}> "T" .\n<book/rel> <{DCTERMS.title}> "T" .\n',
+        ":2:1: a relative IRI <book/rel>; give absolute IRIs",
+    ),
+    "rel.rdf": (
+        f'{RDF_XML_HEAD}<rdf:Description rdf:about="book/rel"><dc:title>T</dc:title>'
+        "</rdf:Description>\n</rdf:RDF>\n",
+        ": a relative IRI <book/rel>; give absolute IRIs or an xml:base",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "load"])
+@pytest.mark.parametrize("name", sorted(RELATIVE))
+def test_a_relative_iri_is_refused(tmp_path: Path, command: str, name: str) -> None:
+    # resolved against the file's path, it put file:///… IRIs in the store
+    text, error = RELATIVE[name]
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    store = ["--store", str(tmp_path / "store")] if command == "load" else []
+    result = run(command, *store, str(path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"Error: {path}{error}\n"
+
+
+def test_relative_iris_resolve_against_the_file_base(tmp_path: Path) -> None:
+    path = tmp_path / "based.ttl"
+    path.write_text(f'@base <{BASE}> .\n<book/big> <{DCTERMS.title}> "T" .\n', "utf-8")
+    assert {str(s) for s in read_rdf(path).subjects()} == {BOOK}

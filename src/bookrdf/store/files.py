@@ -4,6 +4,9 @@ each triple in the named graph of the book it describes."""
 from __future__ import annotations
 
 import gzip
+import io
+import itertools
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, closing, contextmanager
@@ -48,7 +51,9 @@ def parse_quads(path: Path) -> Iterator[ox.Quad]:
             _refuse_entity_bombs(path)
         with open_rdf(path) as stream:
             try:
-                yield from ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
+                # No base IRI: resolving relative IRIs against the file's own path would put a
+                # local path into the data, so they are refused (an @base in the file is used).
+                yield from ox.parse(stream, format=fmt)
             except MemoryError as err:
                 if TERM_LIMIT_MESSAGE not in str(err):
                     raise
@@ -141,7 +146,36 @@ def _syntax_message(path: Path, err: SyntaxError) -> str:
             "put the context itself in the file (bookrdf's is ontology/context.jsonld)"
         )
     where = f"{path}:{err.lineno}:{err.offset}" if err.lineno else str(path)
+    if _NO_SCHEME in err.msg:
+        fmt = rdf_format(path)
+        base = _BASES.get(fmt)
+        what = f"give absolute IRIs or an {base}" if base else "give absolute IRIs"
+        return f"{where}: a relative IRI {_relative_iri(path, err)}; {what}"
     return f"{where}: not valid {rdf_format(path).name}: {err.msg}"
+
+
+_NO_SCHEME = "No scheme found in an absolute IRI"  # Oxigraph's words for a relative IRI
+_BASES = {
+    ox.RdfFormat.TURTLE: "@base",
+    ox.RdfFormat.TRIG: "@base",
+    ox.RdfFormat.RDF_XML: "xml:base",
+    ox.RdfFormat.JSON_LD: "@base",
+}
+_QUOTED_IRI = re.compile(r"IRI '([^']*)'")
+
+
+def _relative_iri(path: Path, err: SyntaxError) -> str:
+    """The relative IRI a syntax error is about, as written: from the message (RDF/XML names
+    it) or from the columns it gives; '' when neither tells."""
+    quoted = _QUOTED_IRI.search(err.msg)
+    if quoted:
+        return f"<{quoted[1]}>"
+    if not (err.lineno and err.offset and err.end_offset):
+        return ""
+    with open_rdf(path) as stream:
+        lines = io.TextIOWrapper(stream, encoding="utf-8", errors="replace")
+        line = next(itertools.islice(lines, err.lineno - 1, None), "")
+    return line[err.offset - 1 : err.end_offset - 1]
 
 
 class _Router:
