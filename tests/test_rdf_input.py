@@ -30,6 +30,14 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 
+def refusal(command: str, path: Path, tmp_path: Path) -> str:
+    """What `validate` or `load` (into a new store) says on stderr, refusing a file: exit 2."""
+    store = ["--store", str(tmp_path / "store")] if command == "load" else []
+    result = run(command, *store, str(path))
+    assert result.exit_code == 2, result.output
+    return result.stderr
+
+
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed and hostile fixtures published in every RDF format."""
@@ -81,10 +89,7 @@ def _entity_document(path: Path, levels: int) -> Path:
 @pytest.mark.parametrize("command", ["validate", "load"])
 def test_an_entity_bomb_is_refused(tmp_path: Path, command: str) -> None:
     path = _entity_document(tmp_path / "bomb.rdf", 7)  # a 100 MB title from 600 bytes
-    store = ["--store", str(tmp_path / "store")] if command == "load" else []
-    result = run(command, *store, str(path))
-    assert result.exit_code == 2, result.output
-    assert result.stderr == (
+    assert refusal(command, path, tmp_path) == (
         f"Error: {path}: its XML entities expand to far more text than the file holds; "
         "write the text out instead of building it from entities\n"
     )
@@ -112,10 +117,7 @@ def test_a_term_over_the_parser_limit_is_refused(tmp_path: Path, command: str, n
     path = tmp_path / name
     data = text.encode()
     path.write_bytes(gzip.compress(data, compresslevel=1) if name.endswith(".gz") else data)
-    store = ["--store", str(tmp_path / "store")] if command == "load" else []
-    result = run(command, *store, str(path))
-    assert result.exit_code == 2, result.output
-    assert result.stderr == (
+    assert refusal(command, path, tmp_path) == (
         f"Error: {path}:3: a term longer than 16 MiB (a literal, mostly), more than the RDF "
         "parser takes; shorten it or leave it out\n"
     )
@@ -157,10 +159,7 @@ def test_a_relative_iri_is_refused(tmp_path: Path, command: str, name: str) -> N
     text, error = RELATIVE[name]
     path = tmp_path / name
     path.write_text(text, "utf-8")
-    store = ["--store", str(tmp_path / "store")] if command == "load" else []
-    result = run(command, *store, str(path))
-    assert result.exit_code == 2, result.output
-    assert result.stderr == f"Error: {path}{error}\n"
+    assert refusal(command, path, tmp_path) == f"Error: {path}{error}\n"
 
 
 def test_relative_iris_resolve_against_the_file_base(tmp_path: Path) -> None:
