@@ -9,8 +9,6 @@ import gzip
 import json
 import shutil
 import subprocess
-import zlib
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -92,28 +90,6 @@ def test_the_gzip_dump_is_one_valid_stream_of_every_book(tmp_path: Path) -> None
     parsed = Graph().parse(data=data, format="nt")
     assert isomorphic(parsed, expected)
     assert len(list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))) == len(data.splitlines())
-
-
-def test_the_deflate_thread_gives_the_segment_and_its_failures_to_the_caller(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    data = b"".join(RenderedBook(book).ntriples for book in _seed_books(3))
-    segment = chunks.Deflation(data).result()
-    assert segment == chunks.deflate_segment(data)
-    assert zlib.decompressobj(-zlib.MAX_WBITS).decompress(segment) == data
-
-    def no_memory(data: bytes) -> bytes:
-        raise MemoryError
-
-    monkeypatch.setattr(chunks, "deflate_segment", no_memory)
-    with pytest.raises(MemoryError):
-        chunks.render_chunk(_seed_books(1), ("nt.gz", "ttl"))
-
-
-def _seed_books(count: int) -> list[BookGraph]:
-    book = next(read_books([SEED_RECORD]))
-    minter = Minter()
-    return [map_book(replace(book, id=f"{book.id}-{n}"), minter) for n in range(count)]
 
 
 def test_void_counts_do_not_depend_on_jobs(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -45,51 +44,21 @@ def batched(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
 def render_chunk(books: Sequence[BookGraph], formats: Sequence[str]) -> RenderedChunk:
     """Render some books in every format, hash and count them."""
     rendered = [RenderedBook(book) for book in books]
-    ntriples = b"".join(view.ntriples for view in rendered) if "nt.gz" in formats else b""
-    # zlib lets go of the GIL: the N-Triples deflate on another core while the rest renders
-    deflating = Deflation(ntriples) if "nt.gz" in formats else None
     counts = BookCounts()
     entries = []
     for book, view in zip(books, rendered, strict=True):
         counts.add_subjects(str(book.work), view.groups.values(), view.subject_lines)
         sha256 = hashlib.sha256(view.ntriples).hexdigest()
         entries.append(BookEntry(book.book_id, str(book.graph), sha256, len(view.lines)))
-    data = {
-        fmt: deflating.result() if fmt == "nt.gz" and deflating else _format_bytes(fmt, rendered)
-        for fmt in formats
-    }
+    ntriples = b"".join(view.ntriples for view in rendered) if "nt.gz" in formats else b""
+    data = {fmt: _format_bytes(fmt, rendered, ntriples) for fmt in formats}
     first = str(books[0].work) if books else None
     return RenderedChunk(entries, data, ntriples, counts, first)
 
 
-class Deflation:
-    """`deflate_segment(data)` on a thread of its own, started at once; `result` waits for it.
-
-    A plain thread for each chunk (about 3 MB), not a pool: a worker forked from a process
-    that had a pool's threads would inherit the pool but not its threads."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._out: bytes | None = None
-        self._error: Exception | None = None
-        self._thread = threading.Thread(target=self._run, name="bookrdf-deflate", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._out = deflate_segment(self._data)
-        except (MemoryError, zlib.error) as err:  # raised again in the caller's thread
-            self._error = err
-
-    def result(self) -> bytes:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._out is not None
-        return self._out
-
-
-def _format_bytes(fmt: str, rendered: Sequence[RenderedBook]) -> bytes:
+def _format_bytes(fmt: str, rendered: Sequence[RenderedBook], ntriples: bytes) -> bytes:
+    if fmt == "nt.gz":
+        return deflate_segment(ntriples)
     if fmt == "nt":
         return b"".join(view.ntriples for view in rendered)
     if fmt == "nq":
