@@ -151,23 +151,24 @@ def doi_iri(doi: str) -> str:
     return f"https://doi.org/{quote(doi, safe=_SEGMENT_SAFE + '/')}"
 
 
-def iri_problem(iri: str) -> str | None:
-    """What makes an IRI unfit to write once made safe (a bad host or port), as Oxigraph's IRI
-    parser says it; None when it is fine."""
+def iri_refusal(text: str) -> str | None:
+    """Why Oxigraph's IRI parser refuses a text as written; None when it takes it."""
     try:
-        ox.NamedNode(str(safe_iri(iri)))
+        ox.NamedNode(text)
     except ValueError as err:
         return str(err)
     return None
 
 
+def iri_problem(iri: str) -> str | None:
+    """What makes an IRI unfit to write once made safe (a bad host or port); None when fine."""
+    return iri_refusal(str(safe_iri(iri)))
+
+
 def _base_problem(base: str) -> str | None:
     """What makes a base mint IRIs that RDF parsers refuse (it is used as written)."""
-    try:
-        ox.NamedNode(f"{base}book/x")
-    except ValueError as err:
-        return f"base IRI {base!r} is not a valid IRI ({err})"
-    return None
+    refusal = iri_refusal(f"{base}book/x")
+    return None if refusal is None else f"base IRI {base!r} is not a valid IRI ({refusal})"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
-import pyoxigraph as ox
+from bookrdf.vocab import iri_refusal
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,8 @@ def book_entry(data: Any) -> BookEntry:
     if not isinstance(data, dict):
         raise TypeError("a book entry is not an object")
     graph = str(data["graph"])
-    try:
-        ox.NamedNode(graph)  # it is written into SPARQL Update and RDF Patch as <graph>
-    except ValueError:
-        raise TypeError(f"graph {graph!r} of book {data['id']!r}, an IRI") from None
+    if iri_refusal(graph) is not None:  # it is written into SPARQL Update and RDF Patch as <graph>
+        raise TypeError(f"graph {graph!r} of book {data['id']!r}, an IRI")
     return BookEntry(
         id=str(data["id"]),
         graph=graph,

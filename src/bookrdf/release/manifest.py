@@ -101,7 +101,7 @@ def _manifest_problem(manifest: Manifest) -> str | None:
     """What makes a manifest unfit to re-publish over: a file outside the release (a re-publish
     removes the files it lists), a checksum or an issue date that is not one."""
     for name, digest in manifest.files.items():
-        if not isinstance(name, str) or not _RELEASE_FILE.fullmatch(name) or ".." in name:
+        if not _RELEASE_FILE.fullmatch(name) or ".." in name:  # JSON keys are always text
             return f"lists {name!r}, which is not a file of a release folder"
         if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
             return f"gives {name} the checksum {digest!r}, which is not a SHA-256"
