@@ -258,6 +258,66 @@ def test_validate_published_rdf_files(tmp_path: Path) -> None:
         assert json.loads(result.stdout)["violations"] == 0
 
 
+CLEAN_BOOK = """id: clean
+title: A Clean Book
+description: A book the shapes have nothing to say about.
+language: en
+isbn:
+  - value: '9780306406157'
+contributors:
+  - name: Ada Lovelace
+    role: author
+    identifiers:
+      orcid: https://orcid.org/0000-0002-1825-0097
+"""
+
+
+def test_validate_rdf_counts_books_without_results(tmp_path: Path) -> None:
+    record = tmp_path / "clean.yaml"
+    record.write_text(CLEAN_BOOK, "utf-8")
+    out = tmp_path / "out"
+    assert run("publish", str(record), str(SEED_RECORD), "--out", str(out)).exit_code == 0
+    result = run("validate", str(out / "books.ttl"), "--report", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["books"] == 2
+    assert {r["book"] for r in report["results"]} == {"crisis-in-north-korea"}
+    text = run("validate", str(out / "books.nt.gz"))
+    assert text.stdout.strip().splitlines()[-1].startswith("2 books checked")
+
+
+def test_validate_rdf_without_a_book_warns(tmp_path: Path) -> None:
+    other = tmp_path / "other.ttl"
+    other.write_text("<https://example.org/a> <https://example.org/b> 1 .\n", "utf-8")
+    result = run("validate", str(other), "--report", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["books"] == 0
+    assert f"Warning: {other}: no book in this RDF" in result.stderr
+
+
+def test_rdf_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("publish", str(SEED_RECORD), "--out", str(out)).exit_code == 0
+    marked = tmp_path / "marked.ttl"
+    marked.write_bytes(b"\xef\xbb\xbf" + (out / "books.ttl").read_bytes())
+    result = run("validate", str(marked), "--report", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["books"] == 1
+    store = tmp_path / "store"
+    assert run("load", str(marked), "--store", str(store)).exit_code == 0
+    rows = run(
+        "query",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
+        "--store",
+        str(store),
+        "-f",
+        "json",
+    )
+    count = json.loads(rows.stdout)["results"]["bindings"][0]["n"]["value"]
+    assert int(count) == len(Graph().parse(out / "books.ttl"))
+
+
 def test_validate_broken_rdf_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n", "utf-8")
@@ -324,6 +384,19 @@ def test_malformed_query_exits_2_with_line_and_column(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: query:2:")
     assert "Traceback" not in result.output
+
+
+def test_a_parameter_given_twice_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "d.ttl"
+    data.write_text('<http://x/a> <http://x/b> "one", "two" .\n', "utf-8")
+    query = "SELECT ?s WHERE { ?s ?p $x }"
+    once = run("query", "-e", query, "-p", "x=one", "--data", str(data), "-f", "json")
+    assert once.exit_code == 0, once.output
+    assert len(json.loads(once.stdout)["results"]["bindings"]) == 1
+    twice = run("query", "-e", query, "-p", "x=one", "-p", "x=two", "--data", str(data))
+    assert twice.exit_code == 2
+    assert "--param x is given twice ('one' and 'two')" in twice.stderr
+    assert twice.stdout == ""
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,8 @@ OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "text/h
         ("image/png", None),
         ("text/turtle;q=0", None),
         ("garbage", "text/turtle"),
+        ("application/ld+json;q=abc", "text/turtle"),
+        ("application/ld+json;q=abc, application/n-triples", "application/n-triples"),
     ],
 )
 def test_choose_weighs_q_values_and_specificity(accept: str | None, chosen: str | None) -> None:
@@ -140,10 +142,11 @@ def test_choose_weighs_q_values_and_specificity(accept: str | None, chosen: str 
 
 
 def test_parse_accept_skips_malformed_ranges() -> None:
-    ranges = parse_accept("text/html;q=2, */html, application/json;q=x, ,text/turtle")
+    ranges = parse_accept(
+        "text/html;q=2, */html, application/json;q=x, ,text/turtle, text/plain;q=nan"
+    )
     assert [(r.type, r.subtype, r.q) for r in ranges] == [
         ("text", "html", 1.0),
-        ("application", "json", 0.0),
         ("text", "turtle", 1.0),
     ]
 

@@ -235,7 +235,7 @@ def query_(
             )
         return
     minter = _minter(ctx, base)
-    values = dict(_split_param(p) for p in params)
+    values = _param_values(params)
     text, source, terms = _query_text(query, sparql, values, minter)
     if endpoint:
         with _requests_logged(verbose):
@@ -249,6 +249,20 @@ def query_(
             result = run_query(text, store, terms, source=source)
     chosen = fmt or ("turtle" if result.kind == "graph" else "table")
     write_stdout(render(result, chosen))
+
+
+def _param_values(params: Sequence[str]) -> dict[str, str]:
+    """-p NAME=VALUE options as a dict; a name given twice is refused, not overwritten."""
+    values: dict[str, str] = {}
+    for param in params:
+        name, value = _split_param(param)
+        if name in values:
+            raise click.UsageError(
+                f"--param {name} is given twice ({values[name]!r} and {value!r}); "
+                "a parameter takes one value: keep one of them"
+            )
+        values[name] = value
+    return values
 
 
 def _split_param(text: str) -> tuple[str, str]:

@@ -232,11 +232,19 @@ def validate(
 
     validator = new_validator(shapes_graph, minter)
     for path in rdf_files:
-        results = validator.validate_graph(read_rdf(path))
-        by_book = reports_by_book(results)
-        reports.extend(by_book)
-        checked += max(len(by_book), 1)
+        data = read_rdf(path)
+        books = validator.book_ids(data)
+        if not books and warn is not None:
+            warn(Problem(str(path), None, "", NO_BOOK_IN_RDF))
+        reports.extend(reports_by_book(validator.validate_graph(data), books))
+        checked += len(books)
     return reports, checked
+
+
+NO_BOOK_IN_RDF = (
+    "no book in this RDF (nothing typed schema:Book), so no book was checked; "
+    "give the file bookrdf's triples (`bookrdf publish` writes them)"
+)
 
 
 def read_rdf(path: Path) -> Graph:

@@ -4,6 +4,7 @@ wins, and the server's order breaks ties (so `*/*`, or no Accept header, gets th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,16 +37,25 @@ def parse_accept(header: str | None) -> list[MediaRange]:
         kind, slash, sub = media.lower().partition("/")
         if not slash or not kind or not sub or (kind == "*" and sub != "*"):
             continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        ranges.append(MediaRange(kind, sub, q))
+        q = _weight(params)
+        if q is not None:
+            ranges.append(MediaRange(kind, sub, q))
     return ranges
+
+
+def _weight(params: Sequence[str]) -> float | None:
+    """An entry's q (1.0 when it has none), None when its q is not a number (`q=abc`)."""
+    q = 1.0
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                q = float(value.strip())
+            except ValueError:
+                return None
+            if not math.isfinite(q):
+                return None
+    return min(max(q, 0.0), 1.0)
 
 
 def quality(ranges: Sequence[MediaRange], media_type: str) -> float:

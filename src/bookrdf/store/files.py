@@ -129,7 +129,18 @@ def open_rdf(path: Path) -> Iterator[IO[bytes]]:
         if path.suffix.lower() == ".gz":
             # typeshed does not count GzipFile as an IO[bytes]; it is one
             stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream)))
+        _skip_byte_order_mark(stream)
         yield stream
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _skip_byte_order_mark(stream: IO[bytes]) -> None:
+    """Past a UTF-8 byte order mark, which Windows editors write and Oxigraph refuses as a term
+    (rdflib, Jena and rapper read it as nothing)."""
+    if stream.read(len(UTF8_BOM)) != UTF8_BOM:
+        stream.seek(0)
 
 
 def read_failure(path: Path, err: OSError | EOFError | zlib.error) -> InputError:

@@ -202,6 +202,16 @@ class Validator:
         results = read_results(report, self.names, locate)
         return BookReport(graph.book_id, source, tuple(results))
 
+    def book_ids(self, data: Graph) -> list[str]:
+        """The books of a whole graph: its works (schema:Book, not an edition of another)."""
+        return sorted(
+            {
+                self.book_id_of(work)
+                for work in data.subjects(RDF.type, SCHEMA.Book)
+                if isinstance(work, URIRef) and work_of(data, work) == work
+            }
+        )
+
     def book_id_of(self, work: URIRef) -> str:
         """The record id of a work minted by this minter, else the work's IRI."""
         prefix = f"{self.minter.base}book/"
@@ -249,9 +259,12 @@ def validate_graph(
     return Validator(shapes, minter).validate_graph(data)
 
 
-def reports_by_book(results: Iterable[ValidationResult]) -> list[BookReport]:
-    """Group results of a whole graph into one report per book (None: no book found)."""
-    groups: dict[str | None, list[ValidationResult]] = {}
+def reports_by_book(
+    results: Iterable[ValidationResult], books: Iterable[str] = ()
+) -> list[BookReport]:
+    """Group results of a whole graph into one report per book (None: no book found); each of
+    `books` (the graph's, `Validator.book_ids`) gets a report even when it has no result."""
+    groups: dict[str | None, list[ValidationResult]] = {book: [] for book in books}
     for result in results:
         groups.setdefault(result.book_id, []).append(result)
     return [
