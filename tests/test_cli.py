@@ -304,7 +304,9 @@ def test_rdf_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["books"] == 1
     store = tmp_path / "store"
-    assert run("load", str(marked), "--store", str(store)).exit_code == 0
+    loaded = run("load", str(marked), "--store", str(store))
+    assert loaded.exit_code == 0, loaded.output
+    assert "loaded 1 graph (0 unchanged)" in loaded.stderr
     rows = run(
         "query",
         "-e",

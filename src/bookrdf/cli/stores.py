@@ -26,7 +26,7 @@ from bookrdf.cli import (
 )
 from bookrdf.errors import ValidationFailed
 from bookrdf.parallel import default_jobs
-from bookrdf.pipeline import load
+from bookrdf.pipeline import is_rdf_file, load
 from bookrdf.query import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
@@ -165,11 +165,17 @@ def load_(
     except ValidationFailed:
         _print_report(reports, stderr)
         raise
+    # an RDF file's graphs are books only when it holds bookrdf's triples
+    unit = "graph" if any(is_rdf_file(path) for path in inputs) else "book"
     stderr.print(
-        f"loaded {summary.books} books ({summary.unchanged} unchanged), {summary.triples} triples "
-        f"in {summary.seconds:.1f} s",
+        f"loaded {_counted(summary.books, unit)} ({summary.unchanged} unchanged), "
+        f"{_counted(summary.triples, 'triple')} in {summary.seconds:.1f} s",
         markup=False,
     )
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @cli.command(name="query")
