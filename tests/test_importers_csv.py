@@ -153,6 +153,33 @@ def test_column_names_are_forgiving_and_empty_cells_absent() -> None:
     }
 
 
+def test_excel_export_with_empty_header_cells_crlf_cells_and_a_blank_row() -> None:
+    # Excel writes trailing separators for cells that were only formatted, CRLF row ends, and
+    # keeps the cell's line break inside the quotes; a row of separators only is no row.
+    text = '\ufeffbook_id,title,description,,,\r\nb,T,"Line one\r\nLine two",,,\r\n,,,,,\r\n'
+    result = parse_csv(text)
+    assert result.warnings == ()
+    assert book_to_dict(result.books[0]) == {
+        "id": "b",
+        "title": "T",
+        "description": "Line one\nLine two",
+    }
+
+
+def test_cells_under_an_empty_header_cell_are_a_warning() -> None:
+    result = parse_csv("book_id,title,,\nb,T,,Asia Now\n")
+    assert [str(w) for w in result.warnings] == [
+        "books.csv:1: column 4: has no name in the header row; its cells were left out"
+    ]
+    assert book_to_dict(result.books[0]) == {"id": "b", "title": "T"}
+
+
+def test_a_position_of_unicode_digits_is_an_error_not_a_crash() -> None:
+    books = "book_id,title\nb,T\n"
+    chapters = "book_id,position,title\nb,\u00b2,A\nb,1,B\n"
+    assert errors(books, chapters) == ['chapters.csv:2: position: "\u00b2" is not a whole number']
+
+
 def test_unknown_columns_and_identifiers_are_warnings() -> None:
     result = parse_csv('book_id,title,series,authors\nb,T,Asia Now,"Lee, Anna <nope>"\n')
     assert [str(w) for w in result.warnings] == [

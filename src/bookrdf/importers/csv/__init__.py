@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bookrdf.errors import Problem, RecordError, RecordErrors
-from bookrdf.importers.csv.table import Row, Table, column_name, dialect, parse_table, read_text
+from bookrdf.importers.csv.table import (
+    Row,
+    Table,
+    column_name,
+    dialect,
+    parse_table,
+    read_text,
+    unnamed,
+)
 from bookrdf.importers.origins import Origin, lines_of, relocate
 from bookrdf.model import Book
 from bookrdf.records import parse_record
@@ -41,6 +49,7 @@ _IDENTIFIERS = (
     ("viaf", r"(?:viaf:|https?://viaf\.org/viaf/)([0-9]+)/?"),
     ("wikidata", r"(?:wikidata:|https?://www\.wikidata\.org/(?:wiki|entity)/)?(Q[0-9]+)"),
 )
+_WHOLE = re.compile(r"[0-9]+")
 _SPREADSHEET_NUMBER = re.compile(r"[0-9](\.[0-9]+)?E\+[0-9]+", re.I)
 
 
@@ -133,8 +142,14 @@ class _Reader:
     ) -> None:
         seen: set[str] = set()
         for number, column in enumerate(table.columns, 1):
-            name = column or f"column {number}"
-            if column in seen:
+            name = column or unnamed(number)
+            if not column:
+                # empty header cells (trailing separators a spreadsheet writes) are no columns;
+                # only cells under them are worth a word
+                if any(name in row.cells for row in table.rows):
+                    message = "has no name in the header row; its cells were left out"
+                    self.warnings.append(Problem(table.source, 1, name, message))
+            elif column in seen:
                 self.problems.append(Problem(table.source, 1, name, "appears twice; keep one"))
             elif column not in known:
                 message = (
@@ -280,7 +295,7 @@ class _Reader:
         seen: dict[int, int] = {}
         for row in rows:
             text = row.cells["position"]
-            if not text.isdigit():
+            if not _WHOLE.fullmatch(text):  # not str.isdigit: "²" is a digit int() refuses
                 message = f'"{text}" is not a whole number'
                 self.problems.append(Problem(source, row.line, "position", message))
             elif int(text) in seen:
@@ -289,7 +304,9 @@ class _Reader:
                 self.problems.append(Problem(source, row.line, "position", message))
             else:
                 seen[int(text)] = row.line
-        return sorted(rows, key=lambda row: int(p) if (p := row.cells["position"]).isdigit() else 0)
+        return sorted(
+            rows, key=lambda row: int(p) if _WHOLE.fullmatch(p := row.cells["position"]) else 0
+        )
 
 
 @dataclass

@@ -67,7 +67,13 @@ def parse_table(text: str, source: str) -> Table:
                     "quote cells that hold the delimiter"
                 )
                 raise RecordError(Problem(source, start, "", message))
-            found = {c: v.strip() for c, v in zip(columns, cells, strict=False) if v.strip()}
+            # a cell under a header cell left empty is kept as "column N", so that it can be
+            # reported; Excel and LibreOffice write such columns when a cell was only formatted
+            found = {
+                c or unnamed(n): _cell(v)
+                for n, (c, v) in enumerate(zip(columns, cells, strict=False), 1)
+                if v.strip()
+            }
             if found:
                 rows.append(Row(start, found))
     except _csv.Error as err:
@@ -80,6 +86,16 @@ def parse_table(text: str, source: str) -> Table:
             )
         raise RecordError(Problem(source, end + 1, "", message)) from None
     return Table(source, columns, tuple(rows))
+
+
+def unnamed(number: int) -> str:
+    """The name a column gets when its header cell is empty."""
+    return f"column {number}"
+
+
+def _cell(value: str) -> str:
+    # a line break inside a quoted cell is kept, as "\n" whatever the file's line endings
+    return re.sub(r"\r\n?", "\n", value.strip())
 
 
 def dialect(header: str) -> type[_csv.Dialect]:
