@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -286,11 +287,64 @@ def test_bad_values_are_errors_naming_the_crossref_key() -> None:
             '0.json:1: is not Crossref JSON: give a work, {"message": …} or a list of works',
         ),
         (work(title=[]), "0.json:1: title: 10.1000/b has no title"),
+        (
+            '{"message": {"DOI": "10.1000/b", "type": "book",\n "title": ["T"],\n'
+            ' "ISBN": [' + "9" * 5000 + "]}}",
+            "0.json:3: has a number of 5,000 digits; no field needs one",
+        ),
+        (
+            '{"message": {"DOI": "10.1000/b", "type": "book", "title": ["T"],\n'
+            ' "issued": {"date-parts": [[NaN]]}}}',
+            "0.json:2: is not valid JSON: NaN is not a JSON number",
+        ),
+        (
+            '{"message": {"DOI": "10.1000/b", "type": "book",\n "title": ["First"],'
+            ' "title": ["Second"]}}',
+            '0.json:2: has the key "title" twice in one object; keep one',
+        ),
     ],
-    ids=["malformed", "no-work", "too-deep", "not-works", "no-title"],
+    ids=["malformed", "no-work", "too-deep", "not-works", "no-title", "huge-number", "nan", "dup"],
 )
 def test_unusable_input_is_one_line(text: str, expected: str) -> None:
     assert errors(text) == [expected]
+
+
+def test_values_of_the_wrong_json_type_are_warnings_not_dropped_unseen() -> None:
+    works = [
+        {"DOI": "10.1000/b", "type": "book", "title": ["T", 7], "ISBN": ["9780824828097"],
+         "publisher": ["Acme"], "abstract": {"p": "x"}, "subject": [1, "History"],
+         "author": [{"given": ["A"], "family": "B"}]},
+        {"DOI": "10.1000/b.1", "type": "book-chapter", "title": ["C"],
+         "ISBN": ["9780824828097"], "page": 12},
+    ]  # fmt: skip
+    result = parse_crossref([("x.json", json.dumps(works))])
+    assert sorted(str(w) for w in result.warnings) == [
+        'x.json:1: abstract: {"p": "x"} of 10.1000/b is not text; left out',
+        'x.json:1: author.given: ["A"] of 10.1000/b is not text; left out',
+        'x.json:1: publisher: ["Acme"] of 10.1000/b is not text; left out',
+        "x.json:1: subject: 1 of 10.1000/b is not text; left out",
+        "x.json:1: title: 7 of 10.1000/b is not text; left out",
+    ]
+    (book,) = result.books
+    assert book.subjects == ("History",)
+    assert book.chapters[0].pages is not None
+    assert book.chapters[0].pages.start == "12"
+
+
+def test_a_list_of_thousands_of_chapters_reads_in_linear_time() -> None:
+    # one regex search per work over the whole text made 16,000 chapters take about a minute
+    items = [{"DOI": "10.1000/b", "type": "book", "title": ["T"], "ISBN": ["9780824828097"]}]
+    items += [
+        {"DOI": f"10.1000/b.{i}", "type": "book-chapter", "title": [f"C{i}"],
+         "ISBN": ["9780824828097"], "page": f"{i}"}
+        for i in range(1, 16001)
+    ]  # fmt: skip
+    text = json.dumps({"message": {"items": items}}, indent=1)
+    start = time.perf_counter()
+    (book,) = parse_crossref([("big.json", text)]).books
+    assert time.perf_counter() - start < 15
+    assert len(book.chapters) == 16000
+    assert book.chapters[-1].doi == "10.1000/b.16000"
 
 
 def test_unreadable_files(tmp_path: Path) -> None:

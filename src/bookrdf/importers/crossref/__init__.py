@@ -56,7 +56,8 @@ def read_crossref(paths: Sequence[Path]) -> CrossrefImport:
             documents.append((str(path), raw.decode("utf-8-sig")))
         except UnicodeDecodeError as err:
             line = raw[: err.start].count(b"\n") + 1
-            raise RecordError(Problem(str(path), line, "", "is not UTF-8 JSON")) from None
+            message = "is not UTF-8 JSON; save the API's answer as it came (JSON is UTF-8)"
+            raise RecordError(Problem(str(path), line, "", message)) from None
     return parse_crossref(documents)
 
 
@@ -110,19 +111,56 @@ def _repeated_id(book: Work, first: Work, book_id: str) -> Problem:
     return Problem(book.source, book.line, key, f"{message}; give each book its own {key}")
 
 
+class _NotJson(ValueError):
+    """JSON Python's reader takes but no other does, or that would lose a value unseen."""
+
+    def __init__(self, message: str, pattern: str) -> None:
+        super().__init__(message)
+        self.pattern = pattern  # where in the text it is, for the line
+
+
+def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:  # json.loads would keep the last value and drop the first unseen
+            raise _NotJson(f'has the key "{key}" twice in one object; keep one', json.dumps(key))
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"is not valid JSON: {name} is not a JSON number", rf"\b{name}\b")
+
+
+def _whole_number(digits: str) -> int:
+    if len(digits.lstrip("-")) > 4300:  # past Python's limit for reading digits (a ValueError)
+        raise _NotJson(f"has a number of {len(digits):,} digits; no field needs one", digits[:50])
+    return int(digits)
+
+
 def _works(text: str, source: str) -> list[Work]:
     try:
-        data = json.loads(text.removeprefix("\ufeff"))
+        data = json.loads(
+            text.removeprefix("\ufeff"),
+            object_pairs_hook=_strict_object,
+            parse_constant=_no_constant,
+            parse_int=_whole_number,
+        )
     except RecursionError:
         raise RecordError(Problem(source, 1, "", TOO_DEEP)) from None
     except json.JSONDecodeError as err:
         message = f"is not valid JSON: {err.msg} (column {err.colno})"
         raise RecordError(Problem(source, err.lineno, "", message)) from None
+    except _NotJson as err:
+        at = re.search(err.pattern, text)
+        line = text.count("\n", 0, at.start()) + 1 if at else 1
+        raise RecordError(Problem(source, line, "", str(err))) from None
     found = _unwrap(data)
     if found is None:
         message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
         raise RecordError(Problem(source, 1, "", message))
-    return [Work(source, _line_of(text, str(w["DOI"])), w) for w in found]
+    lines = _doi_lines(text)
+    return [Work(source, lines.get(str(w["DOI"])), w) for w in found]
 
 
 def _unwrap(data: Any) -> list[dict[str, Any]] | None:
@@ -139,11 +177,23 @@ def _unwrap(data: Any) -> list[dict[str, Any]] | None:
     return [data] if "DOI" in data and "type" in data else None
 
 
-def _line_of(text: str, doi: str) -> int | None:
-    """The line of a work's "DOI" key (JSON may write '/' as '\\/')."""
-    pattern = r'"DOI"\s*:\s*"' + re.escape(doi).replace("/", r"\\?/") + '"'
-    found = re.search(pattern, text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
+_DOI_KEY = re.compile(r'"DOI"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def _doi_lines(text: str) -> dict[str, int]:
+    """The line of the first "DOI" key holding each DOI, in one pass over the text (a search
+    per work took minutes for a list response of thousands of chapters)."""
+    lines: dict[str, int] = {}
+    line, at = 1, 0
+    for found in _DOI_KEY.finditer(text):
+        line += text.count("\n", at, found.start())
+        at = found.start()
+        try:  # JSON may write '/' as '\\/' or a letter as \\uXXXX
+            doi = json.loads(found[1])
+        except ValueError:
+            continue
+        lines.setdefault(doi, line)
+    return lines
 
 
 def _join(books: list[Work], chapters: list[Work], fields: Fields) -> list[tuple[Work, list[Work]]]:
@@ -204,7 +254,9 @@ def _by_page(by_doi: list[Work], starts: dict[int, tuple[int, int] | None]) -> l
 
 
 def _page(work: Work) -> str:
-    return str(work.data.get("page") or "").strip()
+    page = work.data.get("page")
+    # a page that is not text nor a whole number is reported where the chapter is read
+    return str(page).strip() if isinstance(page, str | int) and page is not True else ""
 
 
 def _natural(doi: str) -> list[tuple[int, str]]:

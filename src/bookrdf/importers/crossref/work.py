@@ -85,14 +85,16 @@ class Fields:
         put("title", "title", title)
         put("subtitle", "subtitle", self.first(book, "subtitle"))
         put("contributors", "author", self.people(book, "contributors", origins))
-        publisher = {"name": d.get("publisher"), "place": d.get("publisher-location")}
-        texts = {key: plain_text(value) for key, value in publisher.items()}
+        texts = {
+            "name": self.text(book, "publisher"),
+            "place": self.text(book, "publisher-location"),
+        }
         put("publisher", "publisher", {key: text for key, text in texts.items() if text})
         origins["publisher.place"] = book.origin("publisher-location")
         published, date_key = _date(d)
         put("published", date_key, published)
         put("language", "language", d.get("language"))
-        put("description", "abstract", plain_text(d.get("abstract"), paragraphs=True))
+        put("description", "abstract", self.text(book, "abstract", paragraphs=True))
         for index, (_, fmt) in enumerate(found):
             origins[f"isbn[{index}]"] = book.origin("isbn-type" if fmt else "ISBN")
         put("isbn", "ISBN", [{"value": v} | ({"format": f} if f else {}) for v, f in found])
@@ -116,10 +118,10 @@ class Fields:
         entry = {
             "label": label,
             "title": title,
-            "pages": plain_text(work.data.get("page")),
+            "pages": self.text(work, "page"),
             "contributors": self.people(work, f"{path}.contributors", origins),
             # a chapter abstract is the entry's description, as an excerpt is
-            "excerpt": plain_text(work.data.get("abstract"), paragraphs=True),
+            "excerpt": self.text(work, "abstract", paragraphs=True),
             "doi": work.doi or None,
         }
         return {key: value for key, value in entry.items() if value}
@@ -135,6 +137,28 @@ class Fields:
         for key in ("title", "subtitle"):
             for extra in strings(work.data.get(key))[1:]:
                 self.unmapped(work, key, extra)
+        for key in ("title", "subtitle", "subject", "container-title"):
+            value = work.data.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None and not isinstance(item, str):
+                    self.not_text(work, key, item)
+
+    def not_text(self, work: Work, key: str, value: Any) -> None:
+        text = json.dumps(value, ensure_ascii=False)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        self.warn(work, key, f"{text} of {work.doi} is not text; left out")
+
+    def text(self, work: Work, key: str, paragraphs: bool = False) -> str | None:
+        """A key's text without markup; any other JSON value is reported, not dropped unseen."""
+        return self.text_of(work, key, work.data.get(key), paragraphs)
+
+    def text_of(self, work: Work, key: str, value: Any, paragraphs: bool = False) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and key == "page":
+            value = str(value)  # "page": 12
+        if value is not None and not isinstance(value, str):
+            self.not_text(work, key, value)
+            return None
+        return plain_text(value, paragraphs=paragraphs)
 
     def first(self, work: Work, key: str) -> str | None:
         values = strings(work.data.get(key))
@@ -159,7 +183,8 @@ class Fields:
             self.unmapped(work, key, raw)
             return None
         given, family, name, suffix = (
-            plain_text(raw.get(part)) for part in ("given", "family", "name", "suffix")
+            self.text_of(work, f"{key}.{part}", raw.get(part))
+            for part in ("given", "family", "name", "suffix")
         )
         full = name or " ".join(part for part in (given, family, suffix) if part)
         if not full:
