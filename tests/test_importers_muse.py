@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookrdf.errors import InputError, RecordError
-from bookrdf.importers.muse import looks_like_muse_page, parse_muse_page, read_muse_page
+from bookrdf.importers.muse import _Reader, looks_like_muse_page, parse_muse_page, read_muse_page
 from bookrdf.importers.names import people_in
 from bookrdf.model import Chapter, Contributor, PageRange, Pdf, int_to_roman
 
@@ -596,3 +597,102 @@ def test_any_text_gives_a_book_or_a_record_error(lines: list[str]) -> None:
     except RecordError:
         return  # the one exception bad input may raise
     assert book.chapters
+
+
+# Pages as MUSE serves them today: chrome, open access, parts, views; and pages to refuse ------
+
+
+def test_open_access_page_with_chrome_parts_and_view_lines() -> None:
+    result = read_muse_page(muse("open_access_parts"))
+    book = result.book
+    # "Skip to main content", "Project MUSE logo" and "Open Access" are chrome, not the title
+    assert (book.title, book.subtitle) == (
+        "Seeds of Empire",
+        "The Agrarian Roots of Colonial Korea, 1876–1945",
+    )
+    # the editors line right under the title, without a blank line, is the book's people
+    assert people(book.contributors) == [
+        ("Miriam K. Osei", "editor", "Miriam K.", "Osei"),
+        ("Thomas Lindqvist", "editor", "Thomas", "Lindqvist"),
+    ]
+    rows = [(ch.label, ch.title, ch.kind, ch.excerpt) for ch in book.chapters]
+    assert rows[:4] == [
+        (None, "Cover", None, None),  # "View | Download EPUB" is no excerpt
+        (None, "Title Page, Copyright", None, None),
+        (None, "Contents", None, None),  # "Part I. Land" is no excerpt either
+        ("Part I", "Land", "part", None),  # a part heading without a PDF keeps its place
+    ]
+    assert [(ch.label, ch.kind) for ch in book.chapters[4:]] == [
+        ("1", None),
+        ("2", None),
+        ("Part II", "part"),
+        ("3", None),
+        (None, None),
+    ]
+    assert not any("Seeds of Empire" in w.message for w in result.warnings)
+
+
+def test_a_part_heading_with_its_own_pdf_is_that_entry() -> None:
+    page = SEED.read_text("utf-8").replace(
+        "1. North Korea and Its Leadership",
+        "Part I. Beginnings\n\n1. North Korea and Its Leadership",
+    )
+    chapters = parse_muse_page(page).book.chapters
+    assert [(ch.label, ch.title, ch.pages) for ch in chapters[6:8]] == [
+        ("Part I", "Beginnings", None),
+        ("1", "North Korea and Its Leadership in the Mid-1950s", PageRange("7", "25")),
+    ]
+    page = page.replace(
+        "Part I. Beginnings\n\n1. North",
+        "Part I. Beginnings\n\npdf iconDownload PDF (1.0 KB)\n\n1. North",
+    )
+    chapters = parse_muse_page(page).book.chapters
+    assert (chapters[6].label, chapters[6].title, chapters[6].kind) == (
+        "Part I",
+        "Beginnings",
+        None,
+    )
+    assert chapters[6].pdf == Pdf("1.0 KB")
+
+
+def test_muse_boilerplate_above_an_excerpt_is_not_the_excerpt() -> None:
+    page = SEED.read_text("utf-8").replace(
+        "For the communist camp,",
+        "In lieu of an abstract, here is a brief excerpt of the content:\nFor the communist camp,",
+    )
+    excerpt = parse_muse_page(page).book.chapters[5].excerpt
+    assert excerpt is not None
+    assert excerpt.startswith("For the communist camp, the mid-1950s")
+
+
+def test_a_journal_issue_page_is_refused() -> None:
+    with pytest.raises(RecordError) as caught:
+        read_muse_page(muse("journal_issue"))
+    assert [str(p) for p in caught.value.problems] == [
+        f'{muse("journal_issue")}:5: is a journal issue page ("Volume 26, Number 2, October 2021"), '
+        "not a book page; bookrdf imports books; save the book's page on muse.jhu.edu as UTF-8 "
+        "text and import that file"
+    ]
+
+
+def test_a_page_cut_off_mid_excerpt_is_a_warning() -> None:
+    text = SEED.read_text("utf-8")
+    cut = text[: text.index("Dr. Kenneth Wells") + 9]
+    result = parse_muse_page(cut)
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (
+            cut.count("\n") + 1,
+            "the page ends mid-text, without the ISBNs or 'Publication Year' that close a MUSE "
+            "book page; it may have been cut off when saved: save the whole page again",
+        )
+    ]
+    assert parse_muse_page(text).warnings == ()
+
+
+def test_a_page_of_many_lines_is_read_in_linear_time() -> None:
+    # keyed_lines looked ahead with a slice per line: 200,000 PDF lines never finished
+    lines = [(n, "pdf iconDownload PDF (1.0 KB)" if n % 2 else "") for n in range(1, 120_001)]
+    start = time.perf_counter()
+    out = _Reader("<page>").keyed_lines(lines)
+    assert time.perf_counter() - start < 5
+    assert out == lines

@@ -26,7 +26,25 @@ _CHROME = {
     "we cannot verify your location", "browse book and journal content on project muse",
     "download full book", "table of contents", "book", "or", "search", "buy this book in print",
     "marc record", "marc record download", "additional information",
+    "skip to main content", "project muse", "project muse logo", "open access",
+    # MUSE's words above a chapter's excerpt when it has no abstract; not part of the excerpt
+    "in lieu of an abstract, here is a brief excerpt of the content:",
 }  # fmt: skip
+# The other ways to open an entry MUSE prints beside "Download PDF": chrome, never text.
+_VIEWS = re.compile(
+    r"(?:view|html|download epub|epub)(?:\s*\|\s*(?:view|html|download epub|epub))*", re.I
+)
+# A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3"
+_PART = re.compile(
+    r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|One|Two|Three|Four|Five|Six|Seven|Eight|Nine"
+    r"|Ten))(?:\s*[.:]\s*|\s+[-\u2013\u2014]\s+|$)(?P<title>.*)"
+)
+# A journal issue page, which this reader must refuse rather than read as a book
+_ISSUE = re.compile(
+    r"(?:Volume|Vol\.)\s*[0-9]+,?\s*(?:Number|Issue|No\.)\s*[0-9]+.*"
+    r"|(?:(?:Print|Online|E-?)\s*)?ISSN:?\s*[0-9]{4}-?[0-9]{3}[0-9Xx]",
+    re.I,
+)
 _HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
 _PDF = re.compile(r"(?:pdf\s*icon\s*)?download pdf(?:\s*\((?P<size>[^)]*)\))?", re.I)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
@@ -88,7 +106,12 @@ def read_muse_page(path: Path, book_id: str | None = None) -> MuseImport:
 def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = None) -> MuseImport:
     """Parse the text of one MUSE book page; lines it cannot place come back as warnings."""
     reader = _Reader(source)
-    lines = reader.keyed_lines(_page_lines(text, source))
+    page = _page_lines(text, source)
+    lines = reader.keyed_lines(page)
+    issue = next((line for line in page if _ISSUE.fullmatch(line[1])), None)
+    if issue and not reader.isbns:
+        why = f'is a journal issue page ("{issue[1][:60]}"), not a book page; bookrdf imports '
+        reader.fail(issue[0], why + "books")
     publisher = reader.lines.get("publisher")
     if publisher is None:
         reader.fail(1, "has no 'Published by:' line, so it is not a Project MUSE book page")
@@ -96,6 +119,7 @@ def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = Non
     reader.read_contents(lines[publisher:])
     if not reader.chapters:
         reader.fail(publisher, "has no contents entries ('Download PDF' lines) after it")
+    reader.check_end(page)
     book = parse_record(reader.record(book_id), source, reader.lines)
     return MuseImport(book, tuple(sorted(reader.warnings, key=lambda w: w.line or 0)))
 
@@ -142,6 +166,7 @@ class _Reader:
     chapters: list[dict[str, Any]] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=lambda: {"": 1})
     warnings: list[Problem] = field(default_factory=list)
+    keyed: list[int] = field(default_factory=list)  # the lines read as "Key: value" or ISBN
 
     def fail(self, line: int, message: str) -> NoReturn:
         raise RecordError(Problem(self.source, line, "", f"{message}; {_ADVICE}"))
@@ -159,12 +184,15 @@ class _Reader:
         """Blank out chrome and 'Key: value' lines; chrome right above a PDF line is a title."""
         out: list[Line] = []
         info = 0  # 1: after the "Additional Information" heading, 2: in the table below it
+        following = _next_texts(lines)
         for i, (number, text) in enumerate(lines):
             if text:
                 took = self.keyed_line(number, text, info > 0)
                 info = 1 if text.lower() == "additional information" else 2 if info else 0
-                nxt = next((t for _, t in lines[i + 1 :] if t), "")
-                if took or (text.lower() in _CHROME and not _PDF.fullmatch(nxt)):
+                nxt = following[i]
+                self.keyed += [number] if took else []
+                chrome = text.lower() in _CHROME and not _PDF.fullmatch(nxt)
+                if took or chrome or _VIEWS.fullmatch(text):
                     text = ""
             else:
                 info = 0 if info == 2 else info
@@ -224,8 +252,9 @@ class _Reader:
             else:  # perhaps a subtitle, but nothing on the page says so
                 for line in para:
                     self.unplaced(line)
-        if more and not people and all(people_in(text) for _, text in more):
-            people, more = more, []
+        if more and not people:  # people printed right under the title, without a blank line
+            while more and people_in(more[-1][1]):
+                people.insert(0, more.pop())
         if len(more) == 1:  # a second line in the title's own paragraph
             self.put("subtitle", more[0][1], more[0][0])
         for line in more if len(more) > 1 else []:
@@ -252,6 +281,9 @@ class _Reader:
         pdfs = [i for i, (kind, _) in enumerate(items) if kind == "pdf"]
         gaps = [items[a + 1 : b] for a, b in zip([-1, *pdfs], [*pdfs, len(items)], strict=True)]
         for n, gap in enumerate(gaps):
+            for _, para in (item for item in gap if item[0] == "part"):
+                self.part(para[0])
+            gap = [item for item in gap if item[0] != "part"]
             tail, stray, head = _split_gap(gap, has_next=n < len(pdfs))
             if n and tail:
                 self.chapters[-1]["excerpt"] = _joined(tail)
@@ -260,6 +292,38 @@ class _Reader:
                 self.unplaced(line, f"chapters[{n - 1}]" if n else "")
             if n < len(pdfs):
                 self.start_entry(head, items[pdfs[n]][1])
+
+    def part(self, line: Line) -> None:
+        """A part heading without a PDF: an entry of kind part, so the heading keeps its place
+        (records have no nesting; the chapters after it follow it in the contents)."""
+        match = _PART.fullmatch(line[1])
+        path = f"chapters[{len(self.chapters)}]"
+        entry = {"label": match["label"], "kind": "part"} if match else {}
+        if match and match["title"]:
+            entry["title"] = match["title"]
+        self.lines[path] = self.lines[f"{path}.label"] = self.lines[f"{path}.title"] = line[0]
+        self.chapters.append(entry)
+
+    def check_end(self, page: list[Line]) -> None:
+        """A whole page ends with the ISBNs, the year again or MUSE's footer below the last
+        PDF line; without them, and ending mid-text, it was probably cut off when saved."""
+        last_pdf = max(number for number, text in page if _PDF.fullmatch(text))
+        if any(n > last_pdf for n in self.keyed) or any(
+            "Project MUSE" in text or text.lower() == "additional information"
+            for n, text in page
+            if n > last_pdf
+        ):
+            return
+        last, text = max((line for line in page if line[1]), default=(0, ""))
+        # a line MUSE ends an entry with: the page may have been trimmed by hand, but nothing
+        # in it is cut short; text that stops mid-excerpt is what a cut-off save leaves
+        if any(rx.fullmatch(text) for rx in (_PDF, _PAGES, _READ_MORE)) or text.endswith(
+            ("...", "…")
+        ):
+            return
+        why = "the page ends mid-text, without the ISBNs or 'Publication Year' that close a MUSE "
+        why += "book page; it may have been cut off when saved: save the whole page again"
+        self.warnings.append(Problem(self.source, last, "", why))
 
     def before_closing_isbns(self, lines: list[Line]) -> list[Line]:
         """The contents end at the ISBNs below the last PDF line: text after them (a copyright
@@ -316,6 +380,17 @@ class _Reader:
         return {key: value for key, value in data.items() if value}
 
 
+def _next_texts(lines: list[Line]) -> list[str]:
+    """For each line, the next non-blank line's text below it ('' at the end): one pass, so a
+    page of many thousand lines is read in linear time."""
+    out: list[str] = []
+    nxt = ""
+    for _, text in reversed(lines):
+        out.append(nxt)
+        nxt = text or nxt
+    return out[::-1]
+
+
 def _items(lines: list[Line]) -> list[tuple[str, Para]]:
     """The contents as ('pdf', [pdf, pages?]), ('more', [line]) and ('text', paragraph) items."""
     items: list[tuple[str, Para]] = []
@@ -324,6 +399,8 @@ def _items(lines: list[Line]) -> list[tuple[str, Para]]:
         seen_kind, seen = next((item for item in reversed(items) if item[0]), ("", []))
         if not line[1]:
             items.append(("", []))
+        elif _PART.fullmatch(line[1]) and len(line[1]) <= 200:
+            items.append(("part", [line]))
         elif _PDF.fullmatch(line[1]):
             items.append(("pdf", [line]))
         elif seen_kind == "pdf" and len(seen) == 1 and _PAGES.fullmatch(line[1]):
@@ -334,7 +411,13 @@ def _items(lines: list[Line]) -> list[tuple[str, Para]]:
             last.append(line)
         else:
             items.append(("text", [line]))
-    return [item for item in items if item[0]]
+    found = [item for item in items if item[0]]
+    # a part heading right above a PDF line has a PDF of its own: it is that entry's title
+    return [
+        ("text", para) if kind == "part" and found[i + 1 : i + 2] and found[i + 1][0] == "pdf"
+        else (kind, para)
+        for i, (kind, para) in enumerate(found)
+    ]  # fmt: skip
 
 
 def _split_gap(
