@@ -168,6 +168,25 @@ def test_bad_json(tmp_path: Path) -> None:
     assert problem.startswith("x.json:2: is not valid JSON")
 
 
+@pytest.mark.parametrize("name", ["x.json", "x.jsonl"])
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("9" * 5000, "x:2: has a number of 5,000 digits"),
+        ("NaN", "x:2: is not valid JSON: NaN is not a JSON value"),
+        ("-Infinity", "x:2: is not valid JSON: -Infinity is not a JSON value"),
+    ],
+)
+def test_json_python_reads_but_the_standard_does_not_is_refused(
+    tmp_path: Path, name: str, value: str, says: str
+) -> None:
+    text = '{"id": "a", "title": "A"}\n{"id": "b", "title": "B", "published": ' + value + "}\n"
+    if name == "x.json":
+        text = "[" + text.replace("\n", ",\n", 1).rstrip() + "]"
+    (problem,) = problems_of(tmp_path, name, text)
+    assert problem.startswith(says.replace("x:", f"{name}:"))
+
+
 def test_json_lines_report_every_bad_line(tmp_path: Path) -> None:
     lines = [
         json.dumps({"id": "a", "title": "A"}),

@@ -192,15 +192,9 @@ def json_lines(path: Path) -> Iterator[RecordLine]:
 def parse_line(line: RecordLine) -> Book:
     """The book on one JSON Lines line; RecordError says what is wrong with it."""
     try:
-        data = json.loads(line.text, object_pairs_hook=_no_duplicate_keys)
-    except RecursionError:
-        raise RecordError(Problem(line.source, line.number, "", TOO_DEEP)) from None
-    except json.JSONDecodeError as err:
-        message = f"is not valid JSON: {err.msg}"
-        raise RecordError(Problem(line.source, line.number, "", message)) from None
-    except _DuplicateKeyError as err:
-        message = "appears twice; keep one"
-        raise RecordError(Problem(line.source, line.number, str(err), message)) from None
+        data = _loads(line.text)
+    except _JsonProblem as err:
+        raise RecordError(Problem(line.source, line.number, err.field, str(err))) from None
     return parse_record(data, line.source, {"": line.number}, line.text)
 
 
@@ -242,17 +236,10 @@ def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except RecursionError:
-        raise RecordError(Problem(source, first_line, "", TOO_DEEP)) from None
-    except json.JSONDecodeError as err:
-        raise RecordError(
-            Problem(source, first_line + err.lineno - 1, "", f"is not valid JSON: {err.msg}")
-        ) from None
-    except _DuplicateKeyError as err:
-        raise RecordError(
-            Problem(source, first_line, str(err), "appears twice; keep one")
-        ) from None
+        data = _loads(text)
+    except _JsonProblem as err:
+        line = first_line + err.line - 1
+        raise RecordError(Problem(source, line, err.field, str(err))) from None
     if first_line != 1:
         return data, {"": first_line}
     # JSON has no positions of its own; JSON is YAML, so YAML's composer gives field lines.
@@ -262,8 +249,61 @@ def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[
         return data, {"": 1}
 
 
-class _DuplicateKeyError(ValueError):
-    pass
+class _JsonProblem(ValueError):
+    """What is wrong with a JSON text, at a line of it (1 when JSON's reader cannot say)."""
+
+    def __init__(self, message: str, line: int = 1, field: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.field = field
+
+
+def _loads(text: str) -> Any:
+    """JSON as the standard defines it: Python's reader also takes NaN and Infinity, keeps the
+    last of two equal keys unseen, and fails with a ValueError on a number over 4,300 digits."""
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_no_constant,
+            parse_int=_whole_number,
+        )
+    except RecursionError:
+        raise _JsonProblem(TOO_DEEP) from None
+    except json.JSONDecodeError as err:
+        raise _JsonProblem(f"is not valid JSON: {err.msg}", err.lineno) from None
+    except _OutsideJson as err:
+        found = re.search(err.pattern, text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise _JsonProblem(str(err), line) from None
+
+
+class _DuplicateKeyError(_JsonProblem):
+    def __init__(self, key: str) -> None:
+        super().__init__("appears twice; keep one", field=key)
+
+
+class _OutsideJson(ValueError):
+    """A value JSON's reader met; `pattern` finds it in the text (the reader gives no line)."""
+
+    def __init__(self, message: str, pattern: str) -> None:
+        super().__init__(message)
+        self.pattern = pattern
+
+
+def _no_constant(name: str) -> Any:
+    message = f"is not valid JSON: {name} is not a JSON value; write a number or text"
+    raise _OutsideJson(message, r"[:\[,]\s*" + re.escape(name) + r"\b")
+
+
+_MAX_DIGITS = 4300  # Python's limit for reading a whole number (sys.get_int_max_str_digits)
+
+
+def _whole_number(digits: str) -> int:
+    if len(digits.lstrip("-")) > _MAX_DIGITS:
+        message = f"has a number of {len(digits):,} digits; no field takes one"
+        raise _OutsideJson(message, re.escape(digits[:100]))
+    return int(digits)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
