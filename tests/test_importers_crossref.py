@@ -290,17 +290,17 @@ def test_bad_values_are_errors_naming_the_crossref_key() -> None:
         (
             '{"message": {"DOI": "10.1000/b", "type": "book",\n "title": ["T"],\n'
             ' "ISBN": [' + "9" * 5000 + "]}}",
-            "0.json:3: has a number of 5,000 digits; no field needs one",
+            "0.json:3: has a number of 5,000 digits; no field takes one",
         ),
         (
             '{"message": {"DOI": "10.1000/b", "type": "book", "title": ["T"],\n'
             ' "issued": {"date-parts": [[NaN]]}}}',
-            "0.json:2: is not valid JSON: NaN is not a JSON number",
+            "0.json:2: is not valid JSON: NaN is not a JSON value; write a number or text",
         ),
         (
             '{"message": {"DOI": "10.1000/b", "type": "book",\n "title": ["First"],'
             ' "title": ["Second"]}}',
-            '0.json:2: has the key "title" twice in one object; keep one',
+            "0.json:2: title: appears twice; keep one",
         ),
     ],
     ids=["malformed", "no-work", "too-deep", "not-works", "no-title", "huge-number", "nan", "dup"],

@@ -192,9 +192,9 @@ def json_lines(path: Path) -> Iterator[RecordLine]:
 def parse_line(line: RecordLine) -> Book:
     """The book on one JSON Lines line; RecordError says what is wrong with it."""
     try:
-        data = _loads(line.text)
-    except _JsonProblem as err:
-        raise RecordError(Problem(line.source, line.number, err.field, str(err))) from None
+        data = strict_json(line.text)
+    except JsonProblem as err:
+        raise RecordError(Problem(line.source, line.number, err.key, str(err))) from None
     return parse_record(data, line.source, {"": line.number}, line.text)
 
 
@@ -236,10 +236,10 @@ def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     try:
-        data = _loads(text)
-    except _JsonProblem as err:
+        data = strict_json(text)
+    except JsonProblem as err:
         line = first_line + err.line - 1
-        raise RecordError(Problem(source, line, err.field, str(err))) from None
+        raise RecordError(Problem(source, line, err.key, str(err))) from None
     if first_line != 1:
         return data, {"": first_line}
     # JSON has no positions of its own; JSON is YAML, so YAML's composer gives field lines.
@@ -249,18 +249,20 @@ def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[
         return data, {"": 1}
 
 
-class _JsonProblem(ValueError):
-    """What is wrong with a JSON text, at a line of it (1 when JSON's reader cannot say)."""
+class JsonProblem(ValueError):
+    """What is wrong with a JSON text: a message, its line (1 when the reader cannot say) and
+    the key it is about, if any."""
 
-    def __init__(self, message: str, line: int = 1, field: str = "") -> None:
+    def __init__(self, message: str, line: int = 1, key: str = "") -> None:
         super().__init__(message)
         self.line = line
-        self.field = field
+        self.key = key
 
 
-def _loads(text: str) -> Any:
-    """JSON as the standard defines it: Python's reader also takes NaN and Infinity, keeps the
-    last of two equal keys unseen, and fails with a ValueError on a number over 4,300 digits."""
+def strict_json(text: str) -> Any:
+    """JSON as the standard defines it (JsonProblem otherwise). Python's reader also takes NaN
+    and Infinity, keeps the last of two equal keys unseen, and fails with a bare ValueError on a
+    number of over 4,300 digits."""
     try:
         return json.loads(
             text,
@@ -269,26 +271,24 @@ def _loads(text: str) -> Any:
             parse_int=_whole_number,
         )
     except RecursionError:
-        raise _JsonProblem(TOO_DEEP) from None
+        raise JsonProblem(TOO_DEEP) from None
     except json.JSONDecodeError as err:
-        raise _JsonProblem(f"is not valid JSON: {err.msg}", err.lineno) from None
+        raise JsonProblem(
+            f"is not valid JSON: {err.msg} (column {err.colno})", err.lineno
+        ) from None
     except _OutsideJson as err:
         found = re.search(err.pattern, text)
         line = text.count("\n", 0, found.start()) + 1 if found else 1
-        raise _JsonProblem(str(err), line) from None
-
-
-class _DuplicateKeyError(_JsonProblem):
-    def __init__(self, key: str) -> None:
-        super().__init__("appears twice; keep one", field=key)
+        raise JsonProblem(str(err), line, err.key) from None
 
 
 class _OutsideJson(ValueError):
     """A value JSON's reader met; `pattern` finds it in the text (the reader gives no line)."""
 
-    def __init__(self, message: str, pattern: str) -> None:
+    def __init__(self, message: str, pattern: str, key: str = "") -> None:
         super().__init__(message)
         self.pattern = pattern
+        self.key = key
 
 
 def _no_constant(name: str) -> Any:
@@ -309,8 +309,9 @@ def _whole_number(digits: str) -> int:
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(key)
+        if key in out:  # json.loads would keep the last value and drop the first unseen
+            pattern = re.escape(json.dumps(key)) + r"\s*:"
+            raise _OutsideJson("appears twice; keep one", pattern, key)
         out[key] = value
     return out
 

@@ -19,8 +19,7 @@ from bookrdf.importers.crossref.markup import plain_text
 from bookrdf.importers.crossref.work import Fields, Work, isbns, strings
 from bookrdf.importers.origins import lines_of, relocate
 from bookrdf.model import Book, roman_to_int
-from bookrdf.record_yaml import TOO_DEEP
-from bookrdf.records import parse_record
+from bookrdf.records import JsonProblem, parse_record, strict_json
 
 BOOK_TYPES = {"book", "monograph", "edited-book", "reference-book"}
 CHAPTER_TYPES = {"book-chapter"}
@@ -111,50 +110,11 @@ def _repeated_id(book: Work, first: Work, book_id: str) -> Problem:
     return Problem(book.source, book.line, key, f"{message}; give each book its own {key}")
 
 
-class _NotJson(ValueError):
-    """JSON Python's reader takes but no other does, or that would lose a value unseen."""
-
-    def __init__(self, message: str, pattern: str) -> None:
-        super().__init__(message)
-        self.pattern = pattern  # where in the text it is, for the line
-
-
-def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:  # json.loads would keep the last value and drop the first unseen
-            raise _NotJson(f'has the key "{key}" twice in one object; keep one', json.dumps(key))
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise _NotJson(f"is not valid JSON: {name} is not a JSON number", rf"\b{name}\b")
-
-
-def _whole_number(digits: str) -> int:
-    if len(digits.lstrip("-")) > 4300:  # past Python's limit for reading digits (a ValueError)
-        raise _NotJson(f"has a number of {len(digits):,} digits; no field needs one", digits[:50])
-    return int(digits)
-
-
 def _works(text: str, source: str) -> list[Work]:
     try:
-        data = json.loads(
-            text.removeprefix("\ufeff"),
-            object_pairs_hook=_strict_object,
-            parse_constant=_no_constant,
-            parse_int=_whole_number,
-        )
-    except RecursionError:
-        raise RecordError(Problem(source, 1, "", TOO_DEEP)) from None
-    except json.JSONDecodeError as err:
-        message = f"is not valid JSON: {err.msg} (column {err.colno})"
-        raise RecordError(Problem(source, err.lineno, "", message)) from None
-    except _NotJson as err:
-        at = re.search(err.pattern, text)
-        line = text.count("\n", 0, at.start()) + 1 if at else 1
-        raise RecordError(Problem(source, line, "", str(err))) from None
+        data = strict_json(text.removeprefix("\ufeff"))
+    except JsonProblem as err:
+        raise RecordError(Problem(source, err.line, err.key, str(err))) from None
     found = _unwrap(data)
     if found is None:
         message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
