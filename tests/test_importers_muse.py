@@ -632,6 +632,42 @@ def test_open_access_page_with_chrome_parts_and_view_lines() -> None:
     assert not any("Seeds of Empire" in w.message for w in result.warnings)
 
 
+def test_an_open_access_licence_statement_is_the_licence_not_description() -> None:
+    result = read_muse_page(muse("open_access_parts"))
+    assert result.book.license == "https://creativecommons.org/licenses/by-nc-nd/4.0/"
+    assert result.book.description is not None
+    assert "licensed" not in result.book.description
+    # the "Creative Commons  CC-BY-NC-ND" row agrees with the statement: nothing to say
+    assert not any(w.field == "license" for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("lines", "licence", "warned"),
+    [
+        (["Creative Commons\tCC BY 4.0"], "https://creativecommons.org/licenses/by/4.0/", None),
+        (["Creative Commons: CC0 1.0"], "https://creativecommons.org/publicdomain/zero/1.0/", None),
+        (["Creative Commons\tCC-BY-SA"], None, "without its version"),
+        (["Creative Commons\tCC-BY-XY 4.0"], None, "not a Creative Commons licence"),
+        (
+            [
+                "This book is licensed under a Creative Commons Attribution 3.0 Unported License.",
+                "Creative Commons\tCC-BY-NC",
+            ],
+            "https://creativecommons.org/licenses/by/3.0/",
+            "another licence",
+        ),
+    ],
+)
+def test_creative_commons_rows_and_statements(
+    lines: list[str], licence: str | None, warned: str | None
+) -> None:
+    page = SEED.read_text("utf-8") + "\n\nAdditional Information\n\n" + "\n".join(lines) + "\n"
+    result = parse_muse_page(page, "page.txt")
+    assert result.book.license == licence
+    said = [w.message for w in result.warnings if w.field == "license"]
+    assert (warned is None and not said) or (warned is not None and warned in said[0])
+
+
 def test_a_part_heading_with_its_own_pdf_is_that_entry() -> None:
     page = SEED.read_text("utf-8").replace(
         "1. North Korea and Its Leadership",

@@ -62,9 +62,24 @@ _ISBN_FORMATS = {"e": "electronic", "electronic": "electronic", "print": "print"
 # Keys MUSE prints as "Key: value" on the page, or as rows under "Additional Information".
 _KEYED = re.compile(
     r"(?P<key>publication year|copyright year|published by|series|language|oclc|pages"
-    r"|launched on muse|open access|marc record)\s*(?P<colon>:)?\s*(?P<value>.*)",
+    r"|launched on muse|open access|marc record|creative commons)\s*(?P<colon>:)?\s*(?P<value>.*)",
     re.I,
 )
+# Open-access pages: "This work is licensed under a Creative Commons Attribution-NonCommercial
+# 4.0 International License." above the contents, and a "Creative Commons  CC-BY-NC" row.
+_CC_STATEMENT = re.compile(
+    r"(?:this (?:work|book|title|publication|volume) is )?licen[cs]ed under (?:a |the )?"
+    r"creative commons (?P<name>(?:attribution|cc0|zero)[a-z -]*?)"
+    r"(?: (?P<version>[1-4]\.[05]))?(?: (?:international|unported|generic|universal))?"
+    r" licen[cs]e\.?",
+    re.I,
+)
+_CC_CODE = re.compile(
+    r"(?:cc[- ]?)?(?P<code>by(?:[- ](?:nc|sa|nd))*|0|zero)(?:[- ]?(?P<version>[1-4]\.[05]))?", re.I
+)
+_CC_WORDS = {"attribution": "by", "noncommercial": "nc", "sharealike": "sa",
+             "noderivatives": "nd", "noderivs": "nd", "cc0": "0", "zero": "0"}  # fmt: skip
+UNKNOWN_LICENCE = "is not a Creative Commons licence bookrdf knows; give the licence URL by hand"
 _PAGE_KEYS = {"publication year", "copyright year", "published by", "series"}
 _NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
 _LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
@@ -167,6 +182,7 @@ class _Reader:
     lines: dict[str, int] = field(default_factory=lambda: {"": 1})
     warnings: list[Problem] = field(default_factory=list)
     keyed: list[int] = field(default_factory=list)  # the lines read as "Key: value" or ISBN
+    cc_without_version: tuple[Line, str] | None = None  # "Creative Commons  CC-BY" alone
 
     def fail(self, line: int, message: str) -> NoReturn:
         raise RecordError(Problem(self.source, line, "", f"{message}; {_ADVICE}"))
@@ -200,6 +216,11 @@ class _Reader:
         return out
 
     def keyed_line(self, number: int, text: str, info: bool) -> bool:
+        if statement := _CC_STATEMENT.fullmatch(text):
+            words = re.split(r"[- ]+", statement["name"].lower())
+            code = "-".join(_CC_WORDS.get(word, "?") for word in words)
+            self.licence((number, text), code, statement["version"])
+            return True
         if isbn := _ISBN.fullmatch(text):
             value = re.sub(r"[ -]", "", isbn["value"]).upper()
             fmt = _ISBN_FORMATS.get((isbn["kind"] or isbn["kind2"] or "").lower())
@@ -225,6 +246,12 @@ class _Reader:
             self.put("published", value, line[0])
         elif key == "language" and value.lower() in _LANGUAGES:
             self.put("language", _LANGUAGES[value.lower()], line[0])
+        elif key == "creative commons":
+            code = _CC_CODE.fullmatch(value)
+            if code is None:
+                self.unplaced(line, "license", UNKNOWN_LICENCE)
+            else:
+                self.licence(line, code["code"].lower().replace(" ", "-"), code["version"])
         elif key == "marc record" or (
             # MUSE prints the year twice; a copyright year equal to it loses nothing
             key in ("publication year", "copyright year") and self.data.get("published") == value
@@ -234,6 +261,24 @@ class _Reader:
             self.unplaced(line, why="was left out: a bookrdf record has no such field")
         else:
             self.unplaced(line)
+
+    def licence(self, line: Line, code: str, version: str | None) -> None:
+        """A Creative Commons licence named on the page: its deed's URL once the version is
+        known (the statement gives it, the "Creative Commons" row often does not)."""
+        code = "0" if code == "zero" else code
+        known = self.data.get("license")
+        url = _cc_url(code, version) if version else None
+        if "?" in code or (code != "0" and not re.fullmatch(r"by(-nc)?(-sa|-nd)?", code)):
+            self.unplaced(line, "license", UNKNOWN_LICENCE)
+        elif url and known and known != url:
+            why = f"names another licence than {known}; the first is kept"
+            self.unplaced(line, "license", why)
+        elif url:
+            self.put("license", url, line[0])
+        elif known and f"/{code}/" not in known:
+            self.unplaced(line, "license", f"names another licence than {known}; left out")
+        else:
+            self.cc_without_version = (line, code)
 
     def read_head(self, paras: list[Para]) -> None:
         """Title (and subtitle), people, and the description, from above 'Published by:'."""
@@ -375,9 +420,19 @@ class _Reader:
         return {"size": size} if size else {}
 
     def record(self, book_id: str | None) -> dict[str, Any]:
+        if self.cc_without_version and "license" not in self.data:
+            line, code = self.cc_without_version
+            why = f"names the licence CC {code.upper()} without its version; give the licence "
+            self.unplaced(line, "license", why + "URL by hand (creativecommons.org/licenses/…)")
         data = {**self.data, "isbn": self.isbns, "chapters": self.chapters}
         data["id"] = book_id or identifiers.book_id(self.isbns, str(data["title"]))
         return {key: value for key, value in data.items() if value}
+
+
+def _cc_url(code: str, version: str) -> str:
+    if code == "0":
+        return f"https://creativecommons.org/publicdomain/zero/{version}/"
+    return f"https://creativecommons.org/licenses/{code}/{version}/"
 
 
 def _next_texts(lines: list[Line]) -> list[str]:
