@@ -532,3 +532,19 @@ def test_one_kind_pattern_finds_what_each_kind_pattern_finds(
         None,
     )
     assert told_kind(Chapter(title=text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [("Part II", "part"), ("Part One", "part"), ("PART 3.", "part"), ("Partie", None)],
+)
+def test_a_part_label_tells_a_part(label: str, kind: str | None) -> None:
+    assert told_kind(Chapter(label=label, title="Land")) == kind
+    book = Book(id="b", title="B", chapters=(Chapter(label=label, title="Land"),))
+    graph = Graph()
+    for triple in map_book(book).triples:
+        graph.add(triple)
+    typed = graph.query(
+        "ASK { ?c <http://purl.org/dc/terms/type> <http://purl.org/spar/doco/Part> }"
+    ).askAnswer
+    assert typed == (kind == "part")

@@ -42,6 +42,10 @@ _KIND_PATTERN = re.compile(
 )
 _KIND_OF_GROUP = {f"k{i}": kind for i, (_, kind) in enumerate(_KIND_WORDS)}
 _NUMBERED = re.compile(r"(chapter\s+)?([0-9]+|[IVXLCDM]+)\.?", re.IGNORECASE)
+_PART = re.compile(
+    r"part\s+([0-9]+|[IVXLCDM]+|one|two|three|four|five|six|seven|eight|nine|ten)\.?",
+    re.IGNORECASE,
+)
 
 
 def told_kind(chapter: Chapter) -> str | None:
@@ -50,6 +54,8 @@ def told_kind(chapter: Chapter) -> str | None:
         return chapter.kind
     if chapter.label and _NUMBERED.fullmatch(chapter.label):
         return "chapter"
+    if chapter.label and _PART.fullmatch(chapter.label):
+        return "part"
     for text in (chapter.label, chapter.title):
         if text:
             found = _KIND_PATTERN.fullmatch(text)
