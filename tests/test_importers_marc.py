@@ -379,3 +379,102 @@ def test_an_empty_file_is_a_warning(tmp_path: Path) -> None:
     result = read_marc([path])
     assert result.books == ()
     assert [w.message for w in result.warnings] == ["holds no MARC record; nothing imported"]
+
+
+# Records as catalogues export them, and broken ones ----------------------------------------------
+
+
+def _book_record(title: str, leader: str = "00000nam a2200000 i 4500") -> Record:
+    record = Record(leader=leader, force_utf8=True)
+    record.add_field(Field(tag="008", data="050623s2005    hiua     b    001 0 eng  "))
+    record.add_field(Field(tag="245", indicators=Indicators("1", "0"),
+                           subfields=[Subfield("a", f"{title} /"), Subfield("c", "Jane Doe.")]))  # fmt: skip
+    record.add_field(Field(tag="264", indicators=Indicators(" ", "1"),
+                           subfields=[Subfield("a", "Honolulu :"), Subfield("b", "Press,"),
+                                      Subfield("c", "2005.")]))  # fmt: skip
+    return record
+
+
+def _with_entry(raw: bytes, tag: bytes, length: bytes | None, start: bytes | None) -> bytes:
+    """The record with the directory entry of one tag given another length or start."""
+    base = int(raw[12:17])
+    data = bytearray(raw)
+    for at in range(24, base - 1, 12):
+        if raw[at : at + 3] == tag:
+            if length is not None:
+                data[at + 3 : at + 7] = length
+            if start is not None:
+                data[at + 7 : at + 12] = start
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("length", "start", "what"),
+    [
+        (None, b"99999", "its entry for field 264 points past the record's end"),
+        (b"0009", None, "its entry for field 264 does not end at a field terminator (1E)"),
+        (None, b"00000", "its entry for field 264 does not end at a field terminator (1E)"),
+        (b"12ab", None, "entry 3 (264) is no length and start"),
+    ],
+)
+def test_a_broken_directory_entry_stops_the_file(
+    tmp_path: Path, length: bytes | None, start: bytes | None, what: str
+) -> None:
+    # pymarc slices a field where its directory entry says: past the end it read nothing
+    # (the publisher was lost without a word), too short or misplaced it read other bytes
+    first = _book_record("First").as_marc()
+    path = tmp_path / "broken.mrc"
+    path.write_bytes(first + _with_entry(_book_record("Second").as_marc(), b"264", length, start))
+    with pytest.raises(RecordError) as caught:
+        read_marc([path])
+    assert str(caught.value) == (
+        f"{path}: record 2: at byte offset {len(first)} has a broken directory: {what}; "
+        "export the records again from their catalogue"
+    )
+    result = CliRunner().invoke(cli, ["import", "marc", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_directory_entry_without_a_tag_stops_the_file(tmp_path: Path) -> None:
+    raw = bytearray(_book_record("First").as_marc())
+    raw[24:27] = b"0\x00A"
+    path = tmp_path / "tagless.mrc"
+    path.write_bytes(bytes(raw))
+    with pytest.raises(RecordError, match=r"record 1: .* entry 1 has no tag \(b'0\\x00A'\)"):
+        read_marc([path])
+
+
+def test_line_breaks_between_and_after_records_are_not_records(tmp_path: Path) -> None:
+    # Exports and transfers add "\r\n" after records, or a DOS end-of-file byte: a file of
+    # good records was refused as "cut off" at the first of them
+    first, second = (_book_record(t).as_marc() for t in ("First", "Second"))
+    path = tmp_path / "lines.mrc"
+    path.write_bytes(first + b"\r\n" + second + b"\n\x1a")
+    result = read_marc([path])
+    assert [book.title for book in result.books] == ["First", "Second"]
+    assert result.warnings == ()
+
+
+def test_marcxml_fields_without_tag_or_code_are_reported_not_merged(tmp_path: Path) -> None:
+    # A subfield without a code joined the title ("" is in any string of codes), and a
+    # datafield without a tag was taken for a control number and dropped without a word
+    path = tmp_path / "codes.xml"
+    path.write_text(
+        '<collection xmlns="http://www.loc.gov/MARC21/slim"><record>\n'
+        "<leader>00000nam a2200000 i 4500</leader>\n"
+        '<datafield tag="245" ind1="1" ind2="0"><subfield code="a">Title :</subfield>\n'
+        '<subfield code="">stray</subfield><subfield code="ab">two</subfield>'
+        '<subfield code="b">subtitle</subfield></datafield>\n'
+        '<datafield ind1=" " ind2=" "><subfield code="a">untagged</subfield></datafield>\n'
+        "</record></collection>"
+    )
+    result = read_marc([path])
+    data = book_to_dict(result.books[0])
+    assert (data["title"], data["subtitle"]) == ("Title", "subtitle")
+    assert [(w.line, w.field, w.message) for w in result.warnings] == [
+        (5, "record 1", '<datafield> has no tag of three letters or digits (""): "untagged"; left out'),
+        (4, "record 1 245", 'a subfield without a one-character code (""): "stray"; left out'),
+        (4, "record 1 245", 'a subfield without a one-character code ("ab"): "two"; left out'),
+    ]  # fmt: skip

@@ -38,6 +38,9 @@ class Mapper:
         self.lines: dict[str, int] = {"": found.line} if found.line else {}
         self.tags: dict[str, str] = {}  # record field path -> the MARC tag it was read from
         self.warnings = [self.problem(None, "", _pymarc_note(note)) for note in found.notes]
+        for line, tag, message in found.skipped:
+            where = f"record {found.number}" + (f" {tag}" if tag else "")
+            self.warnings.append(Problem(found.source, line, where, message))
         if found.utf8_despite_leader:
             message = (
                 "leader position 09 says MARC-8 (blank), but the record is UTF-8 with no MARC-8 "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import unicodedata
 import warnings
 from collections.abc import Iterator
@@ -47,6 +48,9 @@ class MarcRecord:
     line: int | None = None
     lines: dict[int, int] = field(default_factory=dict)  # id(field) -> MARCXML line
     notes: list[str] = field(default_factory=list)  # what pymarc said while reading it
+    # MARCXML elements not read, as (line, where, message): a field without a tag, a
+    # subfield without a one-character code
+    skipped: list[tuple[int | None, str, str]] = field(default_factory=list)
     utf8_despite_leader: bool = False  # leader/09 says MARC-8, the bytes are UTF-8
 
     def line_of(self, marc_field: Field | None) -> int | None:
@@ -84,6 +88,8 @@ def _binary_records(path: Path) -> Iterator[MarcRecord]:
         reader = MARCReader(handle, to_unicode=True, force_utf8=False, utf8_handling="strict")
         number = 0
         while True:
+            if not _skip_separators(handle):
+                return
             offset = handle.tell()
             length = handle.read(5)
             handle.seek(offset)
@@ -91,15 +97,23 @@ def _binary_records(path: Path) -> Iterator[MarcRecord]:
                 # pymarc takes int() of anything ("0    ", " -1  "), then reads a negative length
                 broken = exceptions.RecordLengthInvalid()
                 raise RecordError(_broken(path, number + 1, offset, broken))
-            reader.force_utf8 = _utf8_despite_leader(handle, offset, length)
+            raw = handle.read(int(length)) if len(length) == 5 else b""
+            handle.seek(offset)
+            reader.force_utf8 = _utf8_despite_leader(raw)
             with _pymarc_notes() as notes:
                 try:
                     record = next(reader)
                 except StopIteration:
                     return
             number += 1
+            # pymarc trusts the directory: an entry pointing past its field reads other
+            # fields' bytes, or nothing, without a word
+            broken_directory = _directory_problem(raw) if len(raw) == int(length) else None
             if record is None:
-                raise RecordError(_broken(path, number, offset, reader.current_exception))
+                error = broken_directory or reader.current_exception
+                raise RecordError(_broken(path, number, offset, error))
+            if broken_directory:
+                raise RecordError(_broken(path, number, offset, broken_directory))
             _normalize(record)
             yield MarcRecord(
                 record,
@@ -111,17 +125,29 @@ def _binary_records(path: Path) -> Iterator[MarcRecord]:
             )
 
 
-def _utf8_despite_leader(handle: BinaryIO, offset: int, length: bytes) -> bool:
+def _skip_separators(handle: BinaryIO) -> bool:
+    """Step over line breaks, spaces and a DOS end-of-file byte (1A) between or after records,
+    which exports and file transfers add; False at the end of the file."""
+    while True:
+        offset = handle.tell()
+        byte = handle.read(1)
+        if not byte:
+            return False
+        if byte[0] not in _SEPARATORS:
+            handle.seek(offset)
+            return True
+
+
+_SEPARATORS = frozenset(b"\r\n\t \x1a\x00")
+
+
+def _utf8_despite_leader(raw: bytes) -> bool:
     """Whether a record whose leader/09 says MARC-8 (blank) is UTF-8 all the same.
 
     Exports often leave leader/09 blank on UTF-8 records. Multi-byte UTF-8 is next to never
     also plausible MARC-8 (whose diacritics precede ASCII letters, which UTF-8 forbids), and a
     record with MARC-8 escape sequences (byte 1B) is taken at its leader's word.
     """
-    if len(length) < 5:
-        return False
-    raw = handle.read(int(length))
-    handle.seek(offset)
     if raw[9:10] != b" " or b"\x1b" in raw or raw.isascii():
         return False
     try:
@@ -131,8 +157,37 @@ def _utf8_despite_leader(handle: BinaryIO, offset: int, length: bytes) -> bool:
     return True
 
 
+def _directory_problem(raw: bytes) -> str | None:
+    """What is wrong with a record's directory (ISO 2709), or None: each entry's field must
+    lie within the record and end with the field terminator (1E)."""
+    base = raw[12:17]
+    if not base.isdigit() or not _LEADER_SIZE < int(base) <= len(raw):
+        return None  # pymarc tells a missing or misplaced base address itself
+    directory = raw[_LEADER_SIZE : int(base) - 1]
+    end = len(raw) - 1  # the end-of-record byte (1D) follows the last field
+    for start in range(0, len(directory), 12):
+        entry = directory[start : start + 12]
+        tag = entry[:3].decode("ascii", "replace")
+        if not (entry[:3].isascii() and entry[:3].isalnum()):
+            return f"has a broken directory: entry {start // 12 + 1} has no tag ({entry[:3]!r})"
+        if len(entry) < 12 or not entry[3:].isdigit():
+            return f"has a broken directory: entry {start // 12 + 1} ({tag}) is no length and start"
+        first = int(base) + int(entry[7:12])
+        last = first + int(entry[3:7]) - 1
+        if int(entry[3:7]) == 0 or last >= end:
+            return f"has a broken directory: its entry for field {tag} points past the record's end"
+        if raw[last] != 0x1E:
+            return (
+                f"has a broken directory: its entry for field {tag} does not end at a field "
+                "terminator (1E)"
+            )
+    return None
+
+
 def _broken(path: Path, number: int, offset: int, error: object) -> Problem:
-    if isinstance(error, UnicodeDecodeError):
+    if isinstance(error, str):
+        what = error
+    elif isinstance(error, UnicodeDecodeError):
         what = "is not valid UTF-8, though leader position 09 ('a') says it is"
     else:
         what = next(
@@ -207,16 +262,40 @@ def _xml_record(element: Element, source: str, number: int) -> MarcRecord:
             found.record.leader = Leader(text.ljust(24)[:24])
         elif name in ("controlfield", "datafield"):
             tag = child.get("tag", "")
+            if not _TAG.fullmatch(tag):
+                value = _shown(" ".join(element_text(child).split()))
+                message = f'<{name}> has no tag of three letters or digits ("{tag}"): "{value}"'
+                found.skipped.append((child.sourceline, "", f"{message}; left out"))
+                continue
             if name == "controlfield":
                 marc_field = Field(tag=tag, data=text)
             else:
-                subfields = [
-                    Subfield(sub.get("code", ""), unicodedata.normalize("NFC", element_text(sub)))
-                    for sub in child
-                    if local_name(sub) == "subfield"
-                ]
+                subfields = _subfields(child, tag, found)
                 indicators = Indicators(child.get("ind1", " "), child.get("ind2", " "))
                 marc_field = Field(tag=tag, indicators=indicators, subfields=subfields)
             found.record.fields.append(marc_field)
             found.lines[id(marc_field)] = child.sourceline
     return found
+
+
+_TAG = re.compile(r"[0-9A-Za-z]{3}")
+
+
+def _subfields(datafield: Element, tag: str, found: MarcRecord) -> list[Subfield]:
+    """A datafield's subfields; one without a one-character code is reported, not read."""
+    subfields = []
+    for sub in datafield:
+        if local_name(sub) != "subfield":
+            continue
+        code = sub.get("code", "")
+        value = unicodedata.normalize("NFC", element_text(sub))
+        if len(code) == 1 and code.isprintable() and code != " ":
+            subfields.append(Subfield(code, value))
+        else:
+            message = f'a subfield without a one-character code ("{code}"): "{_shown(value)}"'
+            found.skipped.append((sub.sourceline, tag, f"{message}; left out"))
+    return subfields
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
