@@ -478,3 +478,39 @@ def test_marcxml_fields_without_tag_or_code_are_reported_not_merged(tmp_path: Pa
         (4, "record 1 245", 'a subfield without a one-character code (""): "stray"; left out'),
         (4, "record 1 245", 'a subfield without a one-character code ("ab"): "two"; left out'),
     ]  # fmt: skip
+
+
+def test_the_url_is_the_resource_not_a_part_of_it(tmp_path: Path) -> None:
+    # LC records link the table of contents as 856 41 $3 "Table of contents only": it was
+    # taken as the book's url, and the book's own 856 40 reported as left out
+    record = _book_record("Linked")
+    toc = [Subfield("3", "Table of contents only"), Subfield("u", "http://www.loc.gov/toc/1.html")]
+    record.add_field(Field(tag="856", indicators=Indicators("4", "1"), subfields=toc))
+    record.add_field(Field(tag="856", indicators=Indicators("4", "0"),
+                           subfields=[Subfield("u", "https://muse.jhu.edu/book/8048"),
+                                      Subfield("u", "https://mirror.example/8048")]))  # fmt: skip
+    path = tmp_path / "links.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["url"] == "https://muse.jhu.edu/book/8048"
+    assert [(w.field, w.message) for w in result.warnings] == [
+        (
+            "record 1 856",
+            '"Table of contents only http://www.loc.gov/toc/1.html" has no place in a bookrdf '
+            "record; left out",
+        ),
+        ("record 1 856$u", '"https://mirror.example/8048" has no place in a bookrdf record; left out'),
+    ]  # fmt: skip
+
+
+def test_an_isbn_written_with_its_name_is_read(tmp_path: Path) -> None:
+    record = _book_record("Prefixed")
+    record.add_field(Field(tag="020", indicators=Indicators(" ", " "),
+                           subfields=[Subfield("a", "ISBN 0-8248-2809-7 (pbk.)")]))  # fmt: skip
+    path = tmp_path / "prefixed.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["isbn"] == [
+        {"value": "9780824828097", "format": "paperback"}
+    ]
+    assert result.warnings == ()

@@ -133,7 +133,10 @@ def _isbns(read: Mapper, fields: list[Field]) -> None:
         for value in field.get_subfields("z"):
             read.warn(field, "z", f'"{value.strip()}" is a cancelled or invalid ISBN; not imported')
         for value in field.get_subfields("a"):
-            match = re.match(r"\s*([0-9Xx][0-9Xx -]{8,16}[0-9Xx])\s*(.*)", value)
+            # older records write "ISBN 0824828097" in $a
+            match = re.match(
+                r"\s*(?:ISBN(?:-1[03])?:?\s*)?([0-9Xx][0-9Xx -]{8,16}[0-9Xx])\s*(.*)", value, re.I
+            )
             if not match:
                 read.warn(field, "a", f'"{value.strip()}" is not an ISBN; left out')
                 continue
@@ -244,11 +247,18 @@ def _notes(read: Mapper, record: Record) -> None:
             read.unread(field, "ab")
         else:
             read.left_out(field)
-    for field in record.get_fields("856"):
-        urls = field.get_subfields("u")
-        if field.indicator2 in "01" and urls and "url" not in read.data:
-            read.put("url", urls[0].strip(), field)
-            read.unread(field, "u3yz")
+    # The book's own link: 856 4_0 (the resource) before 4_1 (a version of it), and never a
+    # link with $3, which names the part it leads to ("Table of contents only")
+    links = record.get_fields("856")
+    whole = [f for f in links if f.get_subfields("u") and not f.get_subfields("3")]
+    chosen = next((f for ind in "01" for f in whole if (f.indicator2 or " ") == ind), None)
+    for field in links:
+        if field is chosen:
+            first, *others = field.get_subfields("u")
+            read.put("url", first.strip(), field)
+            for other in others:
+                read.left_out(field, "u", other.strip())
+            read.unread(field, "uyz")
         else:
             read.left_out(field)
     for field in record.get_fields("540"):
