@@ -457,6 +457,25 @@ def test_line_breaks_between_and_after_records_are_not_records(tmp_path: Path) -
     assert result.warnings == ()
 
 
+def test_records_that_are_not_books_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    book = _book_record("Atlas of words")
+    atlas = _book_record("Road atlas", leader="00000cem a2200000 a 4500")
+    score = _book_record("Sonatas", leader="00000ccm a2200000 a 4500")
+    chapter = _book_record("A chapter", leader="00000naa a2200000 a 4500")
+    path = tmp_path / "mixed.mrc"
+    path.write_bytes(b"".join(r.as_marc() for r in (book, atlas, score, chapter)))
+    result = read_marc([path])
+    assert [b.title for b in result.books] == ["Atlas of words"]
+    assert [(w.field, w.message) for w in result.warnings] == [
+        ("record 2", "leader/06 'e' says it is cartographic material, not a book; not imported"),
+        ("record 3", "leader/06 'c' says it is notated music, not a book; not imported"),
+        (
+            "record 4",
+            "leader/07 'a' says it is a part of a monograph (a chapter), not a book; not imported",
+        ),
+    ]
+
+
 def test_marcxml_fields_without_tag_or_code_are_reported_not_merged(tmp_path: Path) -> None:
     # A subfield without a code joined the title ("" is in any string of codes), and a
     # datafield without a tag was taken for a control number and dropped without a word

@@ -50,6 +50,12 @@ def read_marc(paths: Sequence[Path], strict: bool = False) -> MarcImport:
         try:
             for found in read_marc_file(path):
                 count = found.number
+                other = _not_a_book(found.record.leader)
+                if other:
+                    where = f"record {found.number}"
+                    message = f"{other}, not a book; not imported"
+                    warnings.append(Problem(found.source, found.line, where, message))
+                    continue
                 data, read = map_record(found)
                 warnings.extend(read.warnings)
                 where = f"record {found.number}"
@@ -74,6 +80,36 @@ def read_marc(paths: Sequence[Path], strict: bool = False) -> MarcImport:
     if strict and warnings:
         raise RecordErrors(warnings)
     return MarcImport(tuple(books), tuple(warnings))
+
+
+def _not_a_book(leader: object) -> str | None:
+    """What a record describes when its leader says it is not a book, else None.
+
+    Leader/06 (type of record) a or t is text, printed or manuscript; leader/07
+    (bibliographic level) a or b is a part of another resource (a chapter, an article), s
+    and i are serials and updating resources. Blank positions (a MARCXML record without a
+    leader) say nothing and are read as a book.
+    """
+    text = str(leader).ljust(8)
+    if text[6] in _TYPES:
+        return f"leader/06 '{text[6]}' says it is {_TYPES[text[6]]}"
+    if text[7] in _LEVELS:
+        return f"leader/07 '{text[7]}' says it is {_LEVELS[text[7]]}"
+    return None
+
+
+# MARC 21 leader/06 and /07 values that are not books (a, t; m, c, d are).
+_TYPES = {
+    "c": "notated music", "d": "manuscript notated music", "e": "cartographic material",
+    "f": "manuscript cartographic material", "g": "a projected medium",
+    "i": "a nonmusical sound recording", "j": "a musical sound recording",
+    "k": "a two-dimensional nonprojectable graphic", "m": "a computer file", "o": "a kit",
+    "p": "mixed materials", "r": "a three-dimensional artifact or naturally occurring object",
+}  # fmt: skip
+_LEVELS = {
+    "a": "a part of a monograph (a chapter)", "b": "a part of a serial (an article)",
+    "i": "an integrating resource", "s": "a serial",
+}  # fmt: skip
 
 
 def _in_record(problem: Problem, where: str, tags: Mapping[str, str]) -> Problem:
