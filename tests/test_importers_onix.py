@@ -521,3 +521,50 @@ def test_a_message_without_products_is_a_warning(tmp_path: Path) -> None:
     result = read_onix([path])
     assert result.books == ()
     assert [w.message for w in result.warnings] == ["holds no Product; nothing imported"]
+
+
+# Feeds as publishers' systems write them, and bad values in them ----------------------------------
+
+
+def _message(*products: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<ONIXMessage xmlns="http://ns.editeur.org/onix/3.0/reference" release="3.0">\n'
+        + "\n".join(products)
+        + "\n</ONIXMessage>\n"
+    )
+
+
+def _product(isbn: str, title: str, form: str = "BC", more: str = "", people: str = "") -> str:
+    return (
+        "<Product><RecordReference>r</RecordReference><NotificationType>03</NotificationType>\n"
+        f"<ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>{isbn}</IDValue>"
+        "</ProductIdentifier>\n"
+        f"<DescriptiveDetail><ProductComposition>00</ProductComposition><ProductForm>{form}"
+        "</ProductForm>\n<TitleDetail><TitleType>01</TitleType><TitleElement>"
+        f"<TitleElementLevel>01</TitleElementLevel><TitleText>{title}</TitleText></TitleElement>"
+        f"</TitleDetail>\n{people}</DescriptiveDetail>\n{more}</Product>"
+    )
+
+
+def test_isbns_written_with_hyphens_give_the_13_digit_id(tmp_path: Path) -> None:
+    # The id was "978-0-8248-2809-7", another IRI than the same book from MUSE or MARC
+    related = (
+        "<RelatedMaterial><RelatedProduct><ProductRelationCode>06</ProductRelationCode>"
+        "<ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>978 0 8248 6203 9"
+        "</IDValue></ProductIdentifier></RelatedProduct></RelatedMaterial>"
+    )
+    path = tmp_path / "hyphens.xml"
+    path.write_text(
+        _message(
+            _product("978-0-8248-2809-7", "Crisis", more=related),
+            _product("9780824862039", "Crisis in e", form="ED"),
+        )
+    )
+    result = read_onix([path])
+    (book,) = result.books
+    assert book.id == "9780824828097"
+    assert book_to_dict(book)["isbn"] == [
+        {"value": "9780824828097", "format": "paperback"},
+        {"value": "9780824862039", "format": "electronic"},
+    ]

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from stdnum import isbn as stdnum_isbn
+
 from bookrdf.errors import Problem
 from bookrdf.importers.identifiers import isbn_key
 from bookrdf.importers.marc.languages import bcp47
@@ -93,7 +95,10 @@ def _identifiers(read: Reader, product: Element, edition: Edition) -> None:
 
 
 def _isbn(kind: str | None, value: str) -> str | None:
-    """The ISBN a product identifier gives (list 5): ISBN-13, Bookland GTIN-13 or ISBN-10."""
+    """The ISBN a product identifier gives (list 5): ISBN-13, Bookland GTIN-13 or ISBN-10,
+    without the hyphens and spaces feeds print in it (an id keeps only its digits)."""
+    compact = stdnum_isbn.compact(value)
+    value = compact if re.fullmatch(r"[0-9]{9}[0-9X]|[0-9]{13}", compact) else value
     bookland = kind == codes.GTIN13 and re.match(r"97[89]", value)
     return value if kind in (codes.ISBN13, codes.ISBN10) or bookland else None
 
