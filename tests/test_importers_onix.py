@@ -174,8 +174,8 @@ def test_formats_that_disagree_are_reported(tmp_path: Path) -> None:
     )
     result = read_onix([path])
     assert by_id(result.books)["9780000000019"]["title"] == "The Lantern Bearers"
-    differs = [w for w in result.warnings if w.field == "title"]
-    assert len(differs) == 1
+    differs = [w for w in result.warnings if w.field.endswith("/TitleElement")]
+    assert [w.field for w in differs] == ["Product/DescriptiveDetail/TitleDetail/TitleElement"]
     assert "differs from the product at" in differs[0].message
 
 
@@ -567,4 +567,66 @@ def test_isbns_written_with_hyphens_give_the_13_digit_id(tmp_path: Path) -> None
     assert book_to_dict(book)["isbn"] == [
         {"value": "9780824828097", "format": "paperback"},
         {"value": "9780824862039", "format": "electronic"},
+    ]
+
+
+def test_problems_name_onix_elements_not_record_fields(tmp_path: Path) -> None:
+    # "contributors[0].identifiers.orcid" and "isbn[0].value" are no names an ONIX feed has
+    person = (
+        "<Contributor><ContributorRole>A01</ContributorRole><PersonName>Jane Doe</PersonName>"
+        "<NameIdentifier><NameIDType>21</NameIDType><IDValue>0000-0002-1825-0096</IDValue>"
+        "</NameIdentifier></Contributor>\n"
+    )
+    path = tmp_path / "bad.xml"
+    path.write_text(_message(_product("9780824828098", "Bad", people=person)))
+    path.write_text(path.read_text().replace("<ProductIDType>15", "<ProductIDType>02", 1))
+    path.write_text(path.read_text().replace("9780824828098", "082482809X"))
+    result = CliRunner().invoke(cli, ["import", "onix", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f'Error: {path}:4: Product/ProductIdentifier: ISBN-10 "082482809X" has a wrong check '
+        "digit; check it",
+        f"Error: {path}:7: Product/DescriptiveDetail/Contributor: "
+        '"0000-0002-1825-0096" is not a valid ORCID iD (0000-0002-1825-0097)',
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_same_book_twice_is_an_error_naming_the_product(tmp_path: Path) -> None:
+    # Two products without an ISBN and of one title, by no one: one id, the title's slug
+    path = tmp_path / "twice.xml"
+    text = _message(_product("SKU-1", "Same"), _product("SKU-2", "Same"))
+    path.write_text(text.replace("<ProductIDType>15", "<ProductIDType>01"))
+    with pytest.raises(RecordError) as caught:
+        read_onix([path])
+    assert [(p.line, p.field, p.message) for p in caught.value.problems] == [
+        (9, "Product", '"same" is already the id of another book; give each its own')
+    ]
+
+
+def test_an_impossible_date_or_country_is_reported_not_fatal(tmp_path: Path) -> None:
+    # "20241399" became "2024-13-99", refused as a record date with "write YYYY-MM-DD", and
+    # CountryCode "ZZZ" made the language "en-ZZZ"; both stopped the whole feed
+    more = (
+        "<PublishingDetail><PublishingDate><PublishingDateRole>01</PublishingDateRole>"
+        "<Date>20241399</Date></PublishingDate></PublishingDetail>"
+    )
+    language = (
+        "<Language><LanguageRole>01</LanguageRole><LanguageCode>eng</LanguageCode>"
+        "<CountryCode>ZZZ</CountryCode></Language>\n"
+    )
+    path = tmp_path / "dates.xml"
+    path.write_text(_message(_product("9780824828097", "Dated", more=more, people=language)))
+    result = read_onix([path])
+    data = book_to_dict(result.books[0])
+    assert (data.get("published"), data["language"]) == (None, "en")
+    assert [(w.field, w.message) for w in result.warnings] == [
+        (
+            "Product/PublishingDetail/PublishingDate/Date",
+            '"20241399" is not a date in ONIX date format 00; left out',
+        ),
+        (
+            "Product/DescriptiveDetail/Language/CountryCode",
+            '"ZZZ" is not an ISO 3166-1 country code; left out',
+        ),
     ]

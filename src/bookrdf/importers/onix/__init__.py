@@ -54,7 +54,7 @@ def read_onix(paths: Sequence[Path], strict: bool = False) -> OnixImport:
             problems.extend(err.problems)
     books: list[Book] = []
     ids: set[str] = set()
-    for data, lines, source in merge_editions(editions, warnings):
+    for data, lines, names, source in merge_editions(editions, warnings):
         if "title" not in data:
             message = "has no distinctive title (TitleDetail, TitleType 01); a book needs one"
             problems.append(Problem(source, lines.get(""), "Product", message))
@@ -62,11 +62,11 @@ def read_onix(paths: Sequence[Path], strict: bool = False) -> OnixImport:
         try:
             book = parse_record(data, source, lines)
         except RecordError as err:
-            problems.extend(err.problems)
+            problems.extend(_in_onix(problem, names) for problem in err.problems)
             continue
         if book.id in ids:
             message = f'"{book.id}" is already the id of another book; give each its own'
-            problems.append(Problem(source, lines.get(""), "id", message))
+            problems.append(Problem(source, lines.get(""), "Product", message))
             continue
         ids.add(book.id)
         books.append(book)
@@ -75,6 +75,16 @@ def read_onix(paths: Sequence[Path], strict: bool = False) -> OnixImport:
     if strict and warnings:
         raise RecordErrors(warnings)
     return OnixImport(tuple(books), tuple(warnings))
+
+
+def _in_onix(problem: Problem, names: dict[str, str]) -> Problem:
+    """A record-field problem named by the ONIX element the field was read from
+    ('Product/DescriptiveDetail/Contributor', not 'contributors[0].identifiers.orcid')."""
+    path = problem.field
+    while path and path not in names:
+        parent = re.sub(r"(\.[^.\[]+|\[[0-9]+\])$", "", path)
+        path = "" if parent == path else parent
+    return Problem(problem.source, problem.line, names.get(path, "Product"), problem.message)
 
 
 def _editions(path: Path, warnings: list[Problem]) -> Iterator[Edition]:

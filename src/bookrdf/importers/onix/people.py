@@ -1,4 +1,4 @@
-"""ONIX titles, contributors and contents items (ContentItem) -> record fields with lines."""
+"""ONIX titles, contributors and contents items (ContentItem) -> record fields with places."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from bookrdf.importers.onix.reader import Reader
 from bookrdf.importers.xmlsafe import Element
 from bookrdf.model import PAGE, Chapter, told_kind
 
-Lines = dict[str, int]
+# Record field path -> the element it was read from ('contributors[1]' -> a Contributor):
+# its line, and its ONIX name for problems the record rules find later.
+Places = dict[str, Element]
 
 
 def title_of(read: Reader, parent: Element) -> tuple[str, str | None, Element] | None:
@@ -35,7 +37,7 @@ def title_of(read: Reader, parent: Element) -> tuple[str, str | None, Element] |
     return None
 
 
-def contributors(read: Reader, elements: list[Element], path: str) -> tuple[list[Any], Lines]:
+def contributors(read: Reader, elements: list[Element], path: str) -> tuple[list[Any], Places]:
     """Contributors in SequenceNumber order (document order where none is given)."""
 
     def order(item: tuple[int, Element]) -> tuple[int, int]:
@@ -43,7 +45,7 @@ def contributors(read: Reader, elements: list[Element], path: str) -> tuple[list
         return (int(number), item[0]) if number.isdigit() else (1 << 30, item[0])
 
     people: list[dict[str, Any]] = []
-    lines: Lines = {}
+    places: Places = {}
     for _, element in sorted(enumerate(elements), key=order):
         person = _person(read, element)
         if person is None:
@@ -52,9 +54,9 @@ def contributors(read: Reader, elements: list[Element], path: str) -> tuple[list
         roles = [read.code_of(r) or "" for r in element.findall("ContributorRole")]
         named = [role for code in roles for role in codes.CONTRIBUTOR_ROLES.get(code, ())]
         for role in dict.fromkeys(named or ["contributor" if roles else "author"]):
-            lines[f"{path}[{len(people)}]"] = element.sourceline
+            places[f"{path}[{len(people)}]"] = element
             people.append({**person, "role": role})
-    return people, lines
+    return people, places
 
 
 def _person(read: Reader, element: Element) -> dict[str, Any] | None:
@@ -91,13 +93,13 @@ def _person(read: Reader, element: Element) -> dict[str, Any] | None:
     return person
 
 
-def chapters(read: Reader, items: list[Element]) -> tuple[list[Any], Lines]:
+def chapters(read: Reader, items: list[Element]) -> tuple[list[Any], Places]:
     """ContentItems in document order as chapters: label, title, pages, people, excerpt."""
     out: list[dict[str, Any]] = []
-    lines: Lines = {}
+    places: Places = {}
     for item in items:
         path = f"chapters[{len(out)}]"
-        lines[path] = item.sourceline
+        places[path] = item
         read.code(item, "LevelSequenceNumber")  # "1", "1.2": the document's order already
         entry: dict[str, Any] = {}
         # ComponentTypeName "Chapter" + ComponentNumber "3" -> "Chapter 3"; either alone too.
@@ -112,11 +114,11 @@ def chapters(read: Reader, items: list[Element]) -> tuple[list[Any], Lines]:
             entry["title"] = f"{found[0]}: {found[1]}" if found[1] else found[0]
         text_item = item.find("TextItem")
         if text_item is not None:
-            _text_item(read, text_item, entry, path, lines)
+            _text_item(read, text_item, entry, path, places)
         found_people = contributors(read, item.findall("Contributor"), f"{path}.contributors")
-        people, people_lines = found_people
+        people, people_places = found_people
         entry["contributors"] = people
-        lines.update(people_lines)
+        places.update(people_places)
         for content in [*item.findall("TextContent"), *item.findall("OtherText")]:
             kind = read.peek(content, "TextType") or read.peek(content, "TextTypeCode")
             body = content.find("Text")
@@ -125,10 +127,12 @@ def chapters(read: Reader, items: list[Element]) -> tuple[list[Any], Lines]:
                 entry["excerpt"] = read.rich(body)
                 read.take(content)
         out.append({key: value for key, value in entry.items() if value})
-    return out, lines
+    return out, places
 
 
-def _text_item(read: Reader, item: Element, entry: dict[str, Any], path: str, lines: Lines) -> None:
+def _text_item(
+    read: Reader, item: Element, entry: dict[str, Any], path: str, places: Places
+) -> None:
     """Kind (front or back matter), page run and DOI of a ContentItem's TextItem."""
     kind = codes.TEXT_ITEM_KINDS.get(read.code(item, "TextItemType") or "")
     if kind and told_kind(Chapter(label=entry.get("label"), title=entry.get("title"))) is None:
@@ -140,7 +144,7 @@ def _text_item(read: Reader, item: Element, entry: dict[str, Any], path: str, li
             read.left_out(run, "is not a page range" if not number else "is a second page run")
             continue
         entry["pages"] = first if last in (None, first) else f"{first}-{last}"
-        lines[f"{path}.pages"] = read.take(run).sourceline
+        places[f"{path}.pages"] = read.take(run)
     for ident in item.findall("TextItemIdentifier"):
         if read.peek(ident, "TextItemIDType") == codes.DOI_TEXT_ITEM and "doi" not in entry:
             entry["doi"] = read.code(ident, "IDValue")

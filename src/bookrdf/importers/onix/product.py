@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,9 @@ class Edition:
     format: IsbnFormat | None = None
     data: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    # Record field path -> where in the Product it was read ('Product/DescriptiveDetail/
+    # Contributor'): problems the record rules find are told in ONIX's words.
+    names: dict[str, str] = field(default_factory=dict)
     # ISBNs of other formats of the same work, with the line of their RelatedProduct.
     related: list[tuple[str, int]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -36,7 +40,19 @@ class Edition:
     def put(self, path: str, value: Any, element: Element) -> None:
         if value not in (None, "", [], {}):
             self.data[path] = value
-            self.lines[path] = element.sourceline
+            self.locate(path, element)
+
+    def locate(self, path: str, element: Element) -> None:
+        """Note the element a record field was read from: its line and its ONIX name."""
+        self.lines[path] = element.sourceline
+        names = []
+        node = element
+        while node is not None:
+            names.append(str(node.tag))
+            if node.tag == "Product":
+                break
+            node = node.getparent()
+        self.names[path] = "/".join(reversed(names))
 
 
 def read_product(product: Element, source: str) -> Edition:
@@ -52,17 +68,19 @@ def read_product(product: Element, source: str) -> Edition:
     if found is not None:
         edition.put("title", found[0], found[2])
         edition.put("subtitle", found[1], found[2])
-    people, people_lines = contributors(read, read.all(descriptive, "Contributor"), "contributors")
+    people, places = contributors(read, read.all(descriptive, "Contributor"), "contributors")
     edition.data["contributors"] = people
-    edition.lines.update(people_lines)
+    for path, element in places.items():
+        edition.locate(path, element)
     _publishing(read, product.find("PublishingDetail") if v3 else product, edition, v3)
     _language(read, descriptive, edition)
     _description(read, product, edition, v3)
     _subjects(read, descriptive, edition)
     content = product.find("ContentDetail") if v3 else product
-    entries, entry_lines = chapters(read, read.all(content, "ContentItem"))
+    entries, places = chapters(read, read.all(content, "ContentItem"))
     edition.data["chapters"] = entries
-    edition.lines.update(entry_lines)
+    for path, element in places.items():
+        edition.locate(path, element)
     for item in read.all(product.find("RelatedMaterial") if v3 else product, "RelatedProduct"):
         _related(read, item, edition)
     read.report_unread()
@@ -87,7 +105,7 @@ def _identifiers(read: Reader, product: Element, edition: Edition) -> None:
             read.left_out(ident, "is not an ISBN or a DOI")
         elif edition.isbn is None:
             edition.isbn = isbn
-            edition.lines["isbn"] = read.take(ident).sourceline
+            edition.locate("isbn", read.take(ident))
         elif isbn_key(isbn) == isbn_key(edition.isbn):
             read.take(ident)  # the same ISBN again, as GTIN-13 or ISBN-10
         else:
@@ -141,9 +159,21 @@ def _date(read: Reader, element: Element, fmt: str | None, edition: Edition) -> 
         return
     keep, whole = codes.DATE_FORMATS[fmt]
     kept = digits[:keep]
+    if not _real_date(kept):  # "20241399": no month 13 (the record rules would refuse it)
+        read.warn(element, f'"{value}" is not a date in ONIX date format {fmt}; left out')
+        return
     edition.put("published", "-".join(re.findall(r"^[0-9]{4}|[0-9]{2}", kept)), element)
     if not whole:
         read.warn(element, f'"{value}" (ONIX date format {fmt}) was kept as {kept[:4]}')
+
+
+def _real_date(digits: str) -> bool:
+    """Whether YYYY, YYYYMM or YYYYMMDD names a day, month or year of the calendar."""
+    try:
+        datetime.date(int(digits[:4]), int(digits[4:6] or 1), int(digits[6:8] or 1))
+    except ValueError:
+        return False
+    return True
 
 
 def _language(read: Reader, descriptive: Element | None, edition: Edition) -> None:
@@ -156,7 +186,13 @@ def _language(read: Reader, descriptive: Element | None, edition: Edition) -> No
         elif tag is None:
             read.left_out(language, "is not an ISO 639-2 language code")
         else:
-            country = read.code(language, "CountryCode")
+            country = read.peek(language, "CountryCode")
+            if country is not None and not re.fullmatch("[A-Z]{2}", country):
+                # list 91 is ISO 3166-1 alpha-2: another value is reported, not joined
+                why = "is not an ISO 3166-1 country code"
+                read.left_out(language.find("CountryCode"), why)
+                country = None
+            read.code(language, "CountryCode")
             read.code(language, "LanguageRole")
             read.code(language, "LanguageCode")
             edition.put("language", f"{tag}-{country}" if country else tag, language)
@@ -193,7 +229,8 @@ def _subjects(read: Reader, descriptive: Element | None, edition: Edition) -> No
         read.code(subject, "SubjectCode")
         if heading and heading not in found:
             found.append(heading)
-            edition.lines.setdefault("subjects", subject.sourceline)
+            if "subjects" not in edition.lines:
+                edition.locate("subjects", subject)
     edition.data["subjects"] = found
 
 

@@ -24,7 +24,8 @@ from bookrdf.errors import Problem
 from bookrdf.importers.identifiers import book_id, isbn_key
 from bookrdf.importers.onix.product import Edition
 
-Record = tuple[dict[str, Any], dict[str, int], str]  # record fields, their lines, the source
+# Record fields, their lines, their ONIX names (record path -> 'Product/…'), the source
+Record = tuple[dict[str, Any], dict[str, int], dict[str, str], str]
 
 
 def merge_editions(editions: list[Edition], warnings: list[Problem]) -> Iterator[Record]:
@@ -93,6 +94,7 @@ def _merged(group: list[Edition], warnings: list[Problem]) -> Record:
     primary = next((e for e in group if e.format not in (None, "electronic")), group[0])
     data = dict(primary.data)
     lines = {"": primary.line, **primary.lines}
+    names = {"": "Product", **primary.names}
     for other in (e for e in group if e is not primary):
         for key, value in other.data.items():
             here = data.get(key)
@@ -100,23 +102,25 @@ def _merged(group: list[Edition], warnings: list[Problem]) -> Record:
                 data[key] = list(dict.fromkeys([*(here or []), *value]))
             elif key == "published" and here and value < here and not here.startswith(value):
                 data[key] = value  # the work's date is its earliest format's
-                _take_lines(lines, other, key, primary.source)
+                _take_lines(lines, names, other, key, primary.source)
             elif here in (None, "", [], {}):
                 data[key] = value
-                _take_lines(lines, other, key, primary.source)
+                _take_lines(lines, names, other, key, primary.source)
             elif key != "published" and not _covers(here, value):
                 where = f"{primary.source}:{primary.line}"
                 message = f"differs from the product at {where}, another format; kept that one"
                 line = other.lines.get(key) or other.lines.get(f"{key}[0]") or other.line
-                warnings.append(Problem(other.source, line, key, message))
+                name = other.names.get(key) or other.names.get(f"{key}[0]") or "Product"
+                warnings.append(Problem(other.source, line, name, message))
     isbns = [e for e in group if e.isbn]
     data["isbn"] = [{"value": e.isbn} | ({"format": e.format} if e.format else {}) for e in isbns]
     for index, edition in enumerate(isbns):
         if edition.source == primary.source:
             lines[f"isbn[{index}]"] = edition.lines["isbn"]
+            names[f"isbn[{index}]"] = edition.names["isbn"]
     data["id"] = book_id(data["isbn"], str(data.get("title", "")))
     record = {key: value for key, value in data.items() if value not in (None, "", [], {})}
-    return record, lines, primary.source
+    return record, lines, names, primary.source
 
 
 def _covers(here: Any, value: Any) -> bool:
@@ -130,10 +134,14 @@ def _covers(here: Any, value: Any) -> bool:
     return bool(here == value)
 
 
-def _take_lines(lines: dict[str, int], other: Edition, key: str, source: str) -> None:
-    """Lines of a field taken from another product, when that product is in the same file."""
+def _take_lines(
+    lines: dict[str, int], names: dict[str, str], other: Edition, key: str, source: str
+) -> None:
+    """Lines and names of a field taken from another product, when that product is in the
+    same file (a line of another file would point into the wrong one)."""
     if other.source != source:
         return
     for path, line in other.lines.items():
         if path == key or path.startswith((f"{key}[", f"{key}.")):
             lines[path] = line
+            names[path] = other.names.get(path, "Product")
