@@ -630,3 +630,23 @@ def test_an_impossible_date_or_country_is_reported_not_fatal(tmp_path: Path) -> 
             '"ZZZ" is not an ISO 3166-1 country code; left out',
         ),
     ]
+
+
+def test_keywords_are_one_subject_each(tmp_path: Path) -> None:
+    # Scheme 20 (keywords) puts several in one heading, separated by semicolons: they were
+    # one subject "Stalinism; North Korea; 1956"
+    subjects = (
+        "<Subject><SubjectSchemeIdentifier>20</SubjectSchemeIdentifier>"
+        "<SubjectHeadingText>Stalinism; North  Korea;;1956</SubjectHeadingText></Subject>\n"
+        "<Subject><SubjectSchemeIdentifier>04</SubjectSchemeIdentifier>"
+        "<SubjectHeadingText>Korea (North) -- History; 1948-</SubjectHeadingText></Subject>\n"
+    )
+    path = tmp_path / "keywords.xml"
+    path.write_text(_message(_product("9780824828097", "Keyed", people=subjects)))
+    (book,) = read_onix([path]).books
+    assert book_to_dict(book)["subjects"] == [
+        "Stalinism",
+        "North Korea",
+        "1956",
+        "Korea (North) -- History; 1948-",  # a heading of another scheme stays whole
+    ]

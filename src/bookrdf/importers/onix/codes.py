@@ -85,6 +85,10 @@ EXCERPT = "14"  # Excerpt (on a ContentItem: the chapter's opening)
 DESCRIPTIONS_21 = ("01", "03", "02")
 EXCERPT_21 = "23"  # Excerpt from book
 
+# List 27, Subject scheme identifier: 20 Keywords, several in one SubjectHeadingText,
+# "separated by semicolons" (the list's own note).
+KEYWORDS = "20"
+
 # List 51, Product relation code: the relations that make two products formats of one
 # work. 06 Alternative format; 13 Epublication based on (print product); 27 Electronic
 # version available as.

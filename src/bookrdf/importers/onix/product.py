@@ -224,13 +224,18 @@ def _subjects(read: Reader, descriptive: Element | None, edition: Edition) -> No
     for subject in [*read.all(descriptive, "Subject"), *read.all(descriptive, "MainSubject")]:
         if subject.find("SubjectHeadingText") is None:
             continue
-        heading = read.text(subject, "SubjectHeadingText")
-        read.code(subject, "SubjectSchemeIdentifier")  # the heading says what the code says
+        heading = read.text(subject, "SubjectHeadingText") or ""
+        scheme = read.code(
+            subject, "SubjectSchemeIdentifier"
+        )  # the heading says what the code says
         read.code(subject, "SubjectCode")
-        if heading and heading not in found:
-            found.append(heading)
-            if "subjects" not in edition.lines:
-                edition.locate("subjects", subject)
+        # List 27, 20 Keywords: several in one heading, separated by semicolons
+        headings = heading.split(";") if scheme == codes.KEYWORDS else [heading]
+        for text in (" ".join(h.split()) for h in headings):
+            if text and text not in found:
+                found.append(text)
+                if "subjects" not in edition.lines:
+                    edition.locate("subjects", subject)
     edition.data["subjects"] = found
 
 
