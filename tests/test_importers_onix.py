@@ -650,3 +650,17 @@ def test_keywords_are_one_subject_each(tmp_path: Path) -> None:
         "1956",
         "Korea (North) -- History; 1948-",  # a heading of another scheme stays whole
     ]
+
+
+def test_html_without_tags_has_its_entities_read(tmp_path: Path) -> None:
+    # Escaped or CDATA HTML with references but no tag kept "&amp;" and "&mdash;" as text
+    text = (
+        "<CollateralDetail><TextContent><TextType>03</TextType><ContentAudience>00"
+        '</ContentAudience><Text textformat="02"><![CDATA[Fish &amp; chips &mdash; a '
+        "history&nbsp;of Britain\n\nSecond &#233;dition]]></Text></TextContent>"
+        "</CollateralDetail>"
+    )
+    path = tmp_path / "cdata.xml"
+    path.write_text(_message(_product("9780824828097", "Fish", more=text)))
+    (book,) = read_onix([path]).books
+    assert book.description == "Fish & chips — a history of Britain\n\nSecond édition"

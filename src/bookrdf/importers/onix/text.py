@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from functools import cache
@@ -18,6 +19,7 @@ _DROPPED = {"script", "style"}
 # after "16" in a real feed) carry no meaning.
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>")
+_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
 
 
 @cache
@@ -58,7 +60,11 @@ def rich(element: Element, unknown: Unknown | None = None) -> str | None:
         paragraphs = _xhtml_paragraphs(element, unknown)
     else:
         text = element_text(element, unknown)
-        paragraphs = _html_paragraphs(text) if _MARKUP.search(text) else text.split("\n\n")
+        if _MARKUP.search(text):
+            paragraphs = _html_paragraphs(text)
+        else:  # HTML without tags, escaped or in CDATA, still writes "&amp;" and "&mdash;"
+            unescaped = html.unescape(text) if _REFERENCE.search(text) else text
+            paragraphs = unescaped.split("\n\n")
     out = [" ".join(p.split()) for p in paragraphs]
     return "\n\n".join(p for p in out if p) or None
 
