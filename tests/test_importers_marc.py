@@ -487,13 +487,14 @@ def test_marcxml_fields_without_tag_or_code_are_reported_not_merged(tmp_path: Pa
         '<subfield code="">stray</subfield><subfield code="ab">two</subfield>'
         '<subfield code="b">subtitle</subfield></datafield>\n'
         '<datafield ind1=" " ind2=" "><subfield code="a">untagged</subfield></datafield>\n'
-        "</record></collection>"
+        "<note>stray element</note></record></collection>"
     )
     result = read_marc([path])
     data = book_to_dict(result.books[0])
     assert (data["title"], data["subtitle"]) == ("Title", "subtitle")
     assert [(w.line, w.field, w.message) for w in result.warnings] == [
         (5, "record 1", '<datafield> has no tag of three letters or digits (""): "untagged"; left out'),
+        (6, "record 1", '<note> is no MARCXML element (leader, controlfield, datafield): "stray element"; left out'),
         (4, "record 1 245", 'a subfield without a one-character code (""): "stray"; left out'),
         (4, "record 1 245", 'a subfield without a one-character code ("ab"): "two"; left out'),
     ]  # fmt: skip

@@ -275,6 +275,10 @@ def _xml_record(element: Element, source: str, number: int) -> MarcRecord:
                 marc_field = Field(tag=tag, indicators=indicators, subfields=subfields)
             found.record.fields.append(marc_field)
             found.lines[id(marc_field)] = child.sourceline
+        elif name and text.strip():
+            value = _shown(" ".join(text.split()))
+            message = f'<{name}> is no MARCXML element (leader, controlfield, datafield): "{value}"'
+            found.skipped.append((child.sourceline, "", f"{message}; left out"))
     return found
 
 
