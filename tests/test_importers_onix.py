@@ -664,3 +664,25 @@ def test_html_without_tags_has_its_entities_read(tmp_path: Path) -> None:
     path.write_text(_message(_product("9780824828097", "Fish", more=text)))
     (book,) = read_onix([path]).books
     assert book.description == "Fish & chips — a history of Britain\n\nSecond édition"
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf\n  \n"])
+def test_an_empty_file_says_so(tmp_path: Path, content: bytes) -> None:
+    # It said "is not well-formed XML: no element found" or "Start tag expected"
+    path = tmp_path / "empty.xml"
+    path.write_bytes(content)
+    result = CliRunner().invoke(cli, ["import", "onix", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"Error: {path}: is empty; export the file again"]
+
+
+def test_a_huge_text_is_refused_without_lxml_advice(tmp_path: Path) -> None:
+    # lxml's own words ended "try XML_PARSE_HUGE", a parser option no user can set
+    path = tmp_path / "huge.xml"
+    path.write_text(_message(_product("9780824828097", "x" * (11 << 20))))
+    with pytest.raises(RecordError) as caught:
+        read_onix([path])
+    assert str(caught.value) == (
+        f"{path}:6: has a text over 10 MB or elements nested over 256 deep, which bookrdf does "
+        "not read (they can exhaust memory); check that the file is the export you meant"
+    )

@@ -100,13 +100,30 @@ def _records(handle: BinaryIO, path: Path, names: Sequence[str]) -> Iterator[Ele
 def _syntax_problem(err: Any, log: Any, path: Path) -> Problem:
     """The first error the parser logged, with its line: the exception alone may say only
     "no element found", without a line, when the parser stopped inside a record."""
+    if _is_blank(path):
+        return Problem(str(path), None, "", "is empty; export the file again")
     first = next((entry for entry in log if entry.level >= etree.ErrorLevels.ERROR), None)
     if first is None:
         message = re.sub(r"(, line [0-9]+, column [0-9]+)?( \(.*\))?$", "", str(err))
         return Problem(str(path), err.lineno or None, "", f"is not well-formed XML: {message}")
     undefined = re.fullmatch(r"Entity '(.+)' not defined", first.message.strip())
     message = _undefined_entity(undefined[1]) if undefined else first.message.strip()
+    if "XML_PARSE_HUGE" in message:  # lxml's advice names a parser option no user can set
+        return Problem(str(path), first.line or None, "", _TOO_BIG)
     return Problem(str(path), first.line or None, "", f"is not well-formed XML: {message}")
+
+
+_TOO_BIG = (
+    "has a text over 10 MB or elements nested over 256 deep, which bookrdf does not read "
+    "(they can exhaust memory); check that the file is the export you meant"
+)
+
+
+def _is_blank(path: Path) -> bool:
+    """Whether a file holds nothing, or only white space and a byte-order mark."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return not head.replace(b"\x00", b"").removeprefix(b"\xef\xbb\xbf").strip(b" \t\r\n\xff\xfe")
 
 
 def _undefined_entity(name: str) -> str:
