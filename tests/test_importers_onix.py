@@ -686,3 +686,28 @@ def test_a_huge_text_is_refused_without_lxml_advice(tmp_path: Path) -> None:
         f"{path}:6: has a text over 10 MB or elements nested over 256 deep, which bookrdf does "
         "not read (they can exhaust memory); check that the file is the export you meant"
     )
+
+
+def test_a_block_update_is_not_a_whole_book(tmp_path: Path) -> None:
+    # NotificationType 04 carries only the blocks that changed: imported alone it made a book
+    # without publisher, dates or description, written over the full record
+    block = _product("9780824828097", "New title").replace(
+        "<NotificationType>03", "<NotificationType>04"
+    )
+    blocks = "<CollateralDetail/><PublishingDetail/>"  # every block sent under 04, as many do
+    whole = _product("9780824862039", "Whole", more=blocks).replace(
+        "<NotificationType>03", "<NotificationType>04"
+    )
+    path = tmp_path / "update.xml"
+    path.write_text(_message(block, whole))
+    result = read_onix([path])
+    assert [book.id for book in result.books] == ["9780824862039"]
+    assert [(w.line, w.field, w.message) for w in result.warnings] == [
+        (
+            3,
+            "Product",
+            "is a block update (NotificationType 04) without CollateralDetail, "
+            "PublishingDetail, which stay as they were; not imported: import the product's "
+            "full record (03)",
+        )
+    ]

@@ -27,6 +27,13 @@ __all__ = ["OnixImport", "looks_like_onix", "read_onix"]
 
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?ONIX[Mm]essage[\s>/]")
 _DELETE = "05"  # list 1, Notification type: 05 Delete
+# List 1: 04 Update (partial) and 88 Test update (partial) are "block updates", which carry
+# only the blocks that changed; the blocks left out stay as they were. Read alone, one
+# without the blocks a record's fields come from would make a book without those facts and
+# replace the whole record written before. Many feeds send every block under 04 all the
+# same (Google's sample does): those are whole books.
+_BLOCK_UPDATES = ("04", "88")
+_WHOLE = ("DescriptiveDetail", "CollateralDetail", "PublishingDetail")
 
 
 @dataclass(frozen=True)
@@ -101,8 +108,18 @@ def _products(elements: Iterator[Any], path: Path, warnings: list[Problem]) -> I
     for product in elements:
         count += 1
         normalize_tags(product)
-        if code(product.find("NotificationType")) == _DELETE:
+        notification = code(product.find("NotificationType"))
+        if notification == _DELETE:
             message = "is a delete notification (NotificationType 05); not imported"
+            warnings.append(Problem(str(path), product.sourceline, "Product", message))
+            continue
+        missing = [block for block in _WHOLE if product.find(block) is None]
+        if notification in _BLOCK_UPDATES and missing:
+            message = (
+                f"is a block update (NotificationType {notification}) without "
+                f"{', '.join(missing)}, which stay as they were; not imported: import the "
+                "product's full record (03)"
+            )
             warnings.append(Problem(str(path), product.sourceline, "Product", message))
             continue
         yield read_product(product, str(path))
