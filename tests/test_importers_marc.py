@@ -534,3 +534,15 @@ def test_an_isbn_written_with_its_name_is_read(tmp_path: Path) -> None:
         {"value": "9780824828097", "format": "paperback"}
     ]
     assert result.warnings == ()
+
+
+def test_marcxml_declared_latin1_in_windows_1252_keeps_its_quotes(tmp_path: Path) -> None:
+    path = tmp_path / "cp1252.xml"
+    text = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<collection><record>'
+        "<leader>00000nam a2200000 i 4500</leader>"
+        '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">Don’t stop — go</subfield>'
+        "</datafield></record></collection>"
+    )
+    path.write_bytes(text.encode("cp1252"))
+    assert [b.title for b in read_marc([path]).books] == ["Don’t stop — go"]

@@ -711,3 +711,25 @@ def test_a_block_update_is_not_a_whole_book(tmp_path: Path) -> None:
             "full record (03)",
         )
     ]
+
+
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "us-ascii", "latin1"])
+def test_windows_1252_declared_as_latin1_keeps_its_quotes_and_dashes(
+    tmp_path: Path, declared: str
+) -> None:
+    # Bytes 92 and 97 are ’ and — in Windows-1252, invisible C1 controls in ISO-8859-1: the
+    # title was "Caf\x92s" with U+0092 in it, written on into the RDF without a word
+    text = _message(_product("9780824828097", "Café’s — cafés")).replace("UTF-8", declared)
+    path = tmp_path / "cp1252.xml"
+    path.write_bytes(text.encode("cp1252"))
+    (book,) = read_onix([path]).books
+    assert book.title == "Café’s — cafés"
+
+
+def test_latin1_stays_latin1_and_utf8_stays_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.xml"
+    latin1 = _message(_product("9780824828097", "Café ÿ")).replace("UTF-8", "ISO-8859-1")
+    path.write_bytes(latin1.encode("latin-1"))
+    assert [b.title for b in read_onix([path]).books] == ["Café ÿ"]
+    path.write_bytes(_message(_product("9780824828097", "Café ’")).encode("utf-8"))
+    assert [b.title for b in read_onix([path]).books] == ["Café ’"]

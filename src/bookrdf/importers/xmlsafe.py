@@ -55,16 +55,40 @@ def iter_records(path: Path, names: Sequence[str]) -> Generator[Element, None, N
     # holds none, whole at the end.
     try:
         with path.open("rb") as handle:
-            _refuse_entity_declarations(handle.read(_PROLOG_LIMIT + 1), path)
+            head = handle.read(_PROLOG_LIMIT + 1)
+            _refuse_entity_declarations(head, path)
             handle.seek(0)
-            yield from _records(handle, path, names)
+            yield from _records(handle, path, names, _encoding(head))
     except OSError as err:
         raise InputError(
             f"{path}: cannot be read ({err.strerror or err}); check the path"
         ) from None
 
 
-def _records(handle: BinaryIO, path: Path, names: Sequence[str]) -> Iterator[Element]:
+def _encoding(head: bytes) -> str | None:
+    """The encoding to read a file in instead of the one it declares, or None.
+
+    Files declared ISO-8859-1 (or ASCII) are very often Windows-1252: curly quotes and dashes
+    (bytes 80-9F) that ISO-8859-1 reads as invisible control characters. As browsers do
+    (the WHATWG Encoding standard maps those labels to windows-1252), they are read as
+    Windows-1252, which agrees with ISO-8859-1 on every other byte.
+    """
+    declared = _DECLARED.match(head)
+    if declared and declared[1].decode("ascii").lower() in _LATIN1_LABELS:
+        return "windows-1252"
+    return None
+
+
+_DECLARED = re.compile(rb"""\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_LATIN1_LABELS = {
+    "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819", "ibm819",
+    "iso-ir-100", "csisolatin1", "us-ascii", "ascii", "iso_8859-1:1987",
+}  # fmt: skip
+
+
+def _records(
+    handle: BinaryIO, path: Path, names: Sequence[str], encoding: str | None
+) -> Iterator[Element]:
     # Only the records' end events reach Python: any namespace or none ("{*}"), so a record
     # of a few hundred elements costs one event, not hundreds.
     events = etree.iterparse(
@@ -75,6 +99,7 @@ def _records(handle: BinaryIO, path: Path, names: Sequence[str]) -> Iterator[Ele
         no_network=True,
         load_dtd=False,
         huge_tree=False,
+        encoding=encoding,
         remove_comments=True,
         remove_pis=True,
     )
