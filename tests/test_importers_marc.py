@@ -476,6 +476,19 @@ def test_records_that_are_not_books_are_left_out_with_a_warning(tmp_path: Path) 
     ]
 
 
+def test_a_computer_file_record_is_read_as_a_book_with_a_warning(tmp_path: Path) -> None:
+    # e-books were catalogued with leader/06 'm' before 1997; leaving them out lost books
+    ebook = _book_record("An early e-book", leader="00000cmm a2200000 a 4500")
+    path = tmp_path / "ebook.mrc"
+    path.write_bytes(ebook.as_marc())
+    result = read_marc([path])
+    assert [b.title for b in result.books] == ["An early e-book"]
+    assert any(
+        w.field == "record 1" and "leader/06 'm' says it is a computer file" in w.message
+        for w in result.warnings
+    )
+
+
 def test_marcxml_fields_without_tag_or_code_are_reported_not_merged(tmp_path: Path) -> None:
     # A subfield without a code joined the title ("" is in any string of codes), and a
     # datafield without a tag was taken for a control number and dropped without a word

@@ -59,6 +59,12 @@ def read_marc(paths: Sequence[Path], strict: bool = False) -> MarcImport:
                 data, read = map_record(found)
                 warnings.extend(read.warnings)
                 where = f"record {found.number}"
+                if str(found.record.leader)[6:7] == "m":
+                    message = (
+                        "leader/06 'm' says it is a computer file; read as a book (e-books were "
+                        "catalogued so before 1997); check that it is one"
+                    )
+                    warnings.append(Problem(found.source, found.line, where, message))
                 try:
                     book = parse_record(data, found.source, read.lines)
                 except RecordError as err:
@@ -98,12 +104,13 @@ def _not_a_book(leader: object) -> str | None:
     return None
 
 
-# MARC 21 leader/06 and /07 values that are not books (a, t; m, c, d are).
+# MARC 21 leader/06 and /07 values that are not books (a and t are; m, a computer file, is
+# read as a book with a warning: e-books were catalogued as computer files until 1997).
 _TYPES = {
     "c": "notated music", "d": "manuscript notated music", "e": "cartographic material",
     "f": "manuscript cartographic material", "g": "a projected medium",
     "i": "a nonmusical sound recording", "j": "a musical sound recording",
-    "k": "a two-dimensional nonprojectable graphic", "m": "a computer file", "o": "a kit",
+    "k": "a two-dimensional nonprojectable graphic", "o": "a kit",
     "p": "mixed materials", "r": "a three-dimensional artifact or naturally occurring object",
 }  # fmt: skip
 _LEVELS = {
