@@ -275,6 +275,24 @@ def test_characters_that_break_rdf_are_refused(tmp_path: Path, escaped: str, cod
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("x.jsonl", '{"id": "x", "title": "Don\\u0092t"}\n', "x.jsonl:1: title: contains"),
+        ("x.jsonl", '{"id": "x", "title": "Don\u0092t"}\n', "x.jsonl:1: title: contains"),
+        ("x.yaml", "id: x\ntitle: Don\u0092t\n", "x.yaml:2: is not valid YAML"),
+    ],
+)
+def test_c1_controls_are_refused_with_what_they_likely_are(
+    tmp_path: Path, name: str, text: str, where: str
+) -> None:
+    (problem,) = problems_of(tmp_path, name, text)
+    assert problem.startswith(where)
+    assert "the character U+0092" in problem
+    assert "Windows-1252" in problem
+    assert "\n" not in problem
+
+
 def test_newlines_and_tabs_in_text_are_fine() -> None:
     book = parse_record({"id": "x", "title": "Two\nlines\tand tab", "description": "a\n\nb"}, "t")
     assert book.title == "Two lines and tab"

@@ -30,8 +30,8 @@ class _RecordLoader(BaseLoader):  # type: ignore[valid-type,misc]
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    loader = _RecordLoader(text)
     try:
+        loader = _RecordLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {"": 1}
@@ -43,8 +43,16 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         line = mark.line + 1 if mark else None
         what = err.problem or "cannot be parsed"
         raise RecordError(Problem(source, line, "", f"is not valid YAML: {what}")) from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow; no mark
+        line = text.count("\n", 0, err.position) + 1
+        code = f"U+{err.character:04X}" if isinstance(err.character, int) else "a character"
+        message = f"is not valid YAML: it does not allow the character {code}; remove it"
+        if isinstance(err.character, int) and 0x80 <= err.character <= 0x9F:
+            message += " (a C1 control: most often a Windows-1252 quote or dash read wrongly)"
+        raise RecordError(Problem(source, line, "", message)) from None
     except yaml.YAMLError as err:
-        raise RecordError(Problem(source, None, "", f"is not valid YAML: {err}")) from None
+        what = " ".join(str(err).split())
+        raise RecordError(Problem(source, None, "", f"is not valid YAML: {what}")) from None
     except RecursionError:
         raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
     finally:

@@ -93,15 +93,18 @@ def parse_record(
     return book_from_dict(data, source, lines)
 
 
-# Characters no RDF text should carry: C0 controls but tab and newlines, DEL, lone surrogates
-# (which cannot even be written as UTF-8) and Unicode noncharacters.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# Characters no RDF text should carry: C0 controls but tab and newlines, DEL, C1 controls
+# (U+0080-U+009F: Windows-1252 quotes and dashes read as ISO-8859-1, never meant), lone
+# surrogates (which cannot even be written as UTF-8) and Unicode noncharacters.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 
 # What those characters become in json.dumps' output (controls escaped, the others as they are);
 # a match may be a false alarm (an escaped backslash before a "b"), which the walk then clears.
 _MAYBE_FORBIDDEN = re.compile(
-    r"\\u00(?:0[0-8bef]|1[0-9a-f])|\\[bf]|[\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+    r"\\u00(?:0[0-8bef]|1[0-9a-f])|\\[bf]|[\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
 
 
@@ -109,10 +112,10 @@ _MAYBE_FORBIDDEN = re.compile(
 # escaped ones also flag allowed ones (\u0009, surrogate pairs, an escaped backslash before a
 # "b"), which the walk then clears. Two searches: a character class alone is scanned 3x faster.
 _JSON_RAW_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
 _JSON_ESCAPED_FORBIDDEN = re.compile(
-    r"\\(?:[bf]|u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F][0-9a-fA-F]{2}"
+    r"\\(?:[bf]|u(?:00[01][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}"
     r"|[fF][dD][dDeE][0-9a-fA-F]|[fF]{3}[eEfF]))"
 )
 
@@ -144,6 +147,11 @@ def _bad_characters(
             return []
         code = f"U+{ord(found.group()):04X}"
         message = f"contains the character {code} at position {found.start() + 1}; remove it"
+        if 0x80 <= ord(found.group()) <= 0x9F:
+            message += (
+                " (a C1 control: most often a Windows-1252 quote or dash read in another "
+                "encoding; write the character meant)"
+            )
         return [Problem(source, nearest_line(lines, path), path, message)]
     if isinstance(value, dict):
         return [
