@@ -22,7 +22,8 @@ def book_id(isbns: list[dict[str, str]], title: str) -> str:
     """The print (else first) ISBN as 13 digits, else a slug of the title."""
     for isbn in sorted(isbns, key=lambda i: i.get("format") in (None, "electronic")):
         if stdnum_isbn.is_valid(isbn["value"]):
-            return stdnum_isbn.to_isbn13(isbn["value"])
+            # compact: to_isbn13 keeps a 13-digit ISBN's hyphens, which would mint another IRI
+            return stdnum_isbn.compact(stdnum_isbn.to_isbn13(isbn["value"]))
     name = slug(title)  # titles without Latin letters slug to %-escapes, which ids cannot hold
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}", name):
         return name
