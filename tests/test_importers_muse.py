@@ -668,6 +668,21 @@ def test_creative_commons_rows_and_statements(
     assert (warned is None and not said) or (warned is not None and warned in said[0])
 
 
+@pytest.mark.parametrize(
+    "excerpt",
+    [
+        "Part Two: the argument continues with the purges of 1957 and 1958 in the party",
+        "Part 2 of this chapter shows how the purges went.\nIt goes on for a while.",
+    ],
+)
+def test_an_excerpt_that_begins_like_a_part_heading_stays_an_excerpt(excerpt: str) -> None:
+    text = SEED.read_text("utf-8")
+    at = text.rfind("\n\n", 0, text.index("read more"))
+    book = parse_muse_page(text[:at] + "\n\n" + excerpt + text[at:], "page.txt").book
+    assert not any(chapter.kind == "part" for chapter in book.chapters)
+    assert any(excerpt.split("\n")[0] in (chapter.excerpt or "") for chapter in book.chapters)
+
+
 def test_a_part_heading_with_its_own_pdf_is_that_entry() -> None:
     page = SEED.read_text("utf-8").replace(
         "1. North Korea and Its Leadership",

@@ -454,10 +454,12 @@ def _items(lines: list[Line]) -> list[tuple[str, Para]]:
         seen_kind, seen = next((item for item in reversed(items) if item[0]), ("", []))
         if not line[1]:
             items.append(("", []))
-        elif _PART.fullmatch(line[1]) and len(line[1]) <= 200:
+        elif last_kind == "" and _part_heading(line[1]):
             items.append(("part", [line]))
         elif _PDF.fullmatch(line[1]):
             items.append(("pdf", [line]))
+        elif last_kind == "part":  # a heading stands alone: with a line below, it is text
+            items[-1] = ("text", [*last, line])
         elif seen_kind == "pdf" and len(seen) == 1 and _PAGES.fullmatch(line[1]):
             seen.append(line)
         elif _READ_MORE.fullmatch(line[1]):
@@ -502,6 +504,16 @@ def _pick_head(paras: list[Para]) -> list[Para]:
     if len(paras) > 1 and all(people_in(t) for t in last) and _heading_like(paras[-2]):
         return paras[-2:]
     return paras[-1:]
+
+
+def _part_heading(text: str) -> bool:
+    """'Part I. Land', 'PART TWO': short, and what follows the label reads as a heading (an
+    excerpt may well begin 'Part two of the argument…')."""
+    match = _PART.fullmatch(text)
+    if match is None or len(text) > 100:
+        return False
+    title = match["title"]
+    return not title or (not title[0].islower() and not title.endswith((".", ",", ";")))
 
 
 def _heading_like(para: Para) -> bool:
