@@ -245,7 +245,8 @@ def test_credentials_in_the_url_are_refused_with_what_to_do_instead(server: Auth
     assert result.stderr == (
         f"Error: http://{host}/ok/store: credentials in the URL are refused (never put a "
         "password in a command line); set BOOKRDF_USER and BOOKRDF_PASSWORD (or BOOKRDF_TOKEN) "
-        "in the environment, or add the host to ~/.netrc\n"
+        "in the environment, or add the host to ~/.netrc (an '@' in a path or query is "
+        "written %40)\n"
     )
 
 
