@@ -3,11 +3,15 @@ the single-process release holds, described by the same VoID numbers; failures f
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -455,6 +459,95 @@ def test_a_bad_scheduler_address_is_one_error_line(catalogue: Path, tmp_path: Pa
         ],
     )  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: nonsense://x: cannot reach the Dask scheduler (")
+    assert result.stderr.startswith("Error: nonsense://x: not a Dask scheduler address (")
     assert len(result.stderr.splitlines()) == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("tcp://127.0.0.1", "tcp://127.0.0.1: not a Dask scheduler address (missing port number"),
+        ("127.0.0.1:x86", "127.0.0.1:x86: not a Dask scheduler address (invalid literal"),
+        ("tcp://127.0.0.1:0", "tcp://127.0.0.1:0: not a Dask scheduler address (it needs a host"),
+        ("inproc://x", "inproc://x: not a Dask scheduler address (inproc:// is not one of tcp"),
+        ("ucx://127.0.0.1:1", "ucx://127.0.0.1:1: not a Dask scheduler address (ucx:// is not"),
+        ("tls://127.0.0.1:1", "tls://127.0.0.1:1: tls:// needs Dask's TLS settings"),
+        ("tcp://admin:s3cret@127.0.0.1:1", "127.0.0.1:1: a scheduler address has no user or"),
+    ],
+)
+def test_a_malformed_scheduler_address_is_refused_before_any_client(
+    catalogue: Path, tmp_path: Path, address: str, message: str
+) -> None:
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        cli,
+        [
+            "publish", str(catalogue / "small.ndjson"), "--out", str(out),
+            "--executor", "dask", "--scheduler", address,
+        ],
+    )  # fmt: skip
+    assert time.monotonic() - started < 10  # no connection attempt, no Client left behind
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {message}")
+    assert "s3cret" not in result.stderr
+    assert not out.exists()
+
+
+def silent(sock: socket.socket) -> None:
+    """Accepts, and says nothing: a web server waiting for a request line, a wrong port."""
+    time.sleep(10)
+
+
+def banner(sock: socket.socket) -> None:
+    """Greets first, as SSH and mail servers do, in bytes Dask reads as a frame length."""
+    sock.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+    time.sleep(10)
+
+
+@pytest.mark.parametrize(
+    ("peer", "message"),
+    [
+        (silent, "no Dask scheduler answered within 2 s (a scheduler answers at once: is another "
+         "program listening on that port?)"),
+        (banner, "the program answering there is not a Dask scheduler"),
+    ],
+)  # fmt: skip
+def test_a_peer_that_is_no_scheduler_is_one_error_line_in_bounded_time(
+    catalogue: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    peer: Callable[[socket.socket], None],
+    message: str,
+) -> None:
+    monkeypatch.setattr("bookrdf.distributed.cluster.CONNECT_TIMEOUT", 2)
+    out = tmp_path / "out"
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+
+        def serve() -> None:
+            with contextlib.suppress(OSError):
+                connection, _ = listener.accept()
+                with connection:
+                    peer(connection)
+
+        threading.Thread(target=serve, daemon=True).start()
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            cli,
+            [
+                "publish", str(catalogue / "small.ndjson"), "--out", str(out),
+                "--executor", "dask", "--scheduler", address,
+            ],
+        )  # fmt: skip
+        seconds = time.monotonic() - started
+    assert result.exit_code == 2, result.output
+    assert (
+        result.stderr
+        == f"Error: {address}: {message}; check the address, or start one with `dask scheduler`\n"
+    )
+    assert seconds < 8  # the old client waited for an answer to its handshake forever
     assert not out.exists()
