@@ -25,7 +25,9 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner, Result
 
+from bookrdf.cli import cli
 from bookrdf.pipeline import load
 from bookrdf.store import Client, RemoteStore, open_store
 from tests.conftest import SEED_RECORD
@@ -464,3 +466,92 @@ def test_stdout_on_a_full_disk_is_one_clear_error(tmp_path: Path) -> None:
     with (tmp_path / "book.ttl").open("wb") as out:
         done = run_limited(["map", str(SEED_RECORD)], limit=1000, stdout=out)
     assert_one_error(done, "<stdout>", TOO_LARGE)
+
+
+# A broken bookrdf.toml: one `Error:` line naming the file, exit 2, never a setting ignored.
+
+
+def run_with_config(folder: Path, content: bytes | None, *args: str) -> Result:
+    """`bookrdf map SEED` in `folder`, holding a bookrdf.toml of `content` (None: none)."""
+    if content is not None:
+        (folder / "bookrdf.toml").write_bytes(content)
+    runner = CliRunner()
+    cwd = Path.cwd()
+    os.chdir(folder)
+    try:
+        return runner.invoke(cli, [*args, "map", str(SEED_RECORD)])
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'base = "not an iri"\n',
+            "bookrdf.toml: base IRI 'not an iri' is not an http(s) IRI ending in '/'; "
+            "give one like https://example.org/books/",
+        ),
+        (
+            b'base = "https://a.example/"\n[bookrdf]\nstore = "s"\n',
+            "bookrdf.toml: setting 'base' outside [bookrdf]; move it into the [bookrdf] table",
+        ),
+        (
+            b'[bookrdf]\nbase = "https://a.example/"\n[bookrdf.dataset]\ntitle = "T"\n',
+            "bookrdf.toml: unknown [bookrdf] setting 'dataset'; settings are base, store; "
+            "[dataset] is a table of its own, not [bookrdf.dataset]",
+        ),
+        (
+            b'[bookrdf]\nstore = ""\n',
+            "bookrdf.toml: store should be a folder's path, such as .bookrdf/store",
+        ),
+        (
+            b'[bookrdf]\nstore = "a\\u0000b"\n',
+            "bookrdf.toml: store should be a folder's path, such as .bookrdf/store",
+        ),
+        (
+            b'# settings\nbase = "https://caf\xe9.example/"\n',
+            "bookrdf.toml:2: is not UTF-8 text (byte 0xe9); save it as UTF-8",
+        ),
+    ],
+)
+def test_a_broken_config_is_one_line_naming_it(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    result = run_with_config(tmp_path, content)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"Error: {message}\n"
+    assert result.stdout == ""
+
+
+def test_a_config_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "bookrdf.toml").mkdir()
+    result = run_with_config(tmp_path, None)
+    assert result.stderr == (
+        "Error: bookrdf.toml: cannot read the configuration file: Is a directory\n"
+    )
+    (tmp_path / "bookrdf.toml").rmdir()
+    (tmp_path / "bookrdf.toml").symlink_to(tmp_path / "moved-away.toml")
+    result = run_with_config(tmp_path, None)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: bookrdf.toml: cannot read the configuration file: No such file or directory\n"
+    )
+
+
+def test_a_config_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    result = run_with_config(tmp_path, b'\xef\xbb\xbfbase = "https://press.example/"\n')
+    assert result.exit_code == 0, result.output
+    graph = ox.parse(result.stdout.encode(), format=ox.RdfFormat.TURTLE)
+    assert ox.NamedNode("https://press.example/book/crisis-in-north-korea") in {
+        quad.subject for quad in graph
+    }
+
+
+def test_a_config_in_a_parent_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "bookrdf.toml").write_text('base = "https://parent.example/"\n', "utf-8")
+    (tmp_path / "sub").mkdir()
+    result = run_with_config(tmp_path / "sub", None)
+    assert result.exit_code == 0, result.output
+    assert "parent.example" not in result.stdout
+    assert "https://example.org/bookrdf/book/" in result.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bookrdf.errors import ConfigError
-from bookrdf.vocab import DEFAULT_BASE
+from bookrdf.vocab import DEFAULT_BASE, Minter
 
 CONFIG_FILE = "bookrdf.toml"
 
@@ -45,31 +45,76 @@ class Config:
 
 
 def load_config(path: Path | None = None) -> Config:
-    """The settings in a bookrdf.toml; defaults when the file is absent."""
+    """The settings in a bookrdf.toml; defaults when the file is absent.
+
+    Only the working folder's bookrdf.toml is read, never one in a parent folder: a run's
+    settings do not depend on where above it a file happens to lie.
+    """
     explicit = path is not None
     path = path or Path(CONFIG_FILE)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a dangling link is a broken setting
         if explicit:
             raise ConfigError(f"{path}: no such configuration file")
         return Config()
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: is not valid TOML: {err}") from None
-    section = data.get("bookrdf", data)
-    if not isinstance(section, dict):
+    data = _read_toml(path)
+    top = data.get("bookrdf", data)
+    if not isinstance(top, dict):
         raise ConfigError(f"{path}: [bookrdf] should be a table of settings (base, store)")
+    section: dict[str, Any] = top
     known = {"base", "store"}
-    unknown = sorted(set(section) - known - {"bookrdf", "dataset"})
+    if top is data:
+        where, unknown = "", sorted(set(section) - known - {"dataset"})
+    else:
+        # with a [bookrdf] table, a setting beside it would be ignored
+        others = sorted(set(data) - {"bookrdf", "dataset"})
+        if others:
+            raise ConfigError(
+                f"{path}: setting {others[0]!r} outside [bookrdf]; move it into the [bookrdf] table"
+            )
+        where, unknown = "[bookrdf] ", sorted(set(section) - known)
     if unknown:
+        hint = (
+            "; [dataset] is a table of its own, not [bookrdf.dataset]"
+            if unknown[0] == "dataset"
+            else ""
+        )
         raise ConfigError(
-            f"{path}: unknown setting {unknown[0]!r}; settings are {', '.join(sorted(known))}"
+            f"{path}: unknown {where}setting {unknown[0]!r}; settings are "
+            f"{', '.join(sorted(known))}{hint}"
         )
     values = {key: section[key] for key in known if key in section}
     for key, value in values.items():
         if not isinstance(value, str):
             raise ConfigError(f"{path}: {key} should be a string")
+    if "store" in values and (not values["store"].strip() or "\0" in values["store"]):
+        raise ConfigError(f"{path}: store should be a folder's path, such as .bookrdf/store")
+    if "base" in values:
+        try:
+            Minter(values["base"])
+        except ConfigError as err:
+            raise ConfigError(f"{path}: {err}") from None
     return Config(**values, dataset=_dataset(path, data.get("dataset", {})))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables (a UTF-8 byte order mark, as Windows editors write, is skipped)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(
+            f"{path}: cannot read the configuration file: {err.strerror or err}"
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise ConfigError(
+            f"{path}:{line}: is not UTF-8 text (byte 0x{raw[err.start]:02x}); save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: is not valid TOML: {err}") from None
 
 
 def _dataset(path: Path, table: Any) -> DatasetConfig:
