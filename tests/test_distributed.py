@@ -551,3 +551,22 @@ def test_a_peer_that_is_no_scheduler_is_one_error_line_in_bounded_time(
     )
     assert seconds < 8  # the old client waited for an answer to its handshake forever
     assert not out.exists()
+
+
+def test_diff_reads_a_cluster_release_as_its_local_twin(
+    catalogue: Path, local_release: Path, cluster_release: Path, tmp_path: Path
+) -> None:
+    # docs/cluster.md: the parts, read in order, are the dump, so diff compares the two
+    same = CliRunner().invoke(cli, ["diff", str(local_release), str(cluster_release)])
+    assert same.exit_code == 0, same.output
+    assert same.stdout.splitlines()[-1] == f"0 added, 0 changed, 0 removed, {BOOKS} unchanged"
+    smaller = tmp_path / "smaller"
+    publish([catalogue / "small.ndjson"], smaller, formats=("nt.gz",), warn=lambda _p: None)
+    kept = json.loads((smaller / "manifest.json").read_text())["books"]
+    patch = CliRunner().invoke(cli, ["diff", str(cluster_release), str(smaller), "-f", "patch"])
+    assert patch.exit_code == 0, patch.output
+    deleted = [line for line in patch.stdout.splitlines() if line.startswith("D ")]
+    manifest = json.loads((cluster_release / "manifest.json").read_text())["books"]
+    gone = {book["id"] for book in manifest} - {book["id"] for book in kept}
+    assert len(gone) == BOOKS - len(kept)
+    assert len(deleted) == sum(book["triples"] for book in manifest if book["id"] in gone)

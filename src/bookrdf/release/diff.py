@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import tempfile
 import zlib
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Generator, Iterator
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -76,19 +77,26 @@ def read_release(folder: Path) -> Iterator[tuple[BookEntry, bytes]]:
     return _books_in(_dump(folder, manifest), manifest)
 
 
-def _dump(folder: Path, manifest: Manifest) -> Path:
-    """The release's N-Triples dump, gzipped or not."""
+def _dump(folder: Path, manifest: Manifest) -> list[Path]:
+    """The release's N-Triples dump, gzipped or not; or a cluster release's N-Triples parts,
+    which read in order are that dump."""
     for name in DUMPS:
         if name in manifest.files and (folder / name).is_file():
-            return folder / name
+            return [folder / name]
+    parts = sorted(name for name in manifest.files if _PART.fullmatch(name))
+    if parts and all((folder / name).is_file() for name in parts):
+        return [folder / name for name in parts]
     raise InputError(
-        f"{folder}: the release has no N-Triples dump ({' or '.join(DUMPS)}); "
-        "publish it with -f nt.gz"
+        f"{folder}: the release has no N-Triples dump ({' or '.join(DUMPS)}, or "
+        "parts/part-N.nt.gz from `--executor dask`); publish it with -f nt.gz"
     )
 
 
+_PART = re.compile(r"parts/part-[0-9]+\.nt\.gz")
+
+
 def _book_diffs(
-    old_dump: Path, old: Manifest, new_dump: Path, new: Manifest, changes: Changes
+    old_dump: list[Path], old: Manifest, new_dump: list[Path], new: Manifest, changes: Changes
 ) -> Iterator[BookDiff]:
     wanted = {*changes.changed, *changes.removed}
     changed = set(changes.changed)
@@ -123,27 +131,36 @@ def _book_diffs(
             yield BookDiff(book_id, "removed", entry.graph, entry.graph, _sorted(before), ())
 
 
-def _books_in(dump: Path, manifest: Manifest) -> Iterator[tuple[BookEntry, bytes]]:
-    """Each book's lines of a dump, in manifest order, checked against the manifest's hash."""
-    try:
-        with ExitStack() as stack:
-            stream: IO[bytes] = stack.enter_context(dump.open("rb"))
-            if dump.suffix == ".gz":
-                stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream)))
-            for entry in manifest.books.values():
-                body = b"".join(islice(stream, entry.triples))
-                if hashlib.sha256(body).hexdigest() != entry.sha256:
-                    raise InputError(
-                        f"{dump}: book {entry.id} does not match the release's manifest; "
-                        "the release is damaged or was edited: publish it again"
-                    )
-                yield entry, body
-            if stream.readline():
+def _books_in(dumps: list[Path], manifest: Manifest) -> Iterator[tuple[BookEntry, bytes]]:
+    """Each book's lines of a dump (or its parts, in order), in manifest order, checked against
+    the manifest's hash."""
+    where = dumps[0] if len(dumps) == 1 else dumps[0].parent
+    with closing(_lines_of(dumps)) as lines:
+        for entry in manifest.books.values():
+            body = b"".join(islice(lines, entry.triples))
+            if hashlib.sha256(body).hexdigest() != entry.sha256:
                 raise InputError(
-                    f"{dump}: holds more triples than its manifest lists; publish it again"
+                    f"{where}: book {entry.id} does not match the release's manifest; "
+                    "the release is damaged or was edited: publish it again"
                 )
-    except (OSError, EOFError, zlib.error) as err:
-        raise InputError(f"{dump}: cannot read the dump: {err}") from None
+            yield entry, body
+        if next(lines, None) is not None:
+            raise InputError(
+                f"{where}: holds more triples than its manifest lists; publish it again"
+            )
+
+
+def _lines_of(dumps: list[Path]) -> Generator[bytes, None, None]:
+    """The lines of the dump files one after the other, gunzipped when their names say so."""
+    for dump in dumps:
+        try:
+            with ExitStack() as stack:
+                stream: IO[bytes] = stack.enter_context(dump.open("rb"))
+                if dump.suffix == ".gz":
+                    stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream)))
+                yield from stream
+        except (OSError, EOFError, zlib.error) as err:
+            raise InputError(f"{dump}: cannot read the dump: {err}") from None
 
 
 def _spooled(spool: IO[bytes], span: tuple[int, int]) -> bytes:
