@@ -14,7 +14,7 @@ from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from bookrdf.errors import RecordErrors
+from bookrdf.errors import RecordErrors, ValidationFailed
 from bookrdf.mapping import map_book, to_triples
 from bookrdf.model import Book
 from bookrdf.pipeline import publish
@@ -189,3 +189,21 @@ def test_compact_json_writes_what_json_dumps_writes(tree: Any) -> None:
     refuses: integers over 64 bits) gives json.dumps' bytes."""
     expected = json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     assert compact_json(tree) == expected
+
+
+@pytest.mark.parametrize(
+    "line", ['{"id": "b"}', '{"id": "b", "title": "B", "isbn": [{"value": "9780824828096"}]}']
+)
+def test_a_refused_run_leaves_no_output_folder_it_made(tmp_path: Path, line: str) -> None:
+    records = tmp_path / "books.jsonl"
+    records.write_text('{"id": "a", "title": "A"}\n' + line + "\n", "utf-8")
+    out = tmp_path / "new" / "release"
+    with pytest.raises((RecordErrors, ValidationFailed)):
+        publish([records], out, warn=lambda _p: None)
+    assert not (tmp_path / "new").exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    with pytest.raises((RecordErrors, ValidationFailed)):
+        publish([records], kept, warn=lambda _p: None)
+    assert kept.is_dir()
+    assert not any(kept.iterdir())

@@ -38,6 +38,7 @@ def atomic_files(
     if folder.is_symlink() and not folder.exists():
         target = os.readlink(folder)
         raise OutputError(f"{folder}: is a link to {target}, which does not exist; create it")
+    made = _missing_folders(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -62,11 +63,31 @@ def atomic_files(
         except OSError as err:
             # creating a temporary file, or a write outside the handles (a gzip trailer…)
             _discard(stack, temps)
+            _remove_empty(made)
             raise OutputError(f"{folder}: {write_failure(err)}") from None
         except BaseException:
             _discard(stack, temps)
+            _remove_empty(made)  # a run refused for bad input leaves no empty folder behind
             raise
     _move_into_place(folder, temps, keep or set())
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folder and those above it that do not exist yet, innermost first."""
+    missing: list[Path] = []
+    for path in (folder.absolute(), *folder.absolute().parents):
+        if path.exists() or path.is_symlink():
+            break
+        missing.append(path)
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for path in folders:
+        try:
+            path.rmdir()
+        except OSError:
+            return  # not empty (or gone): it and those above it stay
 
 
 def _move_into_place(folder: Path, temps: dict[str, Path], keep: set[str]) -> None:
