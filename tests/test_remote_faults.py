@@ -111,9 +111,9 @@ def no_ambient_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
 
 
-def query(endpoint: str) -> Result:
+def query(endpoint: str, *options: str) -> Result:
     return CliRunner().invoke(
-        cli, ["query", "--endpoint", endpoint, "-e", "SELECT ?s WHERE { ?s ?p ?o }"]
+        cli, ["query", "--endpoint", endpoint, "-e", "SELECT ?s WHERE { ?s ?p ?o }", *options]
     )
 
 
@@ -139,6 +139,17 @@ def test_an_answer_that_never_ends_stops_at_the_timeout() -> None:
     assert "0 of 1 books were loaded" in line
     assert len(requests) == 2
     assert seconds < 5  # two attempts of 1 s and a backoff of 0.5 s; never the 10 s drip
+
+
+def test_query_takes_the_timeout_and_retries_load_takes() -> None:
+    with raw_server(dripping) as (url, requests):
+        started = time.monotonic()
+        result = query(url, "--timeout", "1", "--retries", "0")
+        seconds = time.monotonic() - started
+    line = one_error_line(result)
+    assert "no complete answer within 1 s (tried 1 times)" in line
+    assert len(requests) == 1
+    assert seconds < 4  # not 30 s a try, 4 tries
 
 
 def test_a_body_cut_short_is_never_taken_for_the_answer() -> None:

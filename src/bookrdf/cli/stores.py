@@ -81,6 +81,22 @@ def _remote(
     )
 
 
+timeout_option = click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds for each HTTP request to a server, its answer included.",
+)
+retries_option = click.option(
+    "--retries",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Retries on connection errors and 5xx.",
+)
+
+
 @cli.command(name="load")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -101,16 +117,8 @@ def _remote(
     show_default=True,
     help="How to write to a remote server.",
 )
-@click.option(
-    "--timeout", type=float, default=30.0, show_default=True, help="Seconds per HTTP request."
-)
-@click.option(
-    "--retries",
-    type=int,
-    default=3,
-    show_default=True,
-    help="Retries on connection errors and 5xx.",
-)
+@timeout_option
+@retries_option
 @validate_option
 @shapes_option
 @base_option
@@ -213,6 +221,8 @@ def _counted(count: int, noun: str) -> str:
 @click.option(
     "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
 )
+@timeout_option
+@retries_option
 @base_option
 @verbose_option
 @click.pass_context
@@ -226,6 +236,8 @@ def query_(
     data_files: Sequence[Path],
     fmt: str | None,
     list_queries: bool,
+    timeout: float,
+    retries: int,
     base: str | None,
     verbose: bool,
 ) -> None:
@@ -245,7 +257,7 @@ def query_(
     text, source, terms = _query_text(query, sparql, values, minter)
     if endpoint:
         with _requests_logged(verbose):
-            remote = _remote(endpoint, None, None, "gsp", 30.0, 3)
+            remote = _remote(endpoint, None, None, "gsp", timeout, retries)
             result = run_query(text, remote, terms, source=source)
     elif data_files:
         with memory_store(list(data_files), base=minter.base) as store:
