@@ -152,6 +152,29 @@ def test_query_takes_the_timeout_and_retries_load_takes() -> None:
     assert seconds < 4  # not 30 s a try, 4 tries
 
 
+def web_page(sock: socket.socket) -> None:
+    page = b"<!DOCTYPE html><html><body>Welcome to our catalogue</body></html>"
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n"
+    sock.sendall(head % len(page) + page)
+
+
+def no_content(sock: socket.socket) -> None:
+    sock.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        (web_page, "the server answered with a web page, not SPARQL results"),
+        (no_content, "the server's answer is empty; check the endpoint's URL"),
+    ],
+)
+def test_an_answer_that_is_no_sparql_result_says_what_it_is(answer: Answer, says: str) -> None:
+    with raw_server(answer) as (url, _requests):
+        line = one_error_line(query(url, "--retries", "0"))
+    assert says in line
+
+
 def test_a_body_cut_short_is_never_taken_for_the_answer() -> None:
     with raw_server(cut_short) as (url, requests):
         remote = RemoteStore(url, client=Client(timeout=5, retries=1, backoff=0.01))

@@ -105,16 +105,28 @@ def _run_remote(text: str, shape: Shape, target: RemoteStore, source: str) -> Qu
         raise QueryError(
             f"{source}: the server refused the query: {_shortened(err.body)}"
         ) from None
-    media_type = answer.content_type.split(";")[0].strip()
+    media_type = answer.content_type.split(";")[0].strip().lower()
+    if not graph and not answer.body.strip():  # (an empty graph may well be empty text)
+        raise QueryError(f"{source}: the server's answer is empty; check the endpoint's URL")
+    if media_type in _WEB_PAGES or answer.body.lstrip()[:15].lower().startswith(_PAGE_STARTS):
+        raise QueryError(
+            f"{source}: the server answered with a web page, not SPARQL results; check that "
+            "the URL is the SPARQL endpoint itself (often …/sparql or …/query)"
+        )
     try:
         if graph:
             return QueryResult("graph", _as_ntriples(answer.body, media_type))
         result = _as_results(answer.body, media_type)
         return _ask_answer(result) if shape.form == "ASK" else result
     except SyntaxError as err:
+        what = media_type or "(no Content-Type)"
         raise QueryError(
-            f"{source}: the server's answer is not valid {media_type}: {err}"
+            f"{source}: the server's answer is not valid {what}: {_shortened(str(err))}"
         ) from None
+
+
+_WEB_PAGES = {"text/html", "application/xhtml+xml"}
+_PAGE_STARTS = (b"<!doctype html", b"<html")
 
 
 def _as_ntriples(body: bytes, media_type: str) -> bytes:
