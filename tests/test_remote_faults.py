@@ -9,6 +9,7 @@ status line that is not HTTP, a redirect quoting a secret.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import socketserver
 import threading
@@ -46,6 +47,15 @@ def raw_server(answer: Answer) -> Iterator[tuple[str, list[bytes]]]:
                     return
                 head += data
             requests.append(head.split(b"\r\n", 1)[0])
+            # the request's body is read before answering: closing a socket with unread bytes
+            # sends a reset, which can reach the client before the answer it has not read yet
+            length = re.search(rb"(?im)^content-length:\s*([0-9]+)", head)
+            body = head.partition(b"\r\n\r\n")[2]
+            while length and len(body) < int(length[1]):
+                data = self.request.recv(65536)
+                if not data:
+                    return
+                body += data
             with contextlib.suppress(OSError):  # the client hung up, as it should
                 answer(self.request)
 
