@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
+from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from bookrdf.crosswalk import predicates
@@ -58,7 +59,6 @@ def books_from_store(
 ) -> Iterator[Book]:
     """Every bookrdf book in a pyoxigraph store (all graphs), rebuilt as a Book."""
     minter = minter or Minter()
-    reader = _Reader(store)
     ids = book_ids(store, minter)
     if not ids:
         raise InputError(
@@ -66,7 +66,15 @@ def books_from_store(
             "were published with"
         )
     for book_id in ids:
+        reader = _Reader(store, _own_graph(store, minter.graph(book_id)))
         yield parse_record(reader.book(str(minter.work(book_id)), book_id), source)
+
+
+def _own_graph(store: ox.Store, graph: URIRef) -> ox.NamedNode | None:
+    """The book's named graph, when the store has it: nodes books share (a publisher, an
+    edition) hold each book's own facts there, where the union holds every book's."""
+    node = ox.NamedNode(str(graph))
+    return node if store.contains_named_graph(node) else None
 
 
 def book_ids(store: ox.Store, minter: Minter) -> list[str]:
@@ -80,10 +88,13 @@ def book_ids(store: ox.Store, minter: Minter) -> list[str]:
     return sorted(unquote(rest) for rest in found if rest and "/" not in rest)
 
 
-def _select(store: ox.Store, query: str, bindings: dict[str, Term]) -> Iterator[ox.QuerySolution]:
+def _select(
+    store: ox.Store, query: str, bindings: dict[str, Term], graph: ox.NamedNode | None = None
+) -> Iterator[ox.QuerySolution]:
     solutions = store.query(
         query,
-        use_default_graph_as_union=True,
+        use_default_graph_as_union=graph is None,
+        default_graph=graph,
         substitutions={ox.Variable(name): term for name, term in bindings.items()},
     )
     assert isinstance(solutions, ox.QuerySolutions)
@@ -93,15 +104,18 @@ def _select(store: ox.Store, query: str, bindings: dict[str, Term]) -> Iterator[
 class _Reader:
     """Reads nodes' triples from a store and turns them into record fields."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, graph: ox.NamedNode | None = None) -> None:
         self.store = store
+        self.graph = graph  # the book's own graph; None: every graph
 
     def node(self, subject: Term | None) -> Node:
         """The objects of a subject's triples, by predicate IRI, without repeats."""
         out: Node = {}
         if not isinstance(subject, ox.NamedNode | ox.BlankNode):
             return out
-        for row in _select(self.store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", {"s": subject}):
+        for row in _select(
+            self.store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", {"s": subject}, self.graph
+        ):
             objects = out.setdefault(row["p"].value, [])
             if row["o"] not in objects:
                 objects.append(row["o"])
