@@ -167,6 +167,32 @@ def test_pages_are_text_as_printed(
     )
 
 
+@pytest.mark.parametrize(
+    ("pages", "start", "end", "pagination"),
+    [
+        ("A-1", "A-1", "A-1", "A-1"),  # an appendix's page, not pages A to 1
+        ("C-1", "C-1", "C-1", "C-1"),  # nor pages C (roman 100) to 1
+        ("A-1–A-12", "A-1", "A-12", "A-1-A-12"),
+        ("A-1 - A-12", "A-1", "A-12", "A-1-A-12"),
+        ("C-1-C-12", "C-1", "C-12", "C-1-C-12"),
+        ("iv-12", "iv", "12", "iv-12"),  # front matter running into the text
+        ("xi–xx", "xi", "xx", "xi-xx"),
+        ("pp. 1—20", "1", "20", "1-20"),
+        ("e1-e20", "e1", "e20", "e1-e20"),
+    ],
+)
+def test_pages_with_hyphenated_page_numbers_keep_each_page_whole(
+    pages: str, start: str, end: str, pagination: str
+) -> None:
+    graph = graph_of(book_from(chapters=[{"title": "A", "pages": pages}]))
+    found = rows(
+        graph,
+        "SELECT ?s ?e ?p { ?c schema:pageStart ?s ; schema:pageEnd ?e ; "
+        "bibo:pageStart ?s ; bibo:pageEnd ?e ; schema:pagination ?p }",
+    )
+    assert found == [(Literal(start), Literal(end), Literal(pagination))]
+
+
 def test_title_page_has_no_pages(crisis_graph: Graph) -> None:
     assert not ask(crisis_graph, "?c schema:position 1 ; schema:pageStart ?s .")
 

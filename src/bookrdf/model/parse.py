@@ -46,6 +46,31 @@ _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 _FILE_SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB|KiB|MiB|GiB)")
 
 
+def _page_range(text: str) -> PageRange | None:
+    """A page or first-last, split at the one dash that leaves a page on each side: a page may
+    hold a hyphen itself ("A-1", so "A-1–A-12" is A-1 to A-12). Where a roman numeral could
+    open a page or a range, one capital letter is an appendix's page ("C-1", like "A-1") and
+    more is a range of front matter running into the text ("iv-12", "IV-12")."""
+    if _LETTER_PAGE.fullmatch(text):
+        return PageRange(text, text)
+    ranges = [
+        PageRange(text[: dash.start()], text[dash.end() :])
+        for dash in _RANGE_DASH.finditer(text)
+        if PAGE.fullmatch(text[: dash.start()]) and PAGE.fullmatch(text[dash.end() :])
+    ]
+    if len(ranges) > 1:  # "A-1-A-12": only "A-1" to "A-12" keeps whole pages on both sides
+        ranges = [r for r in ranges if not _LETTER_PAGE.fullmatch(r.end)] or ranges
+        ranges = [r for r in ranges if _LETTER_PAGE.fullmatch(r.start)] or ranges
+    if len(ranges) == 1:
+        return ranges[0]
+    if not ranges and PAGE.fullmatch(text):
+        return PageRange(text, text)
+    return None
+
+
+_LETTER_PAGE = re.compile(r"[A-Z]-[0-9]+")
+
+
 class _Parser:
     """Turns one validated record dict into a Book, collecting every problem."""
 
@@ -158,11 +183,9 @@ class _Parser:
         text = str(value).strip()
         for prefix in ("pp.", "p."):
             text = text.removeprefix(prefix).strip()
-        parts = _RANGE_DASH.split(text)
-        if len(parts) == 1 and PAGE.fullmatch(parts[0]):
-            return PageRange(parts[0], parts[0])
-        if len(parts) == 2 and all(PAGE.fullmatch(p) for p in parts):
-            return PageRange(parts[0], parts[1])
+        found = _page_range(text)
+        if found is not None:
+            return found
         self.fail(path, f'"{value}" is not a page range; write it like "vii-xii", "v" or "7-25"')
         return None
 
