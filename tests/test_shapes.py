@@ -14,10 +14,13 @@ from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from bookrdf.errors import ShapesError
+from bookrdf.mapping import map_book, to_triples
+from bookrdf.records import parse_record
 from bookrdf.resources import resource_path
 from bookrdf.validation import load_shapes
 from bookrdf.validation.shapes import SHAPES_NS
-from bookrdf.vocab import BOOK_FORMATS, KINDS, MATTER_TERMS, SCHEMA
+from bookrdf.validation.validator import Validator
+from bookrdf.vocab import BOOK_FORMATS, KINDS, MATTER_TERMS, SCHEMA, Minter
 
 BSH = SHAPES_NS
 PREFIXES = f"""
@@ -176,3 +179,17 @@ def test_docs_table_lists_every_constraint_shape(shapes: Graph) -> None:
         if str(shape).startswith(BSH) and shapes.value(shape, SH.select) is None
     }
     assert sorted(name for name in named if f"| `{name}` |" not in docs) == []
+
+
+@pytest.mark.parametrize("size", ["1,024 KB", "12,345,678 bytes", "1.2 MB", "999 bytes"])
+def test_a_size_as_catalogues_print_it_is_kept_and_conforms(shapes: Graph, size: str) -> None:
+    """The record and the size shape take the same sizes: one with thousands separators too."""
+    book = parse_record({"id": "b", "title": "T", "chapters": [{"pdf": {"size": size}}]}, "t")
+    mapped = map_book(book)
+    graph = Graph()
+    for triple in to_triples(book):
+        graph.add(triple)
+    sizes = graph.query(f"SELECT ?s WHERE {{ ?pdf <{SCHEMA.contentSize}> ?s }}")
+    assert [str(cast(ResultRow, row)[0]) for row in sizes] == [size]
+    report = Validator(shapes, Minter()).validate_book(mapped, book)
+    assert not [r for r in report.results if r.shape == BSH + "PdfSizeShape"]

@@ -43,7 +43,10 @@ _SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
 _ORCID = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
 _ISNI = re.compile(r"[0-9]{15}[0-9X]")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
-_FILE_SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB|KiB|MiB|GiB)")
+# As printed, thousands separated or not ("1,024 KB"); the shapes check the same pattern.
+_FILE_SIZE = re.compile(
+    r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB|KiB|MiB|GiB)"
+)
 
 
 def _page_range(text: str) -> PageRange | None:
