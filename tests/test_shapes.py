@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
+import pyoxigraph as ox
 import pyshacl
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDFS, SH
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
-from bookrdf.errors import ShapesError
+from bookrdf.errors import RecordErrors, ShapesError
 from bookrdf.mapping import map_book, to_triples
+from bookrdf.publish.formats import book_document
 from bookrdf.records import parse_record
 from bookrdf.resources import resource_path
 from bookrdf.validation import load_shapes
@@ -193,3 +195,31 @@ def test_a_size_as_catalogues_print_it_is_kept_and_conforms(shapes: Graph, size:
     assert [str(cast(ResultRow, row)[0]) for row in sizes] == [size]
     report = Validator(shapes, Minter()).validate_book(mapped, book)
     assert not [r for r in report.results if r.shape == BSH + "PdfSizeShape"]
+
+
+@pytest.mark.parametrize(
+    "tag", ["en", "EN", "en-GB", "zh-Hant-TW", "de-CH-1901", "zh-yue", "en-US-x-twain", "i-klingon"]
+)
+def test_a_well_formed_language_tag_is_kept_and_conforms(shapes: Graph, tag: str) -> None:
+    """BCP 47 tags with variants, extlangs and private use are taken by the record, the language
+    shapes and every RDF parser alike."""
+    book = parse_record({"id": "b", "title": "T", "language": tag}, "t")
+    mapped = map_book(book)
+    graph = Graph()
+    for triple in to_triples(book):
+        graph.add(triple)
+    found = graph.query(
+        f"SELECT ?tag ?text ?title WHERE {{ ?w <{DCTERMS.language}> ?tag ; "
+        f"<{SCHEMA.inLanguage}> ?text ; <{DCTERMS.title}> ?title }}"
+    )
+    ((language, text, title),) = [tuple(cast(ResultRow, row)) for row in found]
+    assert (str(language), str(text), cast(Literal, title).language) == (tag, tag, tag.lower())
+    ox.parse(book_document(mapped, "nt"), ox.RdfFormat.N_TRIPLES)  # oxigraph takes it too
+    report = Validator(shapes, Minter()).validate_book(mapped, book)
+    assert not [r for r in report.results if "Language" in r.shape]
+
+
+@pytest.mark.parametrize("tag", ["English", "en_GB", "en-", "e"])
+def test_what_is_no_language_tag_is_refused(tag: str) -> None:
+    with pytest.raises(RecordErrors, match="is not a BCP 47 language tag"):
+        parse_record({"id": "b", "title": "T", "language": tag}, "t")

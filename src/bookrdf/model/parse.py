@@ -33,8 +33,17 @@ Locate = Callable[[str], int | None]
 
 PAGE = re.compile(r"[0-9]+|[ivxlcdm]+|[IVXLCDM]+|[A-Za-z]{1,3}-?[0-9]+")
 _RANGE_DASH = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
+# RFC 5646's well-formed tags (case-insensitive): a 2-3 letter language (no 4-8 letter one is
+# registered: "English" is no tag) with up to three extlangs, script,
+# region, variants ("de-CH-1901"), extensions, private use ("en-US-x-twain"), and the grandfathered
+# tags the syntax does not cover. shapes/work.ttl checks the same pattern.
 _LANGUAGE = re.compile(
-    r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*"
+    r"[a-z]{2,3}(-[a-z]{3}){0,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?"
+    r"(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(-[0-9a-wyz](-[a-z0-9]{2,8})+)*(-x(-[a-z0-9]{1,8})+)?"
+    r"|x(-[a-z0-9]{1,8})+"
+    r"|en-gb-oed|i-(ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
+    r"|sgn-(be-fr|be-nl|ch-de)",
+    re.IGNORECASE,
 )
 _DOI = re.compile(r"10\.[0-9]{4,9}/[^\s]+")
 # A clean host; the rest may hold spaces or non-ASCII letters, percent-encoded when written.
