@@ -458,6 +458,13 @@ def test_a_doi_s_hash_and_question_mark_are_escaped_in_its_iri() -> None:
     )
 
 
+@pytest.mark.parametrize("base", ["https://x.org/?q=1/", "https://x.org/a#/", "https://x.org/#/"])
+def test_a_base_with_a_query_or_fragment_is_refused(base: str) -> None:
+    """Every IRI minted under it would name a part of one document, none its own page."""
+    with pytest.raises(ConfigError, match=r"has a query or fragment \('\?', '#'\)"):
+        Minter(base)
+
+
 @pytest.mark.parametrize("base", ["https://x.org/[b]/", "https://x.org:abc/"])
 def test_a_base_that_mints_invalid_iris_is_refused(base: str) -> None:
     with pytest.raises(ConfigError, match="not a valid IRI"):

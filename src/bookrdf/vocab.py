@@ -183,6 +183,13 @@ class Minter:
                 f"base IRI {self.base!r} is not an http(s) IRI ending in '/'; "
                 "give one like https://example.org/books/"
             )
+        if "?" in self.base or "#" in self.base:
+            # every IRI minted would share one document (the part before '?' or '#'): the site
+            # and the server could serve none of them at its own address
+            raise ConfigError(
+                f"base IRI {self.base!r} has a query or fragment ('?', '#'); "
+                "give a path like https://example.org/books/"
+            )
         problem = _base_problem(self.base)
         if problem is not None:
             raise ConfigError(f"{problem}; give one like https://example.org/books/")
