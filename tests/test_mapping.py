@@ -581,3 +581,27 @@ def test_a_part_label_tells_a_part(label: str, kind: str | None) -> None:
         "ASK { ?c <http://purl.org/dc/terms/type> <http://purl.org/spar/doco/Part> }"
     ).askAnswer
     assert typed == (kind == "part")
+
+
+def test_invisible_characters_at_the_ends_of_texts_are_trimmed_like_spaces() -> None:
+    """A byte order mark or zero-width space pasted in with a title is not part of it (a search
+    for the title would miss it); inside a text, and direction marks, stay."""
+    graph = graph_of(
+        book_from(
+            title="\ufeffCrisis\u200b",
+            description="\u200b Line one\n\nline\u200btwo \u2060",
+            chapters=[{"title": "\u200b"}, {"title": "\u200fעברית!\u200f"}],
+        )
+    )
+    assert rows(graph, "SELECT ?t { ?w a schema:Book ; dcterms:title ?t }") == [
+        (Literal("Crisis"),)
+    ]
+    assert rows(graph, "SELECT ?d { ?w a schema:Book ; dcterms:description ?d }") == [
+        (Literal("Line one\n\nline\u200btwo"),)
+    ]
+    assert rows(
+        graph, "SELECT ?p ?t { ?c schema:position ?p OPTIONAL { ?c dcterms:title ?t } }"
+    ) == [
+        (Literal(1), None),
+        (Literal(2), Literal("\u200fעברית!\u200f")),
+    ]

@@ -81,6 +81,10 @@ def _page_range(text: str) -> PageRange | None:
 
 
 _LETTER_PAGE = re.compile(r"[A-Z]-[0-9]+")
+# Invisible characters copied in at the ends of a text (a byte order mark, a zero-width space or
+# word joiner), trimmed like spaces: "\ufeffTitle" is the title "Title", which search finds.
+# Direction marks stay: they settle where an RTL title's last punctuation is shown.
+_EDGES = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
 
 
 class _Parser:
@@ -95,7 +99,9 @@ class _Parser:
         self.problems.append(Problem(self.source, self.locate(path), path, message))
 
     def text(self, value: Any) -> str | None:
-        return None if value is None else " ".join(str(value).split()) or None
+        if value is None:
+            return None
+        return " ".join(_EDGES.sub("", str(value)).split()) or None
 
     def book_id(self, book_id: str) -> str:
         stem, dot, suffix = book_id.rpartition(".")
@@ -116,7 +122,7 @@ class _Parser:
         return text
 
     def long_text(self, value: Any) -> str | None:
-        return None if value is None else str(value).strip() or None
+        return None if value is None else _EDGES.sub("", str(value)) or None
 
     def book(self, data: Mapping[str, Any]) -> Book:
         chapters = tuple(
