@@ -605,3 +605,24 @@ def test_invisible_characters_at_the_ends_of_texts_are_trimmed_like_spaces() -> 
         (Literal(1), None),
         (Literal(2), Literal("\u200fעברית!\u200f")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "written", "iri"),
+    [
+        ("orcid", "0000-0002-1694-233x", "https://orcid.org/0000-0002-1694-233X"),
+        ("isni", "0000-0001-2103-2683", "https://isni.org/isni/0000000121032683"),
+        ("isni", "0000 0001 2103 2683", "https://isni.org/isni/0000000121032683"),
+        ("wikidata", "q42", "http://www.wikidata.org/entity/Q42"),
+    ],
+)
+def test_identifiers_as_written_in_the_wild_become_their_one_iri(
+    scheme: str, written: str, iri: str
+) -> None:
+    """A lower-case check digit or item letter, an ISNI in hyphenated groups: valid, and read so
+    (they were refused as "not a valid ORCID iD")."""
+    person = {"name": "Ann", "identifiers": {scheme: written}}
+    graph = graph_of(book_from(contributors=[person]))
+    assert rows(
+        graph, "SELECT ?same { ?p a schema:Person ; owl:sameAs ?same ; schema:sameAs ?same }"
+    ) == [(URIRef(iri),)]

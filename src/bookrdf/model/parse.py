@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stdnum import isbn as stdnum_isbn
+from stdnum import isni as stdnum_isni
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.iso7064 import mod_11_2
 
@@ -304,6 +305,8 @@ class _Parser:
         text = (
             rule.strip.sub("", str(value).strip()).rstrip("/") if rule.strip else str(value).strip()
         )
+        if rule.normalise is not None:
+            text = rule.normalise(text)
         if rule.pattern.fullmatch(text) and (rule.check is None or rule.check(text)):
             return text
         self.fail(path, f'"{value}" {rule.message}')
@@ -318,6 +321,8 @@ class _Rule:
     message: str
     strip: re.Pattern[str] | None = None
     check: Callable[[str], bool] | None = None
+    # the identifier's one written form, from the ways it is written in the wild
+    normalise: Callable[[str], str] | None = None
 
 
 _RULES: dict[str, _Rule] = {
@@ -333,12 +338,14 @@ _RULES: dict[str, _Rule] = {
         "is not a valid ORCID iD (0000-0002-1825-0097)",
         re.compile(r"^https?://orcid\.org/"),
         lambda text: bool(mod_11_2.is_valid(text.replace("-", ""))),
+        str.upper,  # a check digit "x" is the X ORCID writes
     ),
     "isni": _Rule(
         _ISNI,
         "is not a valid ISNI (16 characters, check digit last)",
-        re.compile(r"^https?://isni\.org/isni/|\s"),
-        lambda text: bool(mod_11_2.is_valid(text)),
+        re.compile(r"^https?://isni\.org/isni/"),
+        stdnum_isni.is_valid,
+        stdnum_isni.compact,  # "0000 0001 2103 2683", "0000-0001-2103-268x"
     ),
     "viaf": _Rule(
         re.compile(r"[1-9][0-9]{0,21}"),
@@ -349,6 +356,7 @@ _RULES: dict[str, _Rule] = {
         _WIKIDATA,
         "is not a Wikidata item (Q followed by digits)",
         re.compile(r"^https?://www\.wikidata\.org/(wiki|entity)/"),
+        normalise=str.upper,  # "q42" is item Q42
     ),
 }
 
