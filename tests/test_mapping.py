@@ -179,6 +179,8 @@ def test_pages_are_text_as_printed(
         ("xi–xx", "xi", "xx", "xi-xx"),
         ("pp. 1—20", "1", "20", "1-20"),
         ("e1-e20", "e1", "e20", "e1-e20"),
+        ("pp 1-20", "1", "20", "1-20"),  # no full stop after "pp"
+        ("7–25.", "7", "25", "7-25"),  # a catalogue's closing full stop
     ],
 )
 def test_pages_with_hyphenated_page_numbers_keep_each_page_whole(

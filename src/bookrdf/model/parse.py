@@ -82,6 +82,7 @@ def _page_range(text: str) -> PageRange | None:
 
 
 _LETTER_PAGE = re.compile(r"[A-Z]-[0-9]+")
+_PAGES_WORD = re.compile(r"^pp?(\.\s*|\s+)")
 # Invisible characters copied in at the ends of a text (a byte order mark, a zero-width space or
 # word joiner), trimmed like spaces: "\ufeffTitle" is the title "Title", which search finds.
 # Direction marks stay: they settle where an RTL title's last punctuation is shown.
@@ -199,9 +200,8 @@ class _Parser:
     def pages(self, value: Any, path: str) -> PageRange | None:
         if value is None:
             return None
-        text = str(value).strip()
-        for prefix in ("pp.", "p."):
-            text = text.removeprefix(prefix).strip()
+        # "pp. 7-25", "pp 7-25", "p. v" and a catalogue's closing full stop ("7-25.") are not pages
+        text = _PAGES_WORD.sub("", str(value).strip()).removesuffix(".").strip()
         found = _page_range(text)
         if found is not None:
             return found
