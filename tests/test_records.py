@@ -57,7 +57,7 @@ chapters:
   - pages: "7 to 9"
 """
     assert problems_of(tmp_path, "x.yaml", text) == [
-        'x.yaml:3: published: "2005-02-30" is not a date; write YYYY, YYYY-MM or YYYY-MM-DD',
+        'x.yaml:3: published: "2005-02-30" is not a day of the calendar; check it',
         'x.yaml:6: chapters[0].pages: "12-" is not a page range; write it like "vii-xii", "v" or "7-25"',
         'x.yaml:9: chapters[2].pages: "7 to 9" is not a page range; write it like "vii-xii", "v" or "7-25"',
     ]

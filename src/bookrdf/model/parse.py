@@ -222,7 +222,9 @@ class _Parser:
                 try:
                     dt.datetime.strptime(text, fmt)
                 except ValueError:
-                    break
+                    # right form, but no such day ("2005-02-30") or year ("0000")
+                    self.fail(path, f'"{value}" is not a {precision} of the calendar; check it')
+                    return None
                 return PublicationDate(text, precision)
         self.fail(path, f'"{value}" is not a date; write YYYY, YYYY-MM or YYYY-MM-DD')
         return None
