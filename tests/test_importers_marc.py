@@ -321,7 +321,7 @@ def test_problems_name_marc_tags_not_record_fields(tmp_path: Path) -> None:
     )
     contents = (
         '<datafield tag="505" ind1="0" ind2=" "><subfield code="a">1. Intro (p. 1-10) -- '
-        "2. Middle (pp. xii-xv) -- Chapter 3. End (p. A-12) -- Index.</subfield></datafield>"
+        "2. Middle (pp. xii-xv) -- Chapter 3. End&#x92;s (p. 11-20) -- Index.</subfield></datafield>"
         "</record>"
     )
     path.write_text(text.replace("</record>", contents))
