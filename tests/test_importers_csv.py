@@ -81,6 +81,20 @@ def test_people_columns_give_roles_name_parts_and_identifiers() -> None:
     ]  # fmt: skip
 
 
+def test_a_name_with_a_suffix_after_its_comma_is_not_inverted() -> None:
+    books = (
+        'book_id,title,authors\nb,T,"Martin Luther King, Jr.; Sammy Davis, Jr; '
+        'Henry Ford, II; Lankov, Andrei N."\n'
+    )
+    (book,) = parse_csv(books).books
+    assert [(p.name, p.given_name, p.family_name) for p in book.contributors] == [
+        ("Martin Luther King, Jr.", "Martin Luther", "King"),
+        ("Sammy Davis, Jr", "Sammy", "Davis"),
+        ("Henry Ford, II", "Henry", "Ford"),
+        ("Andrei N. Lankov", "Andrei N.", "Lankov"),
+    ]
+
+
 def test_isbn10_without_format_and_quoted_comma() -> None:
     tea = press()["tea"]
     assert tea["title"] == "War, Peace, and Tea"

@@ -24,6 +24,7 @@ from bookrdf.importers.csv.table import (
     read_text,
     unnamed,
 )
+from bookrdf.importers.names import name_parts
 from bookrdf.importers.origins import Origin, lines_of, relocate
 from bookrdf.model import Book
 from bookrdf.records import parse_record
@@ -50,6 +51,7 @@ _IDENTIFIERS = (
     ("wikidata", r"(?:wikidata:|https?://www\.wikidata\.org/(?:wiki|entity)/)?(Q[0-9]+)"),
 )
 _WHOLE = re.compile(r"[0-9]+")
+_NAME_SUFFIX = re.compile(r"(?:Jr|Sr)\.?|[IVX]{2,4}|Ph\.? ?D\.?|M\.? ?D\.?", re.I)
 _SPREADSHEET_NUMBER = re.compile(r"[0-9](\.[0-9]+)?E\+[0-9]+", re.I)
 
 
@@ -233,7 +235,9 @@ class _Reader:
         family, comma, rest = (part.strip() for part in name.partition(","))
         given, _, suffix = (part.strip() for part in rest.partition(","))
         out: dict[str, Any] = {"name": name, "role": role}
-        if comma and (family or given):
+        if comma and _NAME_SUFFIX.fullmatch(rest):  # "Martin Luther King, Jr.": not inverted
+            out |= name_parts(family)
+        elif comma and (family or given):
             full = " ".join(part for part in (given, family) if part)
             out["name"] = f"{full}, {suffix}" if suffix else full
             out |= {"given_name": given} if given else {}
