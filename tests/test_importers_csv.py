@@ -377,10 +377,15 @@ def test_sniffing_and_finding_the_chapters_file(tmp_path: Path) -> None:
     assert chapters_csv_for(tmp_path / "Press-Books.csv") == tmp_path / "Press-chapters.csv"
 
 
-def test_cli_imports_books_with_the_chapters_file_beside_them() -> None:
-    result = CliRunner().invoke(cli, ["import", "csv", str(SEED / "books.csv")])
+@pytest.mark.parametrize("output", [[], ["-o", "-"]], ids=["default", "dash"])
+def test_cli_imports_books_with_the_chapters_file_beside_them(
+    output: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["import", "csv", str(SEED / "books.csv"), *output])
     assert result.exit_code == 0, result.output
     assert result.stdout == dump_record(read_muse_page(SEED_PAGE).book)
+    assert not (tmp_path / "-").exists()  # "-o -" is stdout, not a folder named "-"
     assert result.stderr == f"chapters from {SEED / 'chapters.csv'}\n"
 
 

@@ -116,11 +116,18 @@ class BookRdfGroup(click.Group):
             raise Failure([f"Error: {err}"], err.exit_code) from None
 
 
+def _dash_is_stdout(
+    _ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> Path | None:
+    return None if value is not None and str(value) == "-" else value
+
+
 output_option = click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="A .yaml file (one book) or a folder (one record per book). Default: stdout.",
+    callback=_dash_is_stdout,
+    help="A .yaml file (one book) or a folder (one record per book). Default (or -): stdout.",
 )
 strict_option = click.option(
     "--strict",
