@@ -7,8 +7,12 @@ from __future__ import annotations
 import gc
 import gzip
 import json
+import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +240,27 @@ def test_the_collector_stays_paused_when_it_was_paused_before() -> None:
     with collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_ctrl_c_reaching_a_worker_is_left_to_the_caller(tmp_path: Path) -> None:
+    """A terminal's Ctrl-C reaches every process of the group: a worker ignores it (the caller
+    stops the run), so one worker interrupted alone neither fails nor traces the run."""
+    books = catalogue(tmp_path, 1500)
+    command = [str(Path(sys.executable).parent / "bookrdf"), "publish", str(books)]
+    process = subprocess.Popen(
+        [*command, "--out", str(tmp_path / "out"), "--no-validate", "-j", "2", "-f", "nt"],
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    children: list[str] = []
+    while not children:  # the workers start once two chunks are read
+        assert process.poll() is None
+        assert time.monotonic() < deadline
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        time.sleep(0.05)
+    time.sleep(0.2)  # past the worker's start
+    os.kill(int(children[0]), signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert "Traceback" not in err.decode()
+    assert (tmp_path / "out" / "books.nt").read_bytes().count(b"\n") > 1500

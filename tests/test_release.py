@@ -638,3 +638,83 @@ def test_killed_publish_leaves_the_previous_release_whole(tmp_path: Path) -> Non
     assert list(temp_files(out))  # what the killed run left behind…
     published(tmp_path / "old", out, formats=["nt.gz", "nt"])
     assert not list(temp_files(out))  # …is cleared by the next run
+
+
+@pytest.mark.parametrize("stop", ["SIGINT to the group", "SIGTERM"])
+def test_an_interrupted_publish_is_one_line_and_leaves_the_previous_release_whole(
+    tmp_path: Path, stop: str
+) -> None:
+    out = tmp_path / "out"
+    published(write_catalogue(tmp_path / "old", 2), out, formats=["nt.gz", "nt"])
+    before = snapshot(out)
+    big = write_catalogue(tmp_path / "big", 300)
+    script = Path(sys.executable).parent / "bookrdf"
+    command = [str(script), "publish", str(big), "--out", str(out), "--no-validate", "-j", "2"]
+    process = subprocess.Popen(
+        [*command, "-f", "nt.gz", "-f", "nt"],
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group, as a terminal's Ctrl-C reaches every process
+    )
+    deadline = time.monotonic() + 60
+    try:
+        while not any(size(p) > 200_000 for p in temp_files(out)):
+            assert process.poll() is None, "the publish ended before it could be stopped"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        if stop == "SIGTERM":
+            process.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    signum = signal.SIGTERM if stop == "SIGTERM" else signal.SIGINT
+    assert process.returncode == 128 + signum
+    assert err.decode() == (
+        f"Error: interrupted ({signum.name}) before finishing; run the command again\n"
+    )
+    assert snapshot(out) == before  # no temporary file left either
+    published(big, out, formats=["nt.gz", "nt"])  # a run afterwards works
+    assert read_manifest(out) is not None
+    assert len(read_manifest(out).books) == 300  # type: ignore[union-attr]
+
+
+RENAME_INTERRUPTED = """
+import os, signal, sys
+from bookrdf.publish import files
+calls = 0
+def replace(src, dst):
+    global calls
+    calls += 1
+    if calls == 3:  # between two renames of the release
+        os.kill(os.getpid(), signal.SIG{name})
+    os.replace(src, dst)
+files.os = type(sys)("os_spy")
+files.os.__dict__.update(os.__dict__, replace=replace)
+from bookrdf.cli import main
+sys.argv = ["bookrdf", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("name", ["INT", "TERM"])
+def test_a_signal_during_the_renames_waits_for_them(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "out"
+    published(write_catalogue(tmp_path / "old", 2), out, formats=["nt.gz", "nt"])
+    new = write_catalogue(tmp_path / "new", 3)
+    script = RENAME_INTERRUPTED.format(name=name)
+    options = ["--out", str(out), "--no-validate", "-f", "nt.gz", "-f", "nt"]
+    done = subprocess.run(
+        [sys.executable, "-c", script, "publish", str(new), *options],
+        capture_output=True,
+        check=False,
+    )
+    signum = signal.Signals[f"SIG{name}"]
+    assert done.returncode == 128 + signum, done.stderr
+    assert done.stderr.decode().splitlines() == [
+        f"Error: interrupted ({signum.name}) before finishing; run the command again"
+    ]
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    # the renames all happened: the new release, whole
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True)
+    assert checked.returncode == 0, checked.stdout
+    assert len(read_manifest(out).books) == 3  # type: ignore[union-attr]

@@ -123,6 +123,10 @@ _worker: _Worker | None = None
 
 def _start_worker(settings: Settings) -> None:
     global _worker
+    # Ctrl-C reaches every process of the terminal's group: the caller stops the run and
+    # shuts the workers down, so a worker's own KeyboardInterrupt would only print its
+    # traceback (or send one back as a chunk's result)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     _worker = _Worker(settings)
 

@@ -6,6 +6,7 @@ import importlib
 import logging
 import os
 import pkgutil
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -110,6 +111,8 @@ class BookRdfGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt as err:
+            raise _interrupted(err) from None
         except RecordError as err:
             raise Failure([f"Error: {p}" for p in err.problems], err.exit_code) from None
         except BookRdfError as err:
@@ -253,8 +256,30 @@ def _print_report(reports: Sequence[BookReport], console: Console) -> None:
     console.print(render_text(reports, color=color), markup=color, highlight=False)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a run stopped either way cleans up the same way."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _interrupted(err: KeyboardInterrupt) -> Failure:
+    """A run stopped by Ctrl-C or SIGTERM: one line, and a shell's exit code, 128 + N. The
+    writers cleaned up on the way out: a release's temporary files are gone and the previous
+    release is as it was; a store is as it was, or (a bulk load) marked for the next load."""
+    signum = signal.SIGTERM if isinstance(err, Terminated) else signal.SIGINT
+    name = signal.Signals(signum).name
+    return Failure(
+        [f"Error: interrupted ({name}) before finishing; run the command again"], 128 + signum
+    )
+
+
 def main() -> None:
     """The console script."""
+    # SIGTERM (a service manager, `kill`, a CI timeout) stops a run like Ctrl-C does: the
+    # temporary files of a release or a load are removed, not left behind by a sudden death
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="bookrdf")
 
 

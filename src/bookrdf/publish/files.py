@@ -6,7 +6,9 @@ import errno
 import hashlib
 import io
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -69,7 +71,36 @@ def atomic_files(
             _discard(stack, temps)
             _remove_empty(made)  # a run refused for bad input leaves no empty folder behind
             raise
-    _move_into_place(folder, temps, keep or set())
+    with _signals_held():
+        _move_into_place(folder, temps, keep or set())
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the renames are done: raised between two renames, they
+    would leave a release half old, half new, with its temporary files. A signal that came is
+    raised again once the block ends (in the main thread only, where Python runs handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        came.append(signum)
+
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in held}
+    for signum, handler in previous.items():
+        if handler is not None:  # None: a handler set outside Python, which stays
+            signal.signal(signum, hold)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+        if came:
+            signal.raise_signal(came[0])
 
 
 def _missing_folders(folder: Path) -> list[Path]:
