@@ -86,6 +86,30 @@ def test_publish_writes_the_release(tmp_path: Path) -> None:
     assert "published 1 books" in result.stderr
 
 
+def test_publish_into_a_folder_inside_the_records_twice(tmp_path: Path) -> None:
+    """`publish . --out release`: the second run does not read release/manifest.json (nor a
+    site's or a cluster release's files) as a record."""
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "book.yaml").write_bytes(SEED_RECORD.read_bytes())
+    out = tmp_path / "release"
+    for _ in range(2):
+        result = run("publish", str(tmp_path), "--out", str(out), "--no-validate", "-j", "1")
+        assert result.exit_code == 0, result.stderr
+        assert "published 1 books" in result.stderr
+    cluster = tmp_path / "old" / "cluster"
+    cluster.mkdir(parents=True)
+    (cluster / "manifest.json").write_text("{}")
+    (cluster / "parts.json").write_text("[]")
+    result = run("publish", str(tmp_path), "--out", str(out), "--no-validate", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    assert_clean_error(
+        run("validate", str(cluster)),
+        2,
+        f"Error: {cluster}: is a bookrdf release, not a folder of records; "
+        "validate or load its parts",
+    )
+
+
 def test_publish_a_muse_page_directly(tmp_path: Path) -> None:
     result = run("publish", str(SEED_PAGE), "--out", str(tmp_path), "-f", "nt")
     assert result.exit_code == 0, result.stderr

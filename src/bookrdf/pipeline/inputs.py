@@ -31,12 +31,14 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             _refuse_release(path)
+            releases = _releases_in(path)
             found = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
                 and p.suffix.lower() in FOLDER_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not releases.intersection(p.parents)
                 and not _is_chapters_csv(p)
             )
             if not found:
@@ -49,15 +51,35 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _releases_in(folder: Path) -> set[Path]:
+    """The release folders inside a folder of records (`publish . --out release` puts one
+    there): their manifest.json is no book record, so they are not read."""
+    return {
+        manifest.parent
+        for manifest in folder.rglob("manifest.json")
+        if _is_release(manifest.parent)
+    }
+
+
+def _is_release(folder: Path) -> bool:
+    """A manifest beside a dump, the checksums or a cluster's list of parts."""
+    beside = ("SHA256SUMS", "parts.json", "books.*")
+    return (folder / "manifest.json").is_file() and any(
+        p.is_file() for name in beside for p in folder.glob(name)
+    )
+
+
 def _refuse_release(folder: Path) -> None:
-    """A release folder (manifest.json beside books.*) holds RDF, not records: its
+    """A release folder (manifest.json beside books.*, …) holds RDF, not records: its
     manifest.json would otherwise be read as a book record."""
+    if not _is_release(folder):
+        return
     books = sorted(p.name for p in folder.glob("books.*") if p.is_file())
-    if (folder / "manifest.json").is_file() and books:
-        name = next((n for n in ("books.nt.gz", "books.nt", "books.ttl") if n in books), books[0])
-        raise InputError(
-            f"{folder}: is a bookrdf release, not a folder of records; validate or load its {name}"
-        )
+    known = ("books.nt.gz", "books.nt", "books.ttl")
+    name = next((n for n in known if n in books), books[0] if books else "parts")
+    raise InputError(
+        f"{folder}: is a bookrdf release, not a folder of records; validate or load its {name}"
+    )
 
 
 def _is_chapters_csv(path: Path) -> bool:
