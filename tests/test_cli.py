@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner, Result
-from rdflib import Graph
+from rdflib import Graph, Namespace
 from rdflib.compare import isomorphic
 
 from bookrdf.cli import cli
@@ -19,6 +20,7 @@ from bookrdf.cli.docs import render_crosswalk
 from tests.conftest import SEED_PAGE, SEED_RECORD, graph_of
 
 README = Path(__file__).parent.parent / "README.md"
+PROV = Namespace("http://www.w3.org/ns/prov#")
 
 
 def run(*args: str) -> Result:
@@ -108,6 +110,38 @@ def test_publish_into_a_folder_inside_the_records_twice(tmp_path: Path) -> None:
         f"Error: {cluster}: is a bookrdf release, not a folder of records; "
         "validate or load its parts",
     )
+
+
+def test_a_file_given_twice_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "records").mkdir()
+    record = tmp_path / "records" / "book.yaml"
+    record.write_bytes(SEED_RECORD.read_bytes())
+    twice = [str(record), str(tmp_path / "records" / ".." / "records" / "book.yaml")]
+    out = tmp_path / "out"
+    result = run("publish", *twice, str(tmp_path / "records"), "--out", str(out), "-j", "2")
+    assert result.exit_code == 0, result.stderr
+    assert "published 1 books" in result.stderr
+    used = Graph().parse(out / "dataset.ttl").objects(None, PROV.used)
+    assert len(set(used)) == 1
+
+
+def test_a_compressed_input_or_a_dangling_link_is_one_clear_line(tmp_path: Path) -> None:
+    packed = tmp_path / "books.jsonl.gz"
+    packed.write_bytes(gzip.compress(b'{"id": "a", "title": "A"}\n'))
+    out = str(tmp_path / "out")
+    assert_clean_error(
+        run("publish", str(packed), "--out", out),
+        2,
+        f"Error: {packed}: is compressed (gzip); decompress it first: gunzip -k {packed}",
+    )
+    loop = tmp_path / "loop.jsonl"
+    loop.symlink_to(loop)
+    assert_clean_error(
+        run("publish", str(loop), "--out", out),
+        2,
+        f"Error: {loop}: is a link that leads nowhere (or in a loop); check the path",
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_publish_a_muse_page_directly(tmp_path: Path) -> None:

@@ -46,9 +46,24 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
             files.extend(found)
         elif path.exists():
             files.append(path)
+        elif path.is_symlink():
+            raise InputError(f"{path}: is a link that leads nowhere (or in a loop); check the path")
         else:
             raise InputError(f"{path}: no such file or folder; check the path")
-    return files
+    return _each_once(files)
+
+
+def _each_once(files: list[Path]) -> list[Path]:
+    """A file given twice (`a.jsonl a.jsonl`, or a file and its folder) is read once: its
+    books are not each other's duplicates."""
+    seen: set[Path] = set()
+    once = []
+    for path in files:
+        real = path.resolve()
+        if real not in seen:
+            seen.add(real)
+            once.append(path)
+    return once
 
 
 def _releases_in(folder: Path) -> set[Path]:
@@ -110,6 +125,8 @@ def read_file(path: Path, warn: Warn | None = None) -> Iterator[Book]:
     elif suffix in PAGE_SUFFIXES or looks_like_muse_page(text):
         page = read_muse_page(path)
         imported = MuseBooks((page.book,), page.warnings)
+    if imported is None and head.startswith(b"\x1f\x8b"):
+        raise InputError(f"{path}: is compressed (gzip); decompress it first: gunzip -k {path}")
     if imported is None:
         raise InputError(
             f"{path}: not a record file (.yaml, .json, .jsonl), a saved MUSE page (.txt) or a "
