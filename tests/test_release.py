@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -640,7 +641,7 @@ def test_killed_publish_leaves_the_previous_release_whole(tmp_path: Path) -> Non
     assert not list(temp_files(out))  # …is cleared by the next run
 
 
-@pytest.mark.parametrize("stop", ["SIGINT to the group", "SIGTERM"])
+@pytest.mark.parametrize("stop", ["SIGINT to the group", "SIGINT three times", "SIGTERM"])
 def test_an_interrupted_publish_is_one_line_and_leaves_the_previous_release_whole(
     tmp_path: Path, stop: str
 ) -> None:
@@ -666,6 +667,10 @@ def test_an_interrupted_publish_is_one_line_and_leaves_the_previous_release_whol
             process.send_signal(signal.SIGTERM)
         else:
             os.killpg(process.pid, signal.SIGINT)
+        for _ in range(2 if stop == "SIGINT three times" else 0):
+            time.sleep(0.05)  # an impatient user: more Ctrl-C while the first one cleans up
+            with contextlib.suppress(ProcessLookupError):  # done cleaning up already
+                os.killpg(process.pid, signal.SIGINT)
         _, err = process.communicate(timeout=30)
     signum = signal.SIGTERM if stop == "SIGTERM" else signal.SIGINT
     assert process.returncode == 128 + signum

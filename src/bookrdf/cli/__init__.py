@@ -260,8 +260,13 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that a run stopped either way cleans up the same way."""
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+def _stop(signum: int, frame: object) -> None:
+    """The first Ctrl-C or SIGTERM stops the run; those after it (an impatient second Ctrl-C)
+    are ignored, so that they do not cut short the cleanup the first one started (temporary
+    files removed, worker processes joined) with a traceback of their own."""
+    for held in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(held, signal.SIG_IGN)
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
 
 def _interrupted(err: KeyboardInterrupt) -> Failure:
@@ -279,7 +284,9 @@ def main() -> None:
     """The console script."""
     # SIGTERM (a service manager, `kill`, a CI timeout) stops a run like Ctrl-C does: the
     # temporary files of a release or a load are removed, not left behind by a sudden death
-    signal.signal(signal.SIGTERM, _terminate)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # `nohup`, `cmd &` in a script
+            signal.signal(signum, _stop)
     cli(prog_name="bookrdf")
 
 
