@@ -16,6 +16,7 @@ from bookrdf.errors import InputError, RecordError
 from bookrdf.model import book_to_dict
 from bookrdf.record_yaml import MAX_VALUES
 from bookrdf.records import (
+    MAX_TEXT,
     conforms_to_schema,
     dump_record,
     parse_record,
@@ -291,6 +292,22 @@ def test_c1_controls_are_refused_with_what_they_likely_are(
     assert "the character U+0092" in problem
     assert "Windows-1252" in problem
     assert "\n" not in problem
+
+
+@pytest.mark.parametrize("name", ["x.jsonl", "x.json", "x.yaml"])
+def test_a_text_longer_than_a_store_takes_is_refused(tmp_path: Path, name: str) -> None:
+    # Oxigraph reads terms of at most 16 MiB: a longer literal would make a dump it refuses
+    longest = {"id": "x", "title": "T", "description": "é" * MAX_TEXT}
+    (tmp_path / name).write_text(json.dumps(longest, ensure_ascii=False) + "\n", "utf-8")
+    (book,) = read_records(tmp_path / name)
+    assert book.description is not None
+    assert len(book.description) == MAX_TEXT
+    longest["description"] += "!"
+    (problem,) = problems_of(tmp_path, name, json.dumps(longest, ensure_ascii=False) + "\n")
+    assert problem == (
+        f"{name}:1: description: is 1,000,001 characters long; a text may have up to "
+        "1,000,000 (RDF stores refuse longer terms): shorten it"
+    )
 
 
 def test_newlines_and_tabs_in_text_are_fine() -> None:

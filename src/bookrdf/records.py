@@ -120,9 +120,14 @@ _JSON_ESCAPED_FORBIDDEN = re.compile(
 )
 
 
+# The longest text a record field may hold. Oxigraph reads a term of at most 16 MiB (a UTF-8
+# character takes up to 4 bytes, an escape 2): a longer literal makes a dump it refuses.
+MAX_TEXT = 1_000_000
+
+
 def _json_may_hold_bad_characters(text: str) -> bool:
     """The quick look of `_may_hold_bad_characters`, on the JSON text a record was read from."""
-    if _JSON_RAW_FORBIDDEN.search(text) is not None:
+    if len(text) > MAX_TEXT or _JSON_RAW_FORBIDDEN.search(text) is not None:
         return True
     return "\\" in text and _JSON_ESCAPED_FORBIDDEN.search(text) is not None
 
@@ -134,14 +139,20 @@ def _may_hold_bad_characters(data: Any) -> bool:
         text = json.dumps(data, ensure_ascii=False)
     except (TypeError, ValueError):
         return True
-    return _MAYBE_FORBIDDEN.search(text) is not None
+    return len(text) > MAX_TEXT or _MAYBE_FORBIDDEN.search(text) is not None
 
 
 def _bad_characters(
     value: Any, source: str, lines: Mapping[str, int], path: str = ""
 ) -> list[Problem]:
-    """Every text value holding a character that has no place in metadata."""
+    """Every text value holding a character that has no place in metadata, or too long."""
     if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            message = (
+                f"is {len(value):,} characters long; a text may have up to {MAX_TEXT:,} "
+                "(RDF stores refuse longer terms): shorten it"
+            )
+            return [Problem(source, nearest_line(lines, path), path, message)]
         found = _FORBIDDEN.search(value)
         if not found:
             return []
