@@ -120,9 +120,10 @@ _JSON_ESCAPED_FORBIDDEN = re.compile(
 )
 
 
-# The longest text a record field may hold. Oxigraph reads a term of at most 16 MiB (a UTF-8
-# character takes up to 4 bytes, an escape 2): a longer literal makes a dump it refuses.
-MAX_TEXT = 1_000_000
+# The longest text a record field may hold. Oxigraph reads a term of at most 16 MiB, and a
+# character takes at most 4 bytes of UTF-8 (an escape 2): no literal this long makes a dump it
+# refuses.
+MAX_TEXT = 4_000_000
 
 
 def _json_may_hold_bad_characters(text: str) -> bool:
