@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from distributed import LocalCluster
 
 from bookrdf.cli import cli
@@ -449,15 +449,20 @@ def text(term: object) -> str:
     return term.value
 
 
-def test_a_bad_scheduler_address_is_one_error_line(catalogue: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
+def publish_small_on(scheduler: str, catalogue: Path, out: Path) -> Result:
+    """`publish` of the small catalogue file on a Dask scheduler at `scheduler`, by the CLI."""
+    return CliRunner().invoke(
         cli,
         [
             "publish", str(catalogue / "small.ndjson"), "--out", str(out),
-            "--executor", "dask", "--scheduler", "nonsense://x",
+            "--executor", "dask", "--scheduler", scheduler,
         ],
     )  # fmt: skip
+
+
+def test_a_bad_scheduler_address_is_one_error_line(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = publish_small_on("nonsense://x", catalogue, out)
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: nonsense://x: not a Dask scheduler address (")
     assert len(result.stderr.splitlines()) == 1
@@ -481,13 +486,7 @@ def test_a_malformed_scheduler_address_is_refused_before_any_client(
 ) -> None:
     out = tmp_path / "out"
     started = time.monotonic()
-    result = CliRunner().invoke(
-        cli,
-        [
-            "publish", str(catalogue / "small.ndjson"), "--out", str(out),
-            "--executor", "dask", "--scheduler", address,
-        ],
-    )  # fmt: skip
+    result = publish_small_on(address, catalogue, out)
     assert time.monotonic() - started < 10  # no connection attempt, no Client left behind
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.stderr
@@ -536,13 +535,7 @@ def test_a_peer_that_is_no_scheduler_is_one_error_line_in_bounded_time(
 
         threading.Thread(target=serve, daemon=True).start()
         started = time.monotonic()
-        result = CliRunner().invoke(
-            cli,
-            [
-                "publish", str(catalogue / "small.ndjson"), "--out", str(out),
-                "--executor", "dask", "--scheduler", address,
-            ],
-        )  # fmt: skip
+        result = publish_small_on(address, catalogue, out)
         seconds = time.monotonic() - started
     assert result.exit_code == 2, result.output
     assert (
