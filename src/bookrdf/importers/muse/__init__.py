@@ -14,12 +14,24 @@ from typing import Any, NoReturn
 
 from bookrdf.errors import InputError, Problem, RecordError
 from bookrdf.importers import identifiers
+from bookrdf.importers.muse.layout import (
+    PAGES_LINE,
+    PART,
+    PDF_LINE,
+    READ_MORE,
+    Line,
+    Para,
+    contents_items,
+    following_texts,
+    joined_text,
+    label_and_title,
+    page_paragraphs,
+    split_gap,
+)
+from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
 from bookrdf.importers.names import name_parts, people_in
-from bookrdf.model import PAGE, Book, roman_to_int
+from bookrdf.model import PAGE, Book
 from bookrdf.records import parse_record
-
-Line = tuple[int, str]  # 1-based line number, whitespace-normalised text
-Para = list[Line]
 
 _ADVICE = "save the book's page on muse.jhu.edu as UTF-8 text and import that file"
 _CHROME = {
@@ -34,11 +46,6 @@ _CHROME = {
 _VIEWS = re.compile(
     r"(?:view|html|download epub|epub)(?:\s*\|\s*(?:view|html|download epub|epub))*", re.I
 )
-# A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3"
-_PART = re.compile(
-    r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|One|Two|Three|Four|Five|Six|Seven|Eight|Nine"
-    r"|Ten))(?:\s*[.:]\s*|\s+[-\u2013\u2014]\s+|$)(?P<title>.*)"
-)
 # A journal issue page, which this reader must refuse rather than read as a book
 _ISSUE = re.compile(
     r"(?:Volume|Vol\.)\s*[0-9]+,?\s*(?:Number|Issue|No\.)\s*[0-9]+.*"
@@ -46,11 +53,8 @@ _ISSUE = re.compile(
     re.I,
 )
 _HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
-_PDF = re.compile(r"(?:pdf\s*icon\s*)?download pdf(?:\s*\((?P<size>[^)]*)\))?", re.I)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
-_PAGES = re.compile(r"pp?\.\s*(?P<pages>\S.*)")
 _PAGE_RANGE = re.compile(rf"(?:{PAGE.pattern})(?:\s*[-\u2010-\u2015]\s*(?:{PAGE.pattern}))?")
-_READ_MORE = re.compile(r"read more", re.I)
 _ISBN = re.compile(
     r"(?:(?P<kind>e|electronic|print|hardcover|cloth|paperback|paper|related)[- ]?)?isbn"
     r"(?:-?1[03])?(?:\s*\((?P<kind2>[a-z]+)\))?\s*:?\s*(?P<value>[0-9][0-9xX -]{8,16})",
@@ -65,30 +69,11 @@ _KEYED = re.compile(
     r"|launched on muse|open access|marc record|creative commons)\s*(?P<colon>:)?\s*(?P<value>.*)",
     re.I,
 )
-# Open-access pages: "This work is licensed under a Creative Commons Attribution-NonCommercial
-# 4.0 International License." above the contents, and a "Creative Commons  CC-BY-NC" row.
-_CC_STATEMENT = re.compile(
-    r"(?:this (?:work|book|title|publication|volume) is )?licen[cs]ed under (?:a |the )?"
-    r"creative commons (?P<name>(?:attribution|cc0|zero)[a-z -]*?)"
-    r"(?: (?P<version>[1-4]\.[05]))?(?: (?:international|unported|generic|universal))?"
-    r" licen[cs]e\.?",
-    re.I,
-)
-_CC_CODE = re.compile(
-    r"(?:cc[- ]?)?(?P<code>by(?:[- ](?:nc|sa|nd))*|0|zero)(?:[- ]?(?P<version>[1-4]\.[05]))?", re.I
-)
-_CC_WORDS = {"attribution": "by", "noncommercial": "nc", "sharealike": "sa",
-             "noderivatives": "nd", "noderivs": "nd", "cc0": "0", "zero": "0"}  # fmt: skip
-UNKNOWN_LICENCE = "is not a Creative Commons licence bookrdf knows; give the licence URL by hand"
 _PAGE_KEYS = {"publication year", "copyright year", "published by", "series"}
 _NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
 _LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
               "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja",
               "korean": "ko"}  # fmt: skip
-_LABELLED = re.compile(
-    r"(?P<label>(?i:chapter|part|book|section)\s+(?:[0-9]+|[IVXLC]+|[ivxlc]+))[.:]\s+(?P<t1>\S.*)"
-    r"|(?P<number>[0-9]+)\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
-)
 
 
 @dataclass(frozen=True)
@@ -100,7 +85,7 @@ class MuseImport:
 def looks_like_muse_page(text: str) -> bool:
     """Whether a text looks like a saved Project MUSE book page (a cheap sniff)."""
     return "Project MUSE" in text[:4000] or bool(
-        re.search(r"^\s*Published by:", text, re.M) and _PDF.search(text)
+        re.search(r"^\s*Published by:", text, re.M) and PDF_LINE.search(text)
     )
 
 
@@ -130,7 +115,7 @@ def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = Non
     publisher = reader.lines.get("publisher")
     if publisher is None:
         reader.fail(1, "has no 'Published by:' line, so it is not a Project MUSE book page")
-    reader.read_head(_paragraphs(lines[: publisher - 1]))
+    reader.read_head(page_paragraphs(lines[: publisher - 1]))
     reader.read_contents(lines[publisher:])
     if not reader.chapters:
         reader.fail(publisher, "has no contents entries ('Download PDF' lines) after it")
@@ -155,20 +140,6 @@ def _page_lines(text: str, source: str) -> list[Line]:
 def _page_key(key: str, value: str) -> bool:
     key = key.lower()
     return key in _PAGE_KEYS or (key == "language" and value.lower() in _LANGUAGES)
-
-
-def _paragraphs(lines: list[Line]) -> list[Para]:
-    paras: list[Para] = [[]]
-    for line in lines:
-        if line[1]:
-            paras[-1].append(line)
-        elif paras[-1]:
-            paras.append([])
-    return [p for p in paras if p]
-
-
-def _joined(paras: list[Para]) -> str:
-    return "\n\n".join(" ".join(text for _, text in para) for para in paras)
 
 
 @dataclass
@@ -200,14 +171,14 @@ class _Reader:
         """Blank out chrome and 'Key: value' lines; chrome right above a PDF line is a title."""
         out: list[Line] = []
         info = 0  # 1: after the "Additional Information" heading, 2: in the table below it
-        following = _next_texts(lines)
+        following = following_texts(lines)
         for i, (number, text) in enumerate(lines):
             if text:
                 took = self.keyed_line(number, text, info > 0)
                 info = 1 if text.lower() == "additional information" else 2 if info else 0
                 nxt = following[i]
                 self.keyed += [number] if took else []
-                chrome = text.lower() in _CHROME and not _PDF.fullmatch(nxt)
+                chrome = text.lower() in _CHROME and not PDF_LINE.fullmatch(nxt)
                 if took or chrome or _VIEWS.fullmatch(text):
                     text = ""
             else:
@@ -216,9 +187,9 @@ class _Reader:
         return out
 
     def keyed_line(self, number: int, text: str, info: bool) -> bool:
-        if statement := _CC_STATEMENT.fullmatch(text):
+        if statement := CC_STATEMENT.fullmatch(text):
             words = re.split(r"[- ]+", statement["name"].lower())
-            code = "-".join(_CC_WORDS.get(word, "?") for word in words)
+            code = "-".join(CC_WORDS.get(word, "?") for word in words)
             self.licence((number, text), code, statement["version"])
             return True
         if isbn := _ISBN.fullmatch(text):
@@ -247,7 +218,7 @@ class _Reader:
         elif key == "language" and value.lower() in _LANGUAGES:
             self.put("language", _LANGUAGES[value.lower()], line[0])
         elif key == "creative commons":
-            code = _CC_CODE.fullmatch(value)
+            code = CC_CODE.fullmatch(value)
             if code is None:
                 self.unplaced(line, "license", UNKNOWN_LICENCE)
             else:
@@ -267,7 +238,7 @@ class _Reader:
         known (the statement gives it, the "Creative Commons" row often does not)."""
         code = "0" if code == "zero" else code
         known = self.data.get("license")
-        url = _cc_url(code, version) if version else None
+        url = cc_url(code, version) if version else None
         if "?" in code or (code != "0" and not re.fullmatch(r"by(-nc)?(-sa|-nd)?", code)):
             self.unplaced(line, "license", UNKNOWN_LICENCE)
         elif url and known and known != url:
@@ -310,7 +281,7 @@ class _Reader:
             why += "follows it; if the page lost its title line, give the title by hand"
             self.unplaced((first, title), "title", why)
         if description:
-            self.put("description", _joined(description), description[0][0][0])
+            self.put("description", joined_text(description), description[0][0][0])
 
     def people(self, lines: list[Line], path: str) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
@@ -322,16 +293,16 @@ class _Reader:
 
     def read_contents(self, lines: list[Line]) -> None:
         lines = self.before_closing_isbns(lines)
-        items = _items(lines)
+        items = contents_items(lines)
         pdfs = [i for i, (kind, _) in enumerate(items) if kind == "pdf"]
         gaps = [items[a + 1 : b] for a, b in zip([-1, *pdfs], [*pdfs, len(items)], strict=True)]
         for n, gap in enumerate(gaps):
             for _, para in (item for item in gap if item[0] == "part"):
                 self.part(para[0])
             gap = [item for item in gap if item[0] != "part"]
-            tail, stray, head = _split_gap(gap, has_next=n < len(pdfs))
+            tail, stray, head = split_gap(gap, has_next=n < len(pdfs))
             if n and tail:
-                self.chapters[-1]["excerpt"] = _joined(tail)
+                self.chapters[-1]["excerpt"] = joined_text(tail)
                 self.lines[f"chapters[{n - 1}].excerpt"] = tail[0][0][0]
             for line in (line for para in (stray if n else tail + stray) for line in para):
                 self.unplaced(line, f"chapters[{n - 1}]" if n else "")
@@ -341,7 +312,7 @@ class _Reader:
     def part(self, line: Line) -> None:
         """A part heading without a PDF: an entry of kind part, so the heading keeps its place
         (records have no nesting; the chapters after it follow it in the contents)."""
-        match = _PART.fullmatch(line[1])
+        match = PART.fullmatch(line[1])
         path = f"chapters[{len(self.chapters)}]"
         entry = {"label": match["label"], "kind": "part"} if match else {}
         if match and match["title"]:
@@ -352,7 +323,7 @@ class _Reader:
     def check_end(self, page: list[Line]) -> None:
         """A whole page ends with the ISBNs, the year again or MUSE's footer below the last
         PDF line; without them, and ending mid-text, it was probably cut off when saved."""
-        last_pdf = max(number for number, text in page if _PDF.fullmatch(text))
+        last_pdf = max(number for number, text in page if PDF_LINE.fullmatch(text))
         if any(n > last_pdf for n in self.keyed) or any(
             "Project MUSE" in text or text.lower() == "additional information"
             for n, text in page
@@ -362,7 +333,7 @@ class _Reader:
         last, text = max((line for line in page if line[1]), default=(0, ""))
         # a line MUSE ends an entry with: the page may have been trimmed by hand, but nothing
         # in it is cut short; text that stops mid-excerpt is what a cut-off save leaves
-        if any(rx.fullmatch(text) for rx in (_PDF, _PAGES, _READ_MORE)) or text.endswith(
+        if any(rx.fullmatch(text) for rx in (PDF_LINE, PAGES_LINE, READ_MORE)) or text.endswith(
             ("...", "…")
         ):
             return
@@ -373,7 +344,7 @@ class _Reader:
     def before_closing_isbns(self, lines: list[Line]) -> list[Line]:
         """The contents end at the ISBNs below the last PDF line: text after them (a copyright
         line, a footer) is no entry's excerpt, and is reported instead."""
-        last_pdf = max((n for n, text in lines if _PDF.fullmatch(text)), default=0)
+        last_pdf = max((n for n, text in lines if PDF_LINE.fullmatch(text)), default=0)
         closing = [
             number
             for key, number in self.lines.items()
@@ -394,7 +365,7 @@ class _Reader:
         entry: dict[str, Any] = {"pdf": self.pdf(pdf[0], path)}
         self.lines[path] = (head_lines or pdf)[0][0]
         if head_lines:
-            label, entry["title"] = _label_title(head_lines[0][1])
+            label, entry["title"] = label_and_title(head_lines[0][1])
             entry |= {"label": label} if label else {}
             self.lines[f"{path}.title"] = self.lines[f"{path}.label"] = head_lines[0][0]
         people = [line for line in head_lines[1:] if people_in(line[1])]
@@ -402,7 +373,7 @@ class _Reader:
             self.unplaced(line, path)
         if people:
             entry["contributors"] = self.people(people, f"{path}.contributors")
-        pages = _PAGES.fullmatch(pdf[-1][1]) if len(pdf) > 1 else None
+        pages = PAGES_LINE.fullmatch(pdf[-1][1]) if len(pdf) > 1 else None
         if pages and _PAGE_RANGE.fullmatch(pages["pages"]):
             entry["pages"] = pages["pages"]
             self.lines[f"{path}.pages"] = pdf[1][0]
@@ -412,7 +383,7 @@ class _Reader:
 
     def pdf(self, line: Line, path: str) -> dict[str, str]:
         self.lines[f"{path}.pdf"] = line[0]
-        match = _PDF.fullmatch(line[1])
+        match = PDF_LINE.fullmatch(line[1])
         size = match["size"] if match else None
         if size is not None and not _SIZE.fullmatch(size):
             self.unplaced((line[0], size), f"{path}.pdf.size", "is not a file size; left out")
@@ -427,103 +398,3 @@ class _Reader:
         data = {**self.data, "isbn": self.isbns, "chapters": self.chapters}
         data["id"] = book_id or identifiers.book_id(self.isbns, str(data["title"]))
         return {key: value for key, value in data.items() if value}
-
-
-def _cc_url(code: str, version: str) -> str:
-    if code == "0":
-        return f"https://creativecommons.org/publicdomain/zero/{version}/"
-    return f"https://creativecommons.org/licenses/{code}/{version}/"
-
-
-def _next_texts(lines: list[Line]) -> list[str]:
-    """For each line, the next non-blank line's text below it ('' at the end): one pass, so a
-    page of many thousand lines is read in linear time."""
-    out: list[str] = []
-    nxt = ""
-    for _, text in reversed(lines):
-        out.append(nxt)
-        nxt = text or nxt
-    return out[::-1]
-
-
-def _items(lines: list[Line]) -> list[tuple[str, Para]]:
-    """The contents as ('pdf', [pdf, pages?]), ('more', [line]) and ('text', paragraph) items."""
-    items: list[tuple[str, Para]] = []
-    for line in lines:
-        last_kind, last = items[-1] if items else ("", [])
-        seen_kind, seen = next((item for item in reversed(items) if item[0]), ("", []))
-        if not line[1]:
-            items.append(("", []))
-        elif last_kind == "" and _part_heading(line[1]):
-            items.append(("part", [line]))
-        elif _PDF.fullmatch(line[1]):
-            items.append(("pdf", [line]))
-        elif last_kind == "part":  # a heading stands alone: with a line below, it is text
-            items[-1] = ("text", [*last, line])
-        elif seen_kind == "pdf" and len(seen) == 1 and _PAGES.fullmatch(line[1]):
-            seen.append(line)
-        elif _READ_MORE.fullmatch(line[1]):
-            items.append(("more", [line]))
-        elif last_kind == "text":
-            last.append(line)
-        else:
-            items.append(("text", [line]))
-    found = [item for item in items if item[0]]
-    # a part heading right above a PDF line has a PDF of its own: it is that entry's title
-    return [
-        ("text", para) if kind == "part" and found[i + 1 : i + 2] and found[i + 1][0] == "pdf"
-        else (kind, para)
-        for i, (kind, para) in enumerate(found)
-    ]  # fmt: skip
-
-
-def _split_gap(
-    gap: list[tuple[str, Para]], has_next: bool
-) -> tuple[list[Para], list[Para], list[Para]]:
-    """Split the items between two PDF lines into (excerpt, unplaced, next entry's head)."""
-    more = [i for i, (kind, _) in enumerate(gap) if kind == "more"]
-    texts = [para for kind, para in gap if kind == "text"]
-    if more:  # "read more" closes an excerpt
-        tail = [para for kind, para in gap[: more[0]] if kind == "text"]
-        rest = [para for kind, para in gap[more[-1] + 1 :] if kind == "text"]
-        stray = [p for p in texts if p not in tail and p not in rest]
-    else:
-        tail, rest, stray = [], texts, []
-    head = _pick_head(rest) if has_next else []
-    rest = rest[: len(rest) - len(head)]
-    if not more:  # without "read more" only the first paragraph can be the excerpt
-        tail, rest = rest[:1], rest[1:]
-    return tail, stray + rest, head
-
-
-def _pick_head(paras: list[Para]) -> list[Para]:
-    """The title paragraph (and a chapter people paragraph below it) just above a PDF line."""
-    if not paras or not _heading_like(paras[-1]):
-        return []
-    last = [text for _, text in paras[-1]]
-    if len(paras) > 1 and all(people_in(t) for t in last) and _heading_like(paras[-2]):
-        return paras[-2:]
-    return paras[-1:]
-
-
-def _part_heading(text: str) -> bool:
-    """'Part I. Land', 'PART TWO': short, and what follows the label reads as a heading (an
-    excerpt may well begin 'Part two of the argument…')."""
-    match = _PART.fullmatch(text)
-    if match is None or len(text) > 100:
-        return False
-    title = match["title"]
-    return not title or (not title[0].islower() and not title.endswith((".", ",", ";")))
-
-
-def _heading_like(para: Para) -> bool:
-    """Not an excerpt: excerpts are long or cut off with '...'."""
-    return all(len(text) <= 200 for _, text in para) and not para[-1][1].endswith(("...", "…"))
-
-
-def _label_title(text: str) -> tuple[str | None, str]:
-    match = _LABELLED.fullmatch(text)
-    if not match or (match["roman"] and roman_to_int(match["roman"]) is None):
-        return None, text
-    label = match["label"] or match["number"] or match["roman"]
-    return label, match["t1"] or match["t2"] or match["t3"]

@@ -1,0 +1,137 @@
+"""The layout of a MUSE page saved as text: line kinds, paragraphs, and the contents as items
+(PDF lines, pages, excerpts, part headings), before any of it becomes a record field."""
+
+from __future__ import annotations
+
+import re
+
+from bookrdf.importers.names import people_in
+from bookrdf.model import roman_to_int
+
+Line = tuple[int, str]  # 1-based line number, whitespace-normalised text
+Para = list[Line]
+
+# A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3"
+PART = re.compile(
+    r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|One|Two|Three|Four|Five|Six|Seven|Eight|Nine"
+    r"|Ten))(?:\s*[.:]\s*|\s+[-\u2013\u2014]\s+|$)(?P<title>.*)"
+)
+
+PDF_LINE = re.compile(r"(?:pdf\s*icon\s*)?download pdf(?:\s*\((?P<size>[^)]*)\))?", re.I)
+
+PAGES_LINE = re.compile(r"pp?\.\s*(?P<pages>\S.*)")
+
+READ_MORE = re.compile(r"read more", re.I)
+
+LABELLED = re.compile(
+    r"(?P<label>(?i:chapter|part|book|section)\s+(?:[0-9]+|[IVXLC]+|[ivxlc]+))[.:]\s+(?P<t1>\S.*)"
+    r"|(?P<number>[0-9]+)\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
+)
+
+
+def following_texts(lines: list[Line]) -> list[str]:
+    """For each line, the next non-blank line's text below it ('' at the end): one pass, so a
+    page of many thousand lines is read in linear time."""
+    out: list[str] = []
+    nxt = ""
+    for _, text in reversed(lines):
+        out.append(nxt)
+        nxt = text or nxt
+    return out[::-1]
+
+
+def contents_items(lines: list[Line]) -> list[tuple[str, Para]]:
+    """The contents as ('pdf', [pdf, pages?]), ('more', [line]) and ('text', paragraph) items."""
+    items: list[tuple[str, Para]] = []
+    for line in lines:
+        last_kind, last = items[-1] if items else ("", [])
+        seen_kind, seen = next((item for item in reversed(items) if item[0]), ("", []))
+        if not line[1]:
+            items.append(("", []))
+        elif last_kind == "" and is_part_heading(line[1]):
+            items.append(("part", [line]))
+        elif PDF_LINE.fullmatch(line[1]):
+            items.append(("pdf", [line]))
+        elif last_kind == "part":  # a heading stands alone: with a line below, it is text
+            items[-1] = ("text", [*last, line])
+        elif seen_kind == "pdf" and len(seen) == 1 and PAGES_LINE.fullmatch(line[1]):
+            seen.append(line)
+        elif READ_MORE.fullmatch(line[1]):
+            items.append(("more", [line]))
+        elif last_kind == "text":
+            last.append(line)
+        else:
+            items.append(("text", [line]))
+    found = [item for item in items if item[0]]
+    # a part heading right above a PDF line has a PDF of its own: it is that entry's title
+    return [
+        ("text", para) if kind == "part" and found[i + 1 : i + 2] and found[i + 1][0] == "pdf"
+        else (kind, para)
+        for i, (kind, para) in enumerate(found)
+    ]  # fmt: skip
+
+
+def split_gap(
+    gap: list[tuple[str, Para]], has_next: bool
+) -> tuple[list[Para], list[Para], list[Para]]:
+    """Split the items between two PDF lines into (excerpt, unplaced, next entry's head)."""
+    more = [i for i, (kind, _) in enumerate(gap) if kind == "more"]
+    texts = [para for kind, para in gap if kind == "text"]
+    if more:  # "read more" closes an excerpt
+        tail = [para for kind, para in gap[: more[0]] if kind == "text"]
+        rest = [para for kind, para in gap[more[-1] + 1 :] if kind == "text"]
+        stray = [p for p in texts if p not in tail and p not in rest]
+    else:
+        tail, rest, stray = [], texts, []
+    head = pick_head(rest) if has_next else []
+    rest = rest[: len(rest) - len(head)]
+    if not more:  # without "read more" only the first paragraph can be the excerpt
+        tail, rest = rest[:1], rest[1:]
+    return tail, stray + rest, head
+
+
+def pick_head(paras: list[Para]) -> list[Para]:
+    """The title paragraph (and a chapter people paragraph below it) just above a PDF line."""
+    if not paras or not is_heading_like(paras[-1]):
+        return []
+    last = [text for _, text in paras[-1]]
+    if len(paras) > 1 and all(people_in(t) for t in last) and is_heading_like(paras[-2]):
+        return paras[-2:]
+    return paras[-1:]
+
+
+def is_part_heading(text: str) -> bool:
+    """'Part I. Land', 'PART TWO': short, and what follows the label reads as a heading (an
+    excerpt may well begin 'Part two of the argument…')."""
+    match = PART.fullmatch(text)
+    if match is None or len(text) > 100:
+        return False
+    title = match["title"]
+    return not title or (not title[0].islower() and not title.endswith((".", ",", ";")))
+
+
+def is_heading_like(para: Para) -> bool:
+    """Not an excerpt: excerpts are long or cut off with '...'."""
+    return all(len(text) <= 200 for _, text in para) and not para[-1][1].endswith(("...", "…"))
+
+
+def label_and_title(text: str) -> tuple[str | None, str]:
+    match = LABELLED.fullmatch(text)
+    if not match or (match["roman"] and roman_to_int(match["roman"]) is None):
+        return None, text
+    label = match["label"] or match["number"] or match["roman"]
+    return label, match["t1"] or match["t2"] or match["t3"]
+
+
+def page_paragraphs(lines: list[Line]) -> list[Para]:
+    paras: list[Para] = [[]]
+    for line in lines:
+        if line[1]:
+            paras[-1].append(line)
+        elif paras[-1]:
+            paras.append([])
+    return [p for p in paras if p]
+
+
+def joined_text(paras: list[Para]) -> str:
+    return "\n\n".join(" ".join(text for _, text in para) for para in paras)
