@@ -29,7 +29,7 @@ from bookrdf.distributed.worker import (
 from bookrdf.errors import OutputError, Problem, RecordErrors, ValidationFailed
 from bookrdf.pipeline import Warn, input_files
 from bookrdf.publish import ReleaseSummary, atomic_files
-from bookrdf.publish.files import Digest
+from bookrdf.publish.files import Digest, missing_folders, remove_empty
 from bookrdf.publish.folder import drop_old_dumps
 from bookrdf.release import (
     CHECKSUMS,
@@ -128,7 +128,7 @@ def _workspace(out: Path) -> Iterator[tuple[Path, str]]:
     """The parts folder and a name for this run's temporary files, which are removed
     afterwards; so are the folders made here, when the run left them empty."""
     folder = (out / PARTS).absolute()
-    made = [path for path in (out.absolute(), folder) if not path.exists()]
+    made = missing_folders(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -141,9 +141,7 @@ def _workspace(out: Path) -> Iterator[tuple[Path, str]]:
     finally:
         for temp in folder.glob(f".*.{run}.tmp"):
             temp.unlink(missing_ok=True)
-        for path in reversed(made):
-            if not any(path.iterdir()):
-                path.rmdir()
+        remove_empty(made)
 
 
 def _check(

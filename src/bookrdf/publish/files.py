@@ -40,7 +40,7 @@ def atomic_files(
     if folder.is_symlink() and not folder.exists():
         target = os.readlink(folder)
         raise OutputError(f"{folder}: is a link to {target}, which does not exist; create it")
-    made = _missing_folders(folder)
+    made = missing_folders(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -65,11 +65,11 @@ def atomic_files(
         except OSError as err:
             # creating a temporary file, or a write outside the handles (a gzip trailer…)
             _discard(stack, temps)
-            _remove_empty(made)
+            remove_empty(made)
             raise OutputError(f"{folder}: {write_failure(err)}") from None
         except BaseException:
             _discard(stack, temps)
-            _remove_empty(made)  # a run refused for bad input leaves no empty folder behind
+            remove_empty(made)  # a run refused for bad input leaves no empty folder behind
             raise
     with _signals_held():
         _move_into_place(folder, temps, keep or set())
@@ -103,7 +103,7 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(came[0])
 
 
-def _missing_folders(folder: Path) -> list[Path]:
+def missing_folders(folder: Path) -> list[Path]:
     """The folder and those above it that do not exist yet, innermost first."""
     missing: list[Path] = []
     for path in (folder.absolute(), *folder.absolute().parents):
@@ -113,7 +113,8 @@ def _missing_folders(folder: Path) -> list[Path]:
     return missing
 
 
-def _remove_empty(folders: list[Path]) -> None:
+def remove_empty(folders: list[Path]) -> None:
+    """Remove these folders (innermost first) while they are empty."""
     for path in folders:
         try:
             path.rmdir()
