@@ -32,7 +32,7 @@ from bookrdf.store import (
     memory_store,
     open_store,
 )
-from bookrdf.store.http import Credentials, credentials_for
+from bookrdf.store.credentials import Credentials, credentials_for
 from bookrdf.vocab import Minter
 from tests.conftest import SEED_RECORD, book_from
 from tests.servers import OxigraphServer, free_port, oxigraph_server, scripted_server

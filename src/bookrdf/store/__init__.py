@@ -25,9 +25,10 @@ import pyoxigraph as ox
 
 from bookrdf.errors import StoreError
 from bookrdf.mapping import BookGraph
+from bookrdf.store.credentials import credentials_for
 from bookrdf.store.embedded import EmbeddedStore, open_store
 from bookrdf.store.files import RDF_FORMATS, read_quads
-from bookrdf.store.http import Client, HttpStatusError, credentials_for
+from bookrdf.store.http import Client, HttpStatusError
 from bookrdf.store.lines import load_nquads, refused, route_lines
 from bookrdf.store.remote import LOAD_METHODS, RemoteStore
 from bookrdf.store.staging import LoadError, StagedBook, Staging, Written, staging_area

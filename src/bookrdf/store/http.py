@@ -1,4 +1,4 @@
-"""HTTP for remote SPARQL servers: credentials from the environment, timeouts, retries.
+"""HTTP for remote SPARQL servers: timeouts, retries, bounded answers (credentials: `credentials`).
 
 Standard library only (urllib): one PUT or POST at a time needs nothing more. Each attempt is
 logged (INFO, logger "bookrdf.store.http": method, URL, status, time; never a header), which
@@ -12,29 +12,32 @@ so a server sending a byte now and then would hold a run forever. An answer larg
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import http.client
 import logging
-import netrc
-import os
 import socket
 import ssl
 import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 from bookrdf.errors import ConfigError, StoreError
+from bookrdf.store.credentials import (
+    PASSWORD_VARIABLE,
+    TOKEN_VARIABLE,
+    USER_VARIABLE,
+    credentials_for,
+    one_line,
+    printable,
+    redact,
+    scrub,
+)
 
-TOKEN_VARIABLE = "BOOKRDF_TOKEN"
-USER_VARIABLE = "BOOKRDF_USER"
-PASSWORD_VARIABLE = "BOOKRDF_PASSWORD"
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _BODY_START = 200
 _ERROR_BODY_LIMIT = 64 * 1024  # of an error answer, only the start is quoted
@@ -44,43 +47,6 @@ MAX_TIMEOUT = 86_400.0  # seconds: a day
 
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """An Authorization header and where it came from; the header never appears in a repr."""
-
-    header: str = field(repr=False)
-    source: str
-
-    @property
-    def secrets(self) -> list[str]:
-        """Every form of the secret a server could quote back: header, token, password."""
-        scheme, _, token = self.header.partition(" ")
-        found = [self.header, token]
-        if scheme == "Basic":
-            _user, _, password = base64.b64decode(token).decode("utf-8", "replace").partition(":")
-            found.append(password)
-        return [secret for secret in found if len(secret) >= 3]
-
-
-def scrub(text: str, secrets: list[str]) -> str:
-    """The text with every secret blanked out."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
-
-
-def redact(url: str) -> str:
-    """A URL without its user:password@ part (for messages about URLs that carry one).
-
-    Everything up to the last '@' goes: a password may hold '/', '?' or '#', which would end
-    the authority where a URL parser looks for it, and leave the rest of the password shown.
-    """
-    if "@" not in url:
-        return url
-    scheme, sep, rest = url.partition("://")
-    return f"{scheme}://{rest.rpartition('@')[2]}" if sep else url.rpartition("@")[2]
 
 
 @dataclass(frozen=True)
@@ -107,92 +73,6 @@ class _Retry(Exception):
     def __init__(self, message: str, final: StoreError | None = None) -> None:
         super().__init__(message)
         self.final = final
-
-
-def credentials_for(url: str) -> Credentials | None:
-    """Credentials for a server: BOOKRDF_TOKEN, BOOKRDF_USER/PASSWORD, then ~/.netrc ($NETRC)."""
-    token = os.environ.get(TOKEN_VARIABLE)
-    if token:
-        return Credentials(f"Bearer {token}", TOKEN_VARIABLE)
-    user = os.environ.get(USER_VARIABLE)
-    if user:
-        password = os.environ.get(PASSWORD_VARIABLE)
-        if password is None:
-            raise ConfigError(f"{USER_VARIABLE} is set but {PASSWORD_VARIABLE} is not; set both")
-        return Credentials(_basic(user, password), USER_VARIABLE)
-    return _netrc_credentials(urlsplit(url).hostname or "")
-
-
-def _basic(user: str, password: str) -> str:
-    """An HTTP Basic Authorization header value."""
-    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return f"Basic {token}"
-
-
-def _netrc_credentials(host: str) -> Credentials | None:
-    """The netrc file's login for a host, if it has one."""
-    path = Path(os.environ.get("NETRC") or Path.home() / ".netrc")
-    if not path.is_file():
-        return None
-    try:
-        entry = netrc.netrc(str(path)).authenticators(host)
-    except netrc.NetrcParseError as err:
-        # its message quotes the token it choked on, which may be a password: not shown
-        raise ConfigError(
-            f"{path}:{err.lineno}: cannot read the netrc file: a syntax error on that line"
-        ) from None
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read the netrc file: {err.strerror}") from None
-    if entry is None:
-        return None
-    login, _account, password = entry
-    return Credentials(_basic(login, password), str(path))
-
-
-def check_url(url: str) -> str:
-    """An http(s) URL without credentials in it (they belong in the environment), that
-    urllib can send as written."""
-    shown = _printable(redact(url))
-    if shown != _printable(url):
-        raise ConfigError(
-            f"{shown}: credentials in the URL are refused (never put a password in a command "
-            f"line); set {USER_VARIABLE} and {PASSWORD_VARIABLE} (or {TOKEN_VARIABLE}) in the "
-            "environment, or add the host to ~/.netrc (an '@' in a path or query is written "
-            "%40)"
-        )
-    example = "give one like http://localhost:7878/query"
-    if any(char.isspace() or not char.isprintable() for char in url):
-        raise ConfigError(
-            f"{shown}: not a valid URL: it holds a space or a control character; "
-            "percent-encode it (a space is %20)"
-        )
-    try:
-        parts = urlsplit(url)
-        hostname = parts.hostname
-        parts.port  # noqa: B018 (a port that is not a number from 0 to 65535 raises)
-    except ValueError as err:
-        raise ConfigError(f"{shown}: not a valid URL ({err}); {example}") from None
-    if parts.scheme not in {"http", "https"} or not hostname:
-        raise ConfigError(f"{shown}: not an http(s) URL; {example}")
-    if not url.partition(parts.netloc)[2].isascii():
-        raise ConfigError(
-            f"{shown}: not a valid URL: its path or query holds a character outside ASCII; "
-            "percent-encode it in UTF-8 (é is %C3%A9)"
-        )
-    return url
-
-
-def _printable(text: str) -> str:
-    """Text with control characters escaped, so that a message stays one line."""
-    return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-        for char in text
-    )
-
-
-def _one_line(text: str) -> str:
-    """A server's or a library's words as one line."""
-    return " ".join(_printable(word) for word in text.split())
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -318,7 +198,7 @@ class Client:
                     if err.final:
                         raise err.final from None
                     raise StoreError(
-                        f"{url}: {scrub(_one_line(str(err)), secrets)} (tried {attempts} "
+                        f"{url}: {scrub(one_line(str(err)), secrets)} (tried {attempts} "
                         "times); check the URL and that the server is running"
                     ) from None
             time.sleep(self.backoff * 2**attempt)
@@ -347,7 +227,7 @@ class Client:
             except urllib.error.URLError as err:
                 outcome = f"failed: {err.reason}"
                 if isinstance(err.reason, ssl.SSLError):
-                    raise StoreError(f"{url}: TLS failed: {_one_line(str(err.reason))}") from None
+                    raise StoreError(f"{url}: TLS failed: {one_line(str(err.reason))}") from None
                 raise _Retry(
                     late if deadline.expired else f"cannot connect: {err.reason}"
                 ) from None
@@ -357,7 +237,7 @@ class Client:
                 raise _Retry(f"the connection failed: {reason}") from None
             finally:
                 seconds = time.perf_counter() - started
-                outcome = scrub(_one_line(outcome), secrets)  # the server chooses the reason
+                outcome = scrub(one_line(outcome), secrets)  # the server chooses the reason
                 _log.info("%s %s -> %s in %.3f s", method, redact(url), outcome, seconds)
 
     def _read(self, answer: http.client.HTTPResponse, url: str) -> bytes:
@@ -386,7 +266,7 @@ def _failure(err: Exception) -> str:
     if isinstance(err, http.client.IncompleteRead):
         expected = "" if err.expected is None else f", {err.expected} more expected"
         return f"the answer was cut off ({len(err.partial)} bytes read{expected})"
-    return _one_line(str(err)) or type(err).__name__
+    return one_line(str(err)) or type(err).__name__
 
 
 def _size(count: int) -> str:
@@ -422,7 +302,7 @@ def _status_error(url: str, err: urllib.error.HTTPError, secrets: list[str]) -> 
     start = " ".join(text.split())
     if len(start) > _BODY_START:
         start = start[:_BODY_START] + "…"
-    message = f"{url}: the server answered {err.code} {scrub(_one_line(str(err.reason)), secrets)}"
+    message = f"{url}: the server answered {err.code} {scrub(one_line(str(err.reason)), secrets)}"
     if start:
         message += f": {start}"
     if err.code in {401, 403}:
@@ -432,7 +312,7 @@ def _status_error(url: str, err: urllib.error.HTTPError, secrets: list[str]) -> 
         )
     elif 300 <= err.code < 400:
         # the Location is the server's to choose: it may quote a secret, or carry a user:password@
-        location = scrub(_printable(redact(err.headers.get("Location", "?"))), secrets)
+        location = scrub(printable(redact(err.headers.get("Location", "?"))), secrets)
         message += f"; give the URL it redirects to ({location})"
     final = HttpStatusError(message, err.code, text)
     if err.code >= 500 or err.code == 429:

@@ -11,7 +11,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from bookrdf.errors import ConfigError, StoreError
-from bookrdf.store.http import Client, Response, check_url
+from bookrdf.store.credentials import check_url
+from bookrdf.store.http import Client, Response
 from bookrdf.store.staging import LoadError, Staging, Written
 
 LOAD_METHODS = ("gsp", "update")
