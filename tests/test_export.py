@@ -23,7 +23,7 @@ from bookrdf.publish import book_document
 from bookrdf.records import parse_record, read_records
 from bookrdf.vocab import BOOKRDF, KINDS, Minter
 from tests.conftest import SEED_RECORD
-from tests.test_properties import PAGES, PROPERTY_SETTINGS, TEXT
+from tests.test_properties import BOOK_ID, PAGES, PROPERTY_SETTINGS, TEXT
 
 BASE = "https://data.press.example/"
 # Text as a record holds it after parsing: words separated by single spaces.
@@ -62,7 +62,7 @@ CHAPTER = st.fixed_dictionaries(
     },
 )
 RECORD: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
-    {"id": st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True), "title": TEXT},
+    {"id": BOOK_ID, "title": TEXT},
     optional={
         "subtitle": TEXT,
         "contributors": st.lists(PERSON, max_size=5),

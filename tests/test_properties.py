@@ -18,9 +18,11 @@ from bookrdf.model import int_to_roman
 from bookrdf.publish import book_document, refuse_remote_context
 from bookrdf.publish.formats import RenderedBook
 from bookrdf.records import parse_record
-from bookrdf.vocab import Minter
+from bookrdf.vocab import DOCUMENT_SUFFIXES, Minter
 from tests.conftest import graph_of
 
+# What records trim from the edges of a text (whitespace, zero-width space, word joiner, BOM).
+_BLANK = re.compile(r"[\s\u200b\u2060\ufeff]")
 # Any Unicode text but the characters records refuse (controls, surrogates, noncharacters).
 TEXT = st.text(
     st.characters(
@@ -29,7 +31,7 @@ TEXT = st.text(
     ),
     min_size=1,
     max_size=40,
-).filter(lambda s: s.strip() != "")
+).filter(lambda s: _BLANK.sub("", s) != "")
 PAGES = st.one_of(
     st.integers(1, 999).map(str),
     st.integers(1, 60).map(int_to_roman),
@@ -50,8 +52,12 @@ CHAPTER = st.fixed_dictionaries(
         "pdf": st.fixed_dictionaries({"size": st.sampled_from(["99.7 KB", "9.7 MB", "12 KB"])}),
     },
 )
+# ids ending in a document's suffix (".nt") are refused: the Linked Data site serves those names
+BOOK_ID = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True).filter(
+    lambda i: "." not in i or i.rpartition(".")[2] not in DOCUMENT_SUFFIXES
+)
 REQUIRED: dict[str, st.SearchStrategy[Any]] = {
-    "id": st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True),
+    "id": BOOK_ID,
     "title": TEXT,
 }
 OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
