@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: install system-deps demo test lint typecheck pytest bench fuzz clean
+.PHONY: install system-deps demo test explore lint typecheck pytest bench fuzz clean
 
 # Debian packages some tests use: a real Virtuoso server, the raptor RDF parser (rapper) and
 # headless Chromium (the book page test).
@@ -45,6 +45,11 @@ pytest: install
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# The suite with new random examples for the property tests (`make test` draws the same ones
+# on every run, so that it fails on a change and never on an unlucky draw).
+explore: install
+	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -q
 
 # Benchmarks, never part of `make test` (docs/benchmarks.md): about 15 minutes on 2 cores.
 # make bench BENCH_ARGS="--sizes 1000 10000 100000"   # the memory target; "--quick": a check

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from rdflib import Graph
 
 from bookrdf.mapping import to_triples
 from bookrdf.model import Book
 from bookrdf.records import parse_record, read_records
 from bookrdf.vocab import Minter
+
+# Property tests draw the same examples on every run, so that `make test` fails on a change and
+# never on an unlucky draw; HYPOTHESIS_PROFILE=explore draws new ones each run (`make explore`).
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_RECORD = FIXTURES / "records" / "crisis.yaml"
