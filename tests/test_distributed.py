@@ -335,7 +335,8 @@ def test_reports_count_every_book_checked(
             [catalogue / "small.ndjson", Path(backwards)], tmp_path / "out",
             scheduler=cluster.scheduler_address, partitions=2, reports=reports,
         )  # fmt: skip
-    assert len(reports) == len(failed.value.reports) == 11
+    assert len(reports) == 11
+    assert failed.value.reports == [report for report in reports if report.results]
     (broken,) = [report for report in reports if not report.conforms]
     assert (broken.book_id, broken.source) == ("backwards", str(backwards))
     assert {r.book_id for r in reports if r.results} >= {"backwards", "book-030"}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +96,7 @@ class ValidationFailed(BookRdfError):
 
     exit_code = 1
 
-    def __init__(self, reports: Sequence[object], message: str) -> None:
+    def __init__(self, reports: Iterable[object], message: str) -> None:
         super().__init__(message)
         self.reports = list(reports)
 

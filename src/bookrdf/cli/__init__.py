@@ -37,7 +37,7 @@ from bookrdf.publish import (
     book_document,
 )
 from bookrdf.records import dump_record
-from bookrdf.validation import BookReport, render_text
+from bookrdf.validation import BookReport, ReportTally, render_text
 from bookrdf.vocab import Minter
 
 stderr = Console(stderr=True, highlight=False)
@@ -251,7 +251,7 @@ def map_(ctx: click.Context, record: Path, fmt: str, base: str | None) -> None:
     write_stdout(book_document(map_book(books[0], minter), fmt))
 
 
-def _print_report(reports: Sequence[BookReport], console: Console) -> None:
+def _print_report(reports: Sequence[BookReport] | ReportTally, console: Console) -> None:
     color = console.is_terminal
     console.print(render_text(reports, color=color), markup=color, highlight=False)
 

@@ -32,7 +32,7 @@ from bookrdf.parallel import default_jobs, fails
 from bookrdf.pipeline import FAIL_ON, publish, validate
 from bookrdf.publish import DEFAULT_FORMATS, FORMATS, ReleaseSummary
 from bookrdf.site import SiteWriter
-from bookrdf.validation import BookReport, report_graph, report_json
+from bookrdf.validation import ReportTally, report_graph, report_json
 
 
 @cli.command(name="publish")
@@ -126,7 +126,7 @@ def publish_(
     """
     minter = _minter(ctx, base)
     dataset = ctx.obj.dataset if title is None else replace(ctx.obj.dataset, title=title)
-    reports: list[BookReport] = []
+    reports = ReportTally()
     if executor == "dask":
         if site or formats:
             raise click.UsageError("--site and --format go with --executor local only")
@@ -180,9 +180,7 @@ def publish_(
     _print_published(summary, reports)
 
 
-def _publish_on_dask(
-    inputs: list[Path], out: Path, reports: list[BookReport], **options: Any
-) -> None:
+def _publish_on_dask(inputs: list[Path], out: Path, reports: ReportTally, **options: Any) -> None:
     """`publish --executor dask`: the library call, then the same report as a local run."""
     try:
         from bookrdf import distributed  # imported here: for --executor dask only
@@ -194,12 +192,11 @@ def _publish_on_dask(
     _print_published(summary, reports)
 
 
-def _print_published(summary: ReleaseSummary, reports: Sequence[BookReport]) -> None:
+def _print_published(summary: ReleaseSummary, reports: ReportTally) -> None:
     """How many books and triples, the warnings in short, then the files."""
-    warned = [r for r in reports if r.results]
-    if warned:
+    if reports.noted_books:
         stderr.print(
-            f"{sum(len(r.results) for r in warned)} warnings and hints in {len(warned)} books; "
+            f"{sum(reports.counts.values())} warnings and hints in {reports.noted_books} books; "
             "run `bookrdf validate` to see them",
             markup=False,
         )

@@ -22,7 +22,7 @@ from bookrdf.errors import ValidationFailed
 from bookrdf.pipeline import read_books, validated
 from bookrdf.site import write_site
 from bookrdf.site.write import DEFAULT_TITLE
-from bookrdf.validation import BookReport, load_shapes, new_validator
+from bookrdf.validation import ReportTally, load_shapes, new_validator
 
 title_option = click.option(
     "--title", default=DEFAULT_TITLE, show_default=True, help="The dataset's title on its pages."
@@ -59,7 +59,7 @@ def site_(
     """
     minter = _minter(ctx, base)
     validator = new_validator(load_shapes(None), minter) if validate else None
-    reports: list[BookReport] = []
+    reports = ReportTally()
     try:
         with _progress("writing the site") as advance:
             graphs = validated(read_books(list(inputs), _warn), minter, validator, reports)

@@ -39,7 +39,7 @@ from bookrdf.query import (
     run_query,
 )
 from bookrdf.store import Client, RemoteStore, Target, memory_store, open_store
-from bookrdf.validation import BookReport
+from bookrdf.validation import ReportTally
 from bookrdf.vocab import Minter
 
 endpoint_option = click.option(
@@ -151,7 +151,7 @@ def load_(
     if store_path and endpoint:
         raise click.UsageError("give --store or --endpoint, not both")
     minter = _minter(ctx, base)
-    reports: list[BookReport] = []
+    reports = ReportTally()
     try:
         with _progress("loading") as advance, ExitStack() as opened, _requests_logged(verbose):
             target: Target

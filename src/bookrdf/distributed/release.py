@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from functools import reduce
+from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,7 +51,7 @@ from bookrdf.release import (
 from bookrdf.release.describe import input_file
 from bookrdf.release.manifest import PARTS, PARTS_LIST, ManifestWriter, render_checksums
 from bookrdf.release.rdf import write_jsonld, write_turtle
-from bookrdf.validation import BookReport, load_shapes, summary
+from bookrdf.validation import BookReport, ReportSink, ReportTally, load_shapes, summary
 from bookrdf.vocab import Minter
 
 DESCRIPTIONS = ("dataset.ttl", "dataset.jsonld")
@@ -68,7 +69,7 @@ def publish(
     validate: bool = True,
     shapes: Path | None = None,
     warn: Warn | None = None,
-    reports: list[BookReport] | None = None,
+    reports: ReportSink | None = None,
     dataset: DatasetConfig | None = None,
     issued: date | None = None,
     force: bool = False,
@@ -82,7 +83,8 @@ def publish(
     the cluster's threads. As `bookrdf.pipeline.publish`: when a record is bad (RecordErrors)
     or a book breaks the shapes (ValidationFailed) nothing is renamed into place. `reports`
     gets the reports that say something; when the run fails, also one empty report for each
-    other book checked, so that `summary(reports)` counts every book.
+    other book checked, so that `summary(reports)` counts every book. ValidationFailed carries
+    the reports that say something.
     """
     minter = minter or Minter()
     files = input_files(paths)
@@ -149,7 +151,7 @@ def _check(
     plan: Sequence[Partition],
     settings: Settings,
     warn: Warn | None,
-    reports: list[BookReport] | None,
+    reports: ReportSink | None,
 ) -> None:
     """Raise RecordErrors for bad records and repeated ids, else ValidationFailed when a book
     broke the shapes, as a local run would; pass on the importers' warnings."""
@@ -169,12 +171,15 @@ def _check(
         raise RecordErrors(problems)
     found = [report for result in results for report in result.reports]
     failed = any(result.failed for result in results)
-    if failed:  # the summary counts every book checked, as a local run's does
-        found += [_NO_RESULTS] * (sum(result.checked for result in results) - len(found))
+    # the summary counts every book checked, as a local run's does
+    quiet = sum(result.checked for result in results) - len(found)
     if reports is not None:
         reports.extend(found)
+        if failed:
+            reports.extend(repeat(_NO_RESULTS, quiet))
     if failed:
-        raise ValidationFailed(found, f"the data does not conform: {summary(found)}")
+        counted = ReportTally.of(chain(found, repeat(_NO_RESULTS, quiet)))
+        raise ValidationFailed(found, f"the data does not conform: {summary(counted)}")
 
 
 def _index(partitions: Iterable[int], settings: Settings) -> Iterator[dict[str, Any]]:

@@ -30,6 +30,7 @@ from bookrdf.store import LoadSummary, Target, load_files, load_staged
 from bookrdf.store.files import parse_quads, rdf_format
 from bookrdf.validation import BookReport, load_shapes, new_validator, summary
 from bookrdf.validation.shapes import to_rdflib
+from bookrdf.validation.tally import ReportSink, ReportTally
 from bookrdf.vocab import Minter
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def validated(
     books: Iterable[Book],
     minter: Minter,
     validator: Validator | None,
-    reports: list[BookReport],
+    reports: ReportSink,
     fail_on: str = "violation",
 ) -> Iterator[BookGraph]:
     """Map and validate book by book; once one fails, keep checking but yield nothing more, and
@@ -85,7 +86,7 @@ def publish(
     warn: Warn | None = None,
     on_book: Callable[[BookGraph], None] | None = None,
     progress: Callable[[int], None] | None = None,
-    reports: list[BookReport] | None = None,
+    reports: ReportSink | None = None,
     dataset: DatasetConfig | None = None,
     issued: date | None = None,
     force: bool = False,
@@ -94,14 +95,15 @@ def publish(
     """Read, map, validate and write every book in `paths` to the release folder `out`.
 
     When any book breaks the shapes nothing is written (ValidationFailed); `reports` collects
-    every book's report either way. `jobs` worker processes map, validate and render (the
-    bytes are the same for any number); `on_book` sees every mapped book (in this process, so
-    it runs with one job); `progress` is told how many books were done. `dataset`, `issued`
-    and `force`: see `write_release`.
+    every book's report either way (a list keeps them all; a ReportTally, the default, counts
+    them in memory that does not grow with the run). `jobs` worker processes map, validate
+    and render (the bytes are the same for any number); `on_book` sees every mapped book (in
+    this process, so it runs with one job); `progress` is told how many books were done.
+    `dataset`, `issued` and `force`: see `write_release`.
     """
     formats = tuple(dict.fromkeys(formats))  # `-f nt -f nt` writes books.nt once
     minter = minter or Minter()
-    collected = reports if reports is not None else []
+    collected = reports if reports is not None else ReportTally()
     inputs = input_files(paths)
     with ExitStack() as stack:
         if on_book is not None:
@@ -162,7 +164,7 @@ class _Run:
     def __init__(
         self,
         sources: Sources,
-        reports: list[BookReport],
+        reports: ReportSink,
         progress: Callable[[int], None] | None,
         *,
         gate: bool = True,
@@ -277,7 +279,7 @@ def load(
     shapes: Path | None = None,
     warn: Warn | None = None,
     progress: Callable[[int], None] | None = None,
-    reports: list[BookReport] | None = None,
+    reports: ReportSink | None = None,
     jobs: int = 1,
 ) -> LoadSummary:
     """Read, map, validate and load books into a store, each in its own named graph.
@@ -297,7 +299,7 @@ def load(
         return load_files(rdf_files, target, base=minter.base)
     if validate:
         load_shapes(shapes)  # broken shapes: one error here, before any worker starts
-    collected = reports if reports is not None else []
+    collected = reports if reports is not None else ReportTally()
     sources = Sources(paths, warn)
     settings = Settings(minter.base, validate=validate, shapes=shapes, staged=True)
     run = _Run(sources, collected, progress)

@@ -6,6 +6,7 @@ Validator(shapes, minter)    validate_books(items) -> BookReports, batch by batc
 validate_graph(data, shapes) every result of a whole RDF graph, attributed to books
 new_validator(shapes, minter)  a Validator, pyshacl imported then (not with this package)
 report_graph / report_json / render_text   the report as SHACL, JSON or text
+ReportTally                  a run's reports counted, a few kept: memory that does not grow
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bookrdf.validation.report import render_text, report_graph, report_json, summary
 from bookrdf.validation.results import BookReport, Severity, ValidationResult
 from bookrdf.validation.shapes import load_shapes
+from bookrdf.validation.tally import ReportSink, ReportTally
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -42,6 +44,8 @@ def new_validator(shapes: Graph, minter: Minter) -> Validator:
 
 __all__ = [
     "BookReport",
+    "ReportSink",
+    "ReportTally",
     "Severity",
     "ValidationResult",
     "Validator",

@@ -19,6 +19,7 @@ from bookrdf.validation.results import (
     iter_terms,
 )
 from bookrdf.validation.shapes import bound_graph
+from bookrdf.validation.tally import ReportTally
 
 _STYLES: dict[Severity, str] = {"violation": "bold red", "warning": "yellow", "info": "cyan"}
 _PLURALS: dict[Severity, str] = {"violation": "violations", "warning": "warnings", "info": "infos"}
@@ -90,24 +91,30 @@ def _result_json(report: BookReport, result: ValidationResult) -> dict[str, Any]
     }
 
 
-def render_text(reports: Iterable[BookReport], *, color: bool) -> str:
-    """Results for people, by book then severity, and a one-line summary; rich markup if color."""
-    reports = list(reports)
+def render_text(reports: Iterable[BookReport] | ReportTally, *, color: bool) -> str:
+    """Results for people, by book then severity, and a one-line summary; rich markup if color.
+    Of a ReportTally: the reports it kept, and how many books' results it left out."""
+    kept = list(reports)
     mark: Mark = _markup if color else _plain
     lines: list[str] = []
-    for report in reports:
+    for report in kept:
         if report.results:
             lines.extend(_book_lines(report, mark))
             lines.append("")
-    lines.append(summary(reports))
+    if isinstance(reports, ReportTally) and reports.left_out:
+        lines.append(
+            f"… and the results of {reports.left_out} more books, not shown; "
+            "run `bookrdf validate` to see every one"
+        )
+    lines.append(summary(reports if isinstance(reports, ReportTally) else kept))
     return "\n".join(lines)
 
 
-def summary(reports: Sequence[BookReport]) -> str:
+def summary(reports: Iterable[BookReport] | ReportTally) -> str:
     """'N books checked: V violations, W warnings, I infos'."""
-    counts = totals(reports)
-    books = f"{len(reports)} book{'' if len(reports) == 1 else 's'} checked"
-    parts = [f"{n} {s if n == 1 else _PLURALS[s]}" for s, n in counts.items()]
+    tally = reports if isinstance(reports, ReportTally) else ReportTally.of(reports)
+    books = f"{tally.books} book{'' if tally.books == 1 else 's'} checked"
+    parts = [f"{n} {s if n == 1 else _PLURALS[s]}" for s, n in tally.counts.items()]
     return f"{books}: {', '.join(parts)}"
 
 
