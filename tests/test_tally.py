@@ -48,8 +48,9 @@ def test_the_text_says_how_many_books_it_left_out() -> None:
     tally = ReportTally(limit=1)
     tally.extend([_report("a", "warning"), _report("b", "warning"), _report("c")])
     text = render_text(tally, color=False)
-    assert "a\n" in text and "\nb\n" not in text
-    assert "the results of 1 more books, not shown" in text
+    assert text.startswith("a\n")
+    assert "\nb\n" not in text
+    assert "the results of 1 more book, not shown" in text
     assert text.endswith("3 books checked: 0 violations, 2 warnings, 0 infos")
 
 
@@ -61,7 +62,7 @@ def test_a_failed_publish_prints_the_breaking_book_after_many_warned_ones(tmp_pa
         "".join(json.dumps({"id": f"t{i}", "title": f"T {i}"}) + "\n" for i in range(300)),
         encoding="utf-8",
     )
-    backwards = shutil.copy(FIXTURES / "shapes" / "backwards-pages.yaml", tmp_path)
+    backwards = str(shutil.copy(FIXTURES / "shapes" / "backwards-pages.yaml", tmp_path))
     result = CliRunner().invoke(
         cli, ["publish", str(tiny), backwards, "--out", str(tmp_path / "out"), "-j", "1"]
     )

@@ -103,7 +103,8 @@ def render_text(reports: Iterable[BookReport] | ReportTally, *, color: bool) -> 
             lines.append("")
     if isinstance(reports, ReportTally) and reports.left_out:
         lines.append(
-            f"… and the results of {reports.left_out} more books, not shown; "
+            f"… and the results of {reports.left_out} more "
+            f"book{'' if reports.left_out == 1 else 's'}, not shown; "
             "run `bookrdf validate` to see every one"
         )
     lines.append(summary(reports if isinstance(reports, ReportTally) else kept))
