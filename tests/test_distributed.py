@@ -391,6 +391,23 @@ def test_a_repeated_id_across_partitions(
     assert len(on_cluster.stderr.splitlines()) == 1
 
 
+def test_an_isbn_of_two_books_across_partitions(
+    catalogue: Path, cluster: LocalCluster, tmp_path: Path
+) -> None:
+    """A book whose ISBN a book in another partition has: the same error as a local run."""
+    other = {**record(3), "id": "another"}
+    (tmp_path / "again.json").write_text(json.dumps(other))
+    given = [str(catalogue / "big.jsonl"), str(tmp_path / "again.json")]
+    local, on_cluster = run_both(given, cluster, tmp_path)
+    assert on_cluster.exit_code == local.exit_code == 2
+    assert on_cluster.stderr == local.stderr
+    assert on_cluster.stderr.splitlines()[0].startswith(
+        f"Error: {tmp_path / 'again.json'}:1: isbn: ISBN {isbn13(6)} is already the ISBN of "
+        f'the book "book-003" in {catalogue / "big.jsonl"}:4;'
+    )
+    assert not [path for path in (tmp_path / "c").rglob("*") if path.is_file()]
+
+
 def test_without_a_scheduler_a_local_cluster_starts(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = publish_on_cluster([catalogue / "small.ndjson"], out, validate=False, issued=ISSUED)

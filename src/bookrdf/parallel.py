@@ -58,6 +58,7 @@ class ChunkResult:
 
     books: int
     ids: list[tuple[str, str, int]] = field(default_factory=list)  # (id, file, line) per book
+    isbns: list[list[tuple[str, int | None]]] = field(default_factory=list)  # per book, lines
     problems: list[Problem] = field(default_factory=list)  # lines that are not records
     reports: list[BookReport] = field(default_factory=list)
     failed: bool = False  # a book broke the shapes
@@ -88,11 +89,12 @@ class _Worker:
             except RecordError as err:
                 problems.extend(err.problems)
         ids = [(book.id, str(book.source), book.line_of("id") or 0) for book in books]
+        isbns = [book.isbn_lines() for book in books]
         if problems:  # the run fails: no need to map and validate
-            return ChunkResult(len(items), ids, problems)
+            return ChunkResult(len(items), ids, isbns, problems)
         graphs = [map_book(book, self.minter) for book in books]
         reports = self._validate(graphs, books)
-        result = ChunkResult(len(books), ids, reports=reports)
+        result = ChunkResult(len(books), ids, isbns, reports=reports)
         if any(fails(report, self.settings.fail_on) for report in reports):
             result.failed = True
         elif self.settings.formats:

@@ -233,7 +233,14 @@ class _PartWriter:
     def _write_index(self, book: Book, **entry: object) -> None:
         line = book.line_of("id")
         where = f"{book.source}:{line}" if line else str(book.source)
-        record = {"id": book.id, "where": where, "source": book.source, "line": line, **entry}
+        record = {
+            "id": book.id,
+            "where": where,
+            "source": book.source,
+            "line": line,
+            "isbns": book.isbn_lines(),
+            **entry,
+        }
         self._index.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
 
     def _count(self, work: str, nt: bytes) -> None:

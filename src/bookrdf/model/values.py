@@ -158,6 +158,10 @@ class Book:
         """The record line of a field, or of its nearest enclosing field."""
         return nearest_line(self.lines, field_path)
 
+    def isbn_lines(self) -> list[tuple[str, int | None]]:
+        """The ISBNs, each with the record line it is on (None when unknown)."""
+        return [(isbn.value, self.line_of(f"isbn[{n}]")) for n, isbn in enumerate(self.isbns)]
+
 
 def nearest_line(lines: Mapping[str, int], field_path: str) -> int | None:
     """The line of a field path such as 'chapters[3].pages', or of its nearest enclosing field."""

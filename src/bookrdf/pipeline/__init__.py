@@ -15,6 +15,7 @@ from bookrdf.errors import InputError, Problem, RecordError, RecordErrors, Valid
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
 from bookrdf.parallel import ChunkResult, Item, Settings, fails, process_books
+from bookrdf.pipeline.claims import IsbnClaims
 from bookrdf.pipeline.inputs import (
     JSON_LINES,
     BookIds,
@@ -178,15 +179,24 @@ class _Run:
         self.ids = BookIds(sources.files)
 
     def conforming(self, results: Iterable[ChunkResult]) -> Iterator[ChunkResult]:
-        for result in results:
-            self.reports.extend(result.reports)
-            self.problems.extend(result.problems)
-            self._check_ids(result.ids)
-            self.failed = self.failed or (result.failed and self.gate)
-            if self.progress:
-                self.progress(result.books)
-            if not (self.failed or self.problems or self.sources.problems):
-                yield result
+        """The results of a run that is all right so far. Repeated ISBNs are known at the end
+        only: they fail the run then, before anything is renamed into place or loaded."""
+        with closing(IsbnClaims()) as claims:
+            for result in results:
+                self.reports.extend(result.reports)
+                self.problems.extend(result.problems)
+                for (book_id, source, line), isbns in zip(result.ids, result.isbns, strict=True):
+                    repeated = self.ids.check(book_id, source, line)
+                    if repeated:  # the same book again, most likely: its ISBNs go unsaid
+                        self.problems.append(repeated)
+                    else:
+                        claims.add_isbns(book_id, source, isbns)
+                self.failed = self.failed or (result.failed and self.gate)
+                if self.progress:
+                    self.progress(result.books)
+                if not (self.failed or self.problems or self.sources.problems):
+                    yield result
+            self.problems.extend(claims.repeated())
         problems = self.sources.problems + self.problems
         if problems:
             raise RecordErrors(sorted(problems, key=self._order))
@@ -194,12 +204,6 @@ class _Run:
             raise ValidationFailed(
                 self.reports, f"the data does not conform: {summary(self.reports)}"
             )
-
-    def _check_ids(self, ids: Iterable[tuple[str, str, int]]) -> None:
-        for book_id, source, line in ids:
-            repeated = self.ids.check(book_id, source, line)
-            if repeated:
-                self.problems.append(repeated)
 
     def _order(self, problem: Problem) -> tuple[int, int]:
         numbers = self.ids.numbers

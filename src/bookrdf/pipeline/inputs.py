@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -14,6 +15,7 @@ from bookrdf.importers.marc import looks_like_marc, read_marc
 from bookrdf.importers.muse import looks_like_muse_page, read_muse_page
 from bookrdf.importers.onix import looks_like_onix, read_onix
 from bookrdf.model import Book
+from bookrdf.pipeline.claims import IsbnClaims
 from bookrdf.records import RECORD_SUFFIXES, read_records
 
 PAGE_SUFFIXES = {".txt"}
@@ -205,20 +207,24 @@ def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book
     problems: list[Problem] = []
     files = input_files(paths)
     ids = BookIds(files)
-    for path in files:
-        books = read_file(path, warn)
-        while True:
-            try:
-                book = next(books)
-            except StopIteration:
-                break
-            except RecordError as err:
-                problems.extend(err.problems)
-                break
-            repeated = ids.check(book.id, str(book.source), book.line_of("id") or 0)
-            if repeated:
-                problems.append(repeated)
-            elif not problems:
-                yield book
+    with closing(IsbnClaims()) as claims:
+        for path in files:
+            books = read_file(path, warn)
+            while True:
+                try:
+                    book = next(books)
+                except StopIteration:
+                    break
+                except RecordError as err:
+                    problems.extend(err.problems)
+                    break
+                repeated = ids.check(book.id, str(book.source), book.line_of("id") or 0)
+                if repeated:  # the same book again, most likely: its ISBNs go unsaid
+                    problems.append(repeated)
+                    continue
+                claims.add(book)
+                if not problems:
+                    yield book
+        problems.extend(claims.repeated())
     if problems:
         raise RecordErrors(problems)

@@ -1,0 +1,94 @@
+"""Two books of one run claiming one ISBN: refused (their edition IRI would be one node)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner, Result
+
+from bookrdf.cli import cli
+from bookrdf.pipeline.claims import IsbnClaims
+
+A, B = "9780824862039", "9780824828097"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def catalogue(tmp_path: Path) -> list[str]:
+    """b and c share B (c gives it hyphenated, as ISBN-10 would differ); d in another file
+    repeats B once more; e repeats c's id, so its ISBNs go unsaid."""
+    books = [
+        {"id": "a", "title": "A", "isbn": [{"value": A}]},
+        {"id": "b", "title": "B", "isbn": [{"value": B}]},
+        {"id": "c", "title": "C", "isbn": [{"value": "978-0-8248-2809-7"}]},
+    ]
+    first = tmp_path / "books.jsonl"
+    first.write_text("".join(json.dumps(book) + "\n" for book in books), "utf-8")
+    second = tmp_path / "more.yaml"
+    second.write_text("id: d\ntitle: D\nisbn:\n  - value: '0824828097'\n", "utf-8")
+    return [str(first), str(second)]
+
+
+def expected(tmp_path: Path) -> list[str]:
+    advice = "an ISBN names one edition of one book: correct the ISBN or remove it from one of them"
+    first = f'ISBN {B} is already the ISBN of the book "b" in {tmp_path / "books.jsonl"}:2'
+    return [
+        f"Error: {tmp_path / 'books.jsonl'}:3: isbn: {first}; {advice}",
+        f"Error: {tmp_path / 'more.yaml'}:4: isbn: {first}; {advice}",
+    ]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_publish_refuses_an_isbn_of_two_books_and_writes_nothing(tmp_path: Path, jobs: str) -> None:
+    result = run("publish", *catalogue(tmp_path), "--out", str(tmp_path / "out"), "-j", jobs)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == expected(tmp_path)
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_and_a_site_say_the_same(tmp_path: Path) -> None:
+    inputs = catalogue(tmp_path)
+    checked = run("validate", *inputs)
+    site = run("publish", *inputs, "--out", str(tmp_path / "out"), "--site")
+    for result in (checked, site):
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == expected(tmp_path)
+
+
+def test_load_leaves_the_store_empty(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = run("load", *catalogue(tmp_path), "--store", str(store))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == expected(tmp_path)
+    assert not store.exists() or len(ox.Store(str(store))) == 0
+
+
+def test_a_repeated_book_is_told_by_its_id_alone(tmp_path: Path) -> None:
+    inputs = catalogue(tmp_path)
+    again = tmp_path / "again.yaml"
+    again.write_text(f"id: a\ntitle: A\nisbn:\n  - value: '{A}'\n", "utf-8")
+    result = run("publish", inputs[0], str(again), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == expected(tmp_path)[0]
+    assert lines[1].startswith(f'Error: {again}:1: id: "a" is already the id of the book in')
+    assert len(lines) == 2
+
+
+def test_claims_name_the_first_book_of_each_isbn_in_the_order_books_came() -> None:
+    claims = IsbnClaims()
+    claims.add_isbns("x", "f", [(A, 3), (B, 4)])
+    claims.add_isbns("y", "f", [(B, 9)])
+    claims.add_isbns("z", "g", [(A, None), (B, None), ("97808248abcde", 1)])
+    found = [(p.source, p.line, p.message.split(";")[0]) for p in claims.repeated()]
+    claims.close()
+    assert found == [
+        ("f", 9, f'ISBN {B} is already the ISBN of the book "x" in f:4'),
+        ("g", None, f'ISBN {A} is already the ISBN of the book "x" in f:3'),
+        ("g", None, f'ISBN {B} is already the ISBN of the book "x" in f:4'),
+    ]
