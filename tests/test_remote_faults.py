@@ -9,6 +9,7 @@ status line that is not HTTP, a redirect quoting a secret.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import re
 import socket
 import socketserver
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from click.testing import CliRunner, Result
 from bookrdf.cli import cli
 from bookrdf.errors import StoreError
 from bookrdf.store import Client, RemoteStore
+from bookrdf.store.http import retry_after
 from tests.conftest import SEED_RECORD
 from tests.servers import LOOPBACK
 
@@ -160,6 +163,59 @@ def test_query_takes_the_timeout_and_retries_load_takes() -> None:
     assert "no complete answer within 1 s (tried 1 times)" in line
     assert len(requests) == 1
     assert seconds < 4  # not 30 s a try, 4 tries
+
+
+def busy_then_results(wait: str) -> Answer:
+    """503 with `Retry-After: wait` to the first request, SPARQL results to the others."""
+    answered: list[float] = []
+
+    def answer(sock: socket.socket) -> None:
+        answered.append(time.monotonic())
+        if len(answered) == 1:
+            busy = f"HTTP/1.1 503 Busy\r\nRetry-After: {wait}\r\nContent-Length: 0\r\n\r\n"
+            sock.sendall(busy.encode())
+        else:
+            ok = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+            sock.sendall(ok + b"Content-Length: %d\r\n\r\n" % len(RESULTS) + RESULTS)
+
+    answer.answered = answered  # type: ignore[attr-defined]
+    return answer
+
+
+def test_a_busy_server_is_tried_again_after_the_wait_it_asks_for() -> None:
+    answer = busy_then_results("2")
+    with raw_server(answer) as (url, requests):
+        result = query(url, "--retries", "1")
+    assert result.exit_code == 0, result.output
+    assert len(requests) == 2
+    first, second = answer.answered  # type: ignore[attr-defined]
+    assert second - first >= 1.9  # not the 0.5 s backoff
+
+
+def test_a_retry_after_past_two_minutes_stops_the_run_at_once() -> None:
+    with raw_server(busy_then_results("3600")) as (url, requests):
+        started = time.monotonic()
+        result = query(url, "--retries", "3")
+        seconds = time.monotonic() - started
+    line = one_error_line(result)
+    assert "the server answered 503 Busy; it asks to be tried again in 3600 s" in line
+    assert len(requests) == 1
+    assert seconds < 5
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("7", 7.0), (" 0 ", 0.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None), ("", None)],
+)
+def test_retry_after_is_seconds_or_a_date(value: str, seconds: float | None) -> None:
+    assert retry_after(value) == seconds
+
+
+def test_retry_after_a_date_to_come_is_the_seconds_until_then() -> None:
+    when = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
+    waited = retry_after(when)
+    assert waited is not None
+    assert 85 <= waited <= 90
 
 
 def web_page(sock: socket.socket) -> None:

@@ -13,6 +13,7 @@ so a server sending a byte now and then would hold a run forever. An answer larg
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import http.client
 import logging
 import socket
@@ -22,6 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +46,8 @@ _ERROR_BODY_LIMIT = 64 * 1024  # of an error answer, only the start is quoted
 _CHUNK = 64 * 1024
 MAX_ANSWER = 1 << 30  # bytes of a successful answer held in memory
 MAX_TIMEOUT = 86_400.0  # seconds: a day
+# The longest wait a server's Retry-After is granted; asked for longer, the run stops instead.
+MAX_RETRY_AFTER = 120.0
 
 
 _log = logging.getLogger(__name__)
@@ -68,11 +72,15 @@ class HttpStatusError(StoreError):
 
 
 class _Retry(Exception):
-    """An attempt worth repeating: no connection, a timeout, or a 5xx / 429 answer."""
+    """An attempt worth repeating: no connection, a timeout, or a 5xx / 429 answer (with the
+    seconds its Retry-After asks to wait, when it says)."""
 
-    def __init__(self, message: str, final: StoreError | None = None) -> None:
+    def __init__(
+        self, message: str, final: StoreError | None = None, after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.final = final
+        self.after = after
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -194,6 +202,11 @@ class Client:
             try:
                 return self._once(method, url, body, request_headers, secrets)
             except _Retry as err:
+                if err.after is not None and err.after > MAX_RETRY_AFTER and err.final:
+                    raise StoreError(
+                        f"{err.final}; it asks to be tried again in {err.after:.0f} s "
+                        "(Retry-After): run the command again then"
+                    ) from None
                 if attempt + 1 == attempts:
                     if err.final:
                         raise err.final from None
@@ -201,7 +214,7 @@ class Client:
                         f"{url}: {scrub(one_line(str(err)), secrets)} (tried {attempts} "
                         "times); check the URL and that the server is running"
                     ) from None
-            time.sleep(self.backoff * 2**attempt)
+                time.sleep(max(self.backoff * 2**attempt, err.after or 0.0))
         raise AssertionError("unreachable")
 
     def _once(
@@ -316,5 +329,22 @@ def _status_error(url: str, err: urllib.error.HTTPError, secrets: list[str]) -> 
         message += f"; give the URL it redirects to ({location})"
     final = HttpStatusError(message, err.code, text)
     if err.code >= 500 or err.code == 429:
-        return _Retry(message, final)
+        return _Retry(message, final, retry_after(err.headers.get("Retry-After")))
     return final
+
+
+def retry_after(value: str | None) -> float | None:
+    """The seconds a Retry-After header asks to wait (a number, or an HTTP date); None when
+    there is none or it cannot be read."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC, says RFC 5322
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
