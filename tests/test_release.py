@@ -723,3 +723,15 @@ def test_a_signal_during_the_renames_waits_for_them(tmp_path: Path, name: str) -
     checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True)
     assert checked.returncode == 0, checked.stdout
     assert len(read_manifest(out).books) == 3  # type: ignore[union-attr]
+
+
+def test_ctrl_c_while_the_cli_is_imported_is_one_line() -> None:
+    """A Ctrl-C in the second the console script spends importing the CLI (rdflib, Click,
+    rich): the same one line and exit code as a Ctrl-C during a run, never a traceback."""
+    script = Path(sys.executable).parent / "bookrdf"
+    process = subprocess.Popen([str(script), "--help"], stderr=subprocess.PIPE, text=True)
+    time.sleep(0.15)  # past the interpreter's start, well before the CLI is imported
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 128 + signal.SIGINT
+    assert err == "Error: interrupted (SIGINT) before finishing; run the command again\n"

@@ -19,6 +19,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bookrdf import __version__
 from bookrdf.config import Config, load_config
+from bookrdf.console import interrupted_line
 from bookrdf.errors import (
     BookRdfError,
     OutputError,
@@ -274,14 +275,11 @@ def _interrupted(err: KeyboardInterrupt) -> Failure:
     writers cleaned up on the way out: a release's temporary files are gone and the previous
     release is as it was; a store is as it was, or (a bulk load) marked for the next load."""
     signum = signal.SIGTERM if isinstance(err, Terminated) else signal.SIGINT
-    name = signal.Signals(signum).name
-    return Failure(
-        [f"Error: interrupted ({name}) before finishing; run the command again"], 128 + signum
-    )
+    return Failure([interrupted_line(signum)], 128 + signum)
 
 
 def main() -> None:
-    """The console script."""
+    """The console script's work, once the CLI is imported (`bookrdf.console.main`)."""
     # SIGTERM (a service manager, `kill`, a CI timeout) stops a run like Ctrl-C does: the
     # temporary files of a release or a load are removed, not left behind by a sudden death
     for signum in (signal.SIGINT, signal.SIGTERM):
