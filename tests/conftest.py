@@ -47,6 +47,22 @@ def crisis_graph(crisis: Book) -> Graph:
     return graph_of(crisis)
 
 
+def own_isbns(number: int) -> tuple[str, str]:
+    """Two valid ISBN-13s of book `number` of a test catalogue, no other book's: the books of
+    one run may not share an ISBN (their edition IRI is minted from it)."""
+    found = []
+    for body in (f"9791{2 * number:08d}", f"9791{2 * number + 1:08d}"):
+        total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+        found.append(body + str((10 - total % 10) % 10))
+    return found[0], found[1]
+
+
+def with_own_isbns(record_text: str, number: int) -> str:
+    """The seed record's text with the ISBNs of book `number` instead of the seed's."""
+    electronic, printed = own_isbns(number)
+    return record_text.replace("9780824862039", electronic).replace("9780824828097", printed)
+
+
 def graph_of(book: Book, minter: Minter | None = None) -> Graph:
     graph = Graph()
     for triple in to_triples(book, minter or Minter()):

@@ -28,7 +28,7 @@ from bookrdf.errors import ValidationFailed
 from bookrdf.pipeline import input_files, publish, read_books
 from bookrdf.validation import BookReport
 from bookrdf.vocab import Minter
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, own_isbns
 
 ISSUED = date(2024, 5, 1)
 BOOKS = 30 + 10 + 12 + 3 + 1 + 1 + 1  # generated, then the imported files' books
@@ -115,6 +115,14 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (records / f"book-{n}.json").write_text(json.dumps(record(n), ensure_ascii=False))
     for source in IMPORTED:
         shutil.copy(source, records)
+    # press.json is the press of books.csv again: the CSV's books get ISBNs of their own, as
+    # one run refuses two books of one ISBN
+    books_csv = records / "books.csv"
+    text = books_csv.read_text("utf-8")
+    given = ["978-1-925550-01-6", "9781925550023", "9781925550030", "1-925550-04-4"]
+    for old, new in zip(given, [*own_isbns(900), *own_isbns(901)], strict=True):
+        text = text.replace(old, new)
+    books_csv.write_text(text, "utf-8")
     return folder
 
 

@@ -36,7 +36,7 @@ from bookrdf.publish.formats import RenderedBook, nt_term
 from bookrdf.release.stats import BookCounts
 from bookrdf.validation import BookReport
 from bookrdf.vocab import Minter
-from tests.conftest import SEED_RECORD, graph_of
+from tests.conftest import SEED_RECORD, graph_of, own_isbns
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -57,6 +57,7 @@ def catalogue(folder: Path, count: int, broken: int | None = None) -> Path:
         record["id"] = f"book-{n:03d}"
         record["title"] = f"{seed['title']} {n}"
         record["chapters"] = record["chapters"][: 1 + n % len(record["chapters"])]
+        record["isbn"] = [{"value": isbn} for isbn in own_isbns(n)]
         if n % 3 == 0:
             record.pop("isbn", None)
         if n == broken:

@@ -21,7 +21,7 @@ from bookrdf.pipeline import publish
 from bookrdf.publish import book_document, refuse_remote_context
 from bookrdf.publish.chunks import compact_json
 from bookrdf.vocab import Minter
-from tests.conftest import SEED_RECORD, WORK, graph_of
+from tests.conftest import SEED_RECORD, WORK, graph_of, with_own_isbns
 
 OX_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -129,7 +129,8 @@ def test_several_books_share_one_prefix_header(tmp_path: Path) -> None:
     records.mkdir()
     base = SEED_RECORD.read_text("utf-8")
     for n in range(3):
-        (records / f"b{n}.yaml").write_text(base.replace("id: crisis-in-north-korea", f"id: b{n}"))
+        text = with_own_isbns(base.replace("id: crisis-in-north-korea", f"id: b{n}"), n)
+        (records / f"b{n}.yaml").write_text(text)
     publish([records], tmp_path / "out")
     turtle = (tmp_path / "out" / "books.ttl").read_bytes()
     assert turtle.count(b"@prefix schema:") == 1

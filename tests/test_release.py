@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from bookrdf.pipeline import publish
 from bookrdf.publish import write_release
 from bookrdf.publish.formats import refuse_remote_context
 from bookrdf.release import read_manifest
-from tests.conftest import BASE, SEED_RECORD
+from tests.conftest import BASE, SEED_RECORD, with_own_isbns
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -55,13 +56,15 @@ METADATA = DatasetConfig(
 def write_record(
     folder: Path, book_id: str, *, orcid: bool = False, title: str = "", isbn: int | None = None
 ) -> Path:
-    """A copy of the seed record with another id (and an ORCID, another title or ISBNs of its
-    own when asked)."""
+    """A copy of the seed record with another id and ISBNs of its own (made from the id, or
+    from `isbn` when given), and an ORCID or another title when asked."""
     text = SEED_RECORD.read_text("utf-8").replace("id: crisis-in-north-korea", f"id: {book_id}")
     if isbn is not None:
         text = text.replace("9780824862039", f"979{isbn:09}1").replace(
             "9780824828097", f"979{isbn:09}2"
         )
+    else:
+        text = with_own_isbns(text, zlib.crc32(book_id.encode()) % 49_999_999)
     if orcid:
         text = text.replace("  family_name: Lankov\n", ORCID)
     if title:

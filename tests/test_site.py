@@ -44,7 +44,7 @@ publisher: {{name: Press & Sons, place: Paris}}
 published: "2019-03-07"
 language: fr
 isbn:
-  - {{value: "9780824828097", format: hardcover}}
+  - {{value: "9781925550016", format: hardcover}}
 chapters:
   - title: Opening
     pages: 1-20
@@ -195,7 +195,7 @@ def test_book_page_has_citation_meta_in_order_and_escaped_json_ld(site: Path) ->
         "Adam First-Alphabetically",
     ]
     assert ("citation_publication_date", "2019/03/07") in meta
-    assert ("citation_isbn", "9780824828097") in meta
+    assert ("citation_isbn", "9781925550016") in meta
     assert ("citation_publisher", "Press & Sons") in meta
     assert "</script><script>" not in text
     assert "<!-- " not in text
