@@ -185,12 +185,7 @@ class _Run:
             for result in results:
                 self.reports.extend(result.reports)
                 self.problems.extend(result.problems)
-                for (book_id, source, line), isbns in zip(result.ids, result.isbns, strict=True):
-                    repeated = self.ids.check(book_id, source, line)
-                    if repeated:  # the same book again, most likely: its ISBNs go unsaid
-                        self.problems.append(repeated)
-                    else:
-                        claims.add_isbns(book_id, source, isbns)
+                self._check_ids(result, claims)
                 self.failed = self.failed or (result.failed and self.gate)
                 if self.progress:
                     self.progress(result.books)
@@ -204,6 +199,15 @@ class _Run:
             raise ValidationFailed(
                 self.reports, f"the data does not conform: {summary(self.reports)}"
             )
+
+    def _check_ids(self, result: ChunkResult, claims: IsbnClaims) -> None:
+        """A problem for each id an earlier book has; the other books' ISBNs to `claims`."""
+        for (book_id, source, line), isbns in zip(result.ids, result.isbns, strict=True):
+            repeated = self.ids.check(book_id, source, line)
+            if repeated:  # the same book again, most likely: its ISBNs go unsaid
+                self.problems.append(repeated)
+            else:
+                claims.add_isbns(book_id, source, isbns)
 
     def _order(self, problem: Problem) -> tuple[int, int]:
         numbers = self.ids.numbers
