@@ -1,4 +1,5 @@
-"""Two books of one run claiming one ISBN: refused (their edition IRI would be one node)."""
+"""Two books of one run with one id, or claiming one ISBN (their edition IRI would be one
+node): refused, after the run, with nothing written."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bookrdf.cli import cli
-from bookrdf.pipeline.claims import IsbnClaims
+from bookrdf.pipeline.claims import RunClaims
 
 A, B = "9780824862039", "9780824828097"
 
@@ -80,15 +81,37 @@ def test_a_repeated_book_is_told_by_its_id_alone(tmp_path: Path) -> None:
     assert len(lines) == 2
 
 
-def test_claims_name_the_first_book_of_each_isbn_in_the_order_books_came() -> None:
-    claims = IsbnClaims()
-    claims.add_isbns("x", "f", [(A, 3), (B, 4)])
-    claims.add_isbns("y", "f", [(B, 9)])
-    claims.add_isbns("z", "g", [(A, None), (B, None), ("97808248abcde", 1)])
-    found = [(p.source, p.line, p.message.split(";")[0]) for p in claims.repeated()]
+def test_claims_name_the_first_book_of_each_id_and_isbn_in_the_order_books_came() -> None:
+    claims = RunClaims()
+    claims.add_book("x", "f", 1, [(A, 3), (B, 4)])
+    claims.add_book("y", "f", 8, [(B, 9)])
+    claims.add_book("x", "g", 0, [(A, None)])  # x again: told by its id alone
+    claims.add_book("z", "g", 0, [(A, None), (B, None), ("97808248abcde", 1)])
+    found = [(p.source, p.line, p.field, p.message.split(";")[0]) for p in claims.repeated()]
     claims.close()
     assert found == [
-        ("f", 9, f'ISBN {B} is already the ISBN of the book "x" in f:4'),
-        ("g", None, f'ISBN {A} is already the ISBN of the book "x" in f:3'),
-        ("g", None, f'ISBN {B} is already the ISBN of the book "x" in f:4'),
+        ("f", 9, "isbn", f'ISBN {B} is already the ISBN of the book "x" in f:4'),
+        ("g", None, "id", '"x" is already the id of the book in f:1'),
+        ("g", None, "isbn", f'ISBN {A} is already the ISBN of the book "x" in f:3'),
+        ("g", None, "isbn", f'ISBN {B} is already the ISBN of the book "x" in f:4'),
     ]
+
+
+def test_a_million_ids_take_no_memory_to_speak_of() -> None:
+    """The ids and ISBNs wait on disk: noting many books grows this process by little."""
+    claims = RunClaims()
+    before = _rss_kb()
+    for n in range(200_000):
+        claims.add_book(f"book-{n:07d}", "books.jsonl", n + 1, [(f"979{n:010d}", n + 1)])
+    grown = _rss_kb() - before
+    assert claims.repeated() == []
+    claims.close()
+    assert grown < 20_000  # KB; dicts of these ids and ISBNs take about 50 MB
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")

@@ -29,7 +29,7 @@ from bookrdf.distributed.worker import (
 )
 from bookrdf.errors import OutputError, Problem, RecordErrors, ValidationFailed
 from bookrdf.pipeline import Warn, input_files
-from bookrdf.pipeline.claims import IsbnClaims
+from bookrdf.pipeline.claims import RunClaims
 from bookrdf.publish import ReleaseSummary, atomic_files
 from bookrdf.publish.files import Digest, missing_folders, remove_empty
 from bookrdf.publish.folder import drop_old_dumps
@@ -195,26 +195,11 @@ def _index(partitions: Iterable[int], settings: Settings) -> Iterator[dict[str, 
 def _repeated_ids(plan: Sequence[Partition], settings: Settings) -> list[Problem]:
     """A problem for each book whose id, or one of whose ISBNs, an earlier book has (the
     checks a local run makes)."""
-    seen: dict[str, str] = {}
-    problems = []
-    with closing(IsbnClaims()) as claims:
+    with closing(RunClaims()) as claims:
         for entry in _index((p.number for p in plan), settings):
-            book_id = entry["id"]
-            if book_id in seen:
-                problems.append(
-                    Problem(
-                        entry["source"],
-                        entry["line"],
-                        "id",
-                        f'"{book_id}" is already the id of the book in {seen[book_id]}; '
-                        "give each book its own id",
-                    )
-                )
-            else:
-                seen[book_id] = entry["where"]
-                claims.add_isbns(book_id, entry["source"], [tuple(i) for i in entry["isbns"]])
-        problems.extend(claims.repeated())
-    return problems
+            isbns = [(isbn, line) for isbn, line in entry["isbns"]]
+            claims.add_book(entry["id"], entry["source"], entry["line"] or 0, isbns)
+        return claims.repeated()
 
 
 def _add(a: Counts, b: Counts) -> Counts:

@@ -231,13 +231,10 @@ class _PartWriter:
         self._write_index(book)
 
     def _write_index(self, book: Book, **entry: object) -> None:
-        line = book.line_of("id")
-        where = f"{book.source}:{line}" if line else str(book.source)
         record = {
             "id": book.id,
-            "where": where,
             "source": book.source,
-            "line": line,
+            "line": book.line_of("id"),
             "isbns": book.isbn_lines(),
             **entry,
         }

@@ -15,10 +15,9 @@ from bookrdf.errors import InputError, Problem, RecordError, RecordErrors, Valid
 from bookrdf.mapping import BookGraph, map_book
 from bookrdf.model import Book
 from bookrdf.parallel import ChunkResult, Item, Settings, fails, process_books
-from bookrdf.pipeline.claims import IsbnClaims
+from bookrdf.pipeline.claims import RunClaims
 from bookrdf.pipeline.inputs import (
     JSON_LINES,
-    BookIds,
     Warn,
     input_files,
     read_books,
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
 FAIL_ON = ("violation", "warning")
 __all__ = [
     "FAIL_ON",
-    "BookIds",
     "Warn",
     "input_files",
     "is_rdf_file",
@@ -176,16 +174,17 @@ class _Run:
         self.progress = progress
         self.problems: list[Problem] = []
         self.failed = False
-        self.ids = BookIds(sources.files)
+        self.numbers = {str(path): n for n, path in enumerate(sources.files)}
 
     def conforming(self, results: Iterable[ChunkResult]) -> Iterator[ChunkResult]:
-        """The results of a run that is all right so far. Repeated ISBNs are known at the end
-        only: they fail the run then, before anything is renamed into place or loaded."""
-        with closing(IsbnClaims()) as claims:
+        """The results of a run that is all right so far. Repeated ids and ISBNs are known at
+        the end only: they fail the run then, before anything is renamed into place or loaded."""
+        with closing(RunClaims()) as claims:
             for result in results:
                 self.reports.extend(result.reports)
                 self.problems.extend(result.problems)
-                self._check_ids(result, claims)
+                for (book_id, source, line), isbns in zip(result.ids, result.isbns, strict=True):
+                    claims.add_book(book_id, source, line, isbns)
                 self.failed = self.failed or (result.failed and self.gate)
                 if self.progress:
                     self.progress(result.books)
@@ -200,18 +199,8 @@ class _Run:
                 self.reports, f"the data does not conform: {summary(self.reports)}"
             )
 
-    def _check_ids(self, result: ChunkResult, claims: IsbnClaims) -> None:
-        """A problem for each id an earlier book has; the other books' ISBNs to `claims`."""
-        for (book_id, source, line), isbns in zip(result.ids, result.isbns, strict=True):
-            repeated = self.ids.check(book_id, source, line)
-            if repeated:  # the same book again, most likely: its ISBNs go unsaid
-                self.problems.append(repeated)
-            else:
-                claims.add_isbns(book_id, source, isbns)
-
     def _order(self, problem: Problem) -> tuple[int, int]:
-        numbers = self.ids.numbers
-        return numbers.get(problem.source, len(numbers)), problem.line or 0
+        return self.numbers.get(problem.source, len(self.numbers)), problem.line or 0
 
 
 def validate(

@@ -15,7 +15,7 @@ from bookrdf.importers.marc import looks_like_marc, read_marc
 from bookrdf.importers.muse import looks_like_muse_page, read_muse_page
 from bookrdf.importers.onix import looks_like_onix, read_onix
 from bookrdf.model import Book
-from bookrdf.pipeline.claims import IsbnClaims
+from bookrdf.pipeline.claims import RunClaims
 from bookrdf.records import RECORD_SUFFIXES, read_records
 
 PAGE_SUFFIXES = {".txt"}
@@ -180,35 +180,12 @@ def _head(path: Path) -> bytes:
         raise InputError(f"{path}: permission denied") from None
 
 
-class BookIds:
-    """The ids of a run's books so far: the second book with an id is a problem naming the
-    first. Each id's file number and line are packed in one int: a million ids then take tens,
-    not hundreds, of megabytes."""
-
-    def __init__(self, files: Sequence[Path]) -> None:
-        self.files = files
-        self.numbers = {str(path): n for n, path in enumerate(files)}
-        self.seen: dict[str, int] = {}
-
-    def check(self, book_id: str, source: str, line: int) -> Problem | None:
-        """None for a new id; else the problem of the book repeating it."""
-        first = self.seen.get(book_id)
-        if first is None:
-            self.seen[book_id] = self.numbers.get(source, 0) << 32 | line
-            return None
-        path, at = self.files[first >> 32], first & 0xFFFFFFFF
-        place = f"{path}:{at}" if at else str(path)
-        message = f'"{book_id}" is already the id of the book in {place}'
-        return Problem(source, line or None, "id", f"{message}; give each book its own id")
-
-
 def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book]:
-    """Every book in the inputs, in order; every bad record is reported, together, at the end."""
+    """Every book in the inputs, in order; every bad record, repeated id and ISBN claimed by
+    two books is reported, together, at the end (so a caller writes nothing then)."""
     problems: list[Problem] = []
-    files = input_files(paths)
-    ids = BookIds(files)
-    with closing(IsbnClaims()) as claims:
-        for path in files:
+    with closing(RunClaims()) as claims:
+        for path in input_files(paths):
             books = read_file(path, warn)
             while True:
                 try:
@@ -218,10 +195,6 @@ def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book
                 except RecordError as err:
                     problems.extend(err.problems)
                     break
-                repeated = ids.check(book.id, str(book.source), book.line_of("id") or 0)
-                if repeated:  # the same book again, most likely: its ISBNs go unsaid
-                    problems.append(repeated)
-                    continue
                 claims.add(book)
                 if not problems:
                     yield book
