@@ -18,6 +18,7 @@ from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
 from bookrdf.importers.crossref.markup import plain_text
 from bookrdf.importers.crossref.work import Fields, Work, isbns, strings
 from bookrdf.importers.origins import lines_of, relocate
+from bookrdf.importers.text import utf8_text
 from bookrdf.model import Book, roman_to_int
 from bookrdf.records import JsonProblem, parse_record, strict_json
 
@@ -51,12 +52,8 @@ def read_crossref(paths: Sequence[Path]) -> CrossrefImport:
             raise InputError(f"{path}: no such file; check the path") from None
         except OSError as err:
             raise InputError(f"{path}: cannot be read ({err.strerror or err})") from None
-        try:
-            documents.append((str(path), raw.decode("utf-8-sig")))
-        except UnicodeDecodeError as err:
-            line = raw[: err.start].count(b"\n") + 1
-            message = "is not UTF-8 JSON; save the API's answer as it came (JSON is UTF-8)"
-            raise RecordError(Problem(str(path), line, "", message)) from None
+        message = "is not UTF-8 JSON; save the API's answer as it came (JSON is UTF-8)"
+        documents.append((str(path), utf8_text(raw, str(path), message)))
     return parse_crossref(documents)
 
 

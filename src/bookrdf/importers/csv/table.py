@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookrdf.errors import InputError, Problem, RecordError
+from bookrdf.importers.text import utf8_text
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,7 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: is a folder; give a CSV file") from None
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        message = "is not UTF-8 text; save the spreadsheet as 'CSV UTF-8'"
-        raise RecordError(Problem(str(path), line, "", message)) from None
-    return text
+    return utf8_text(raw, str(path), "is not UTF-8 text; save the spreadsheet as 'CSV UTF-8'")
 
 
 def parse_table(text: str, source: str) -> Table:

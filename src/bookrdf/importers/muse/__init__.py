@@ -30,6 +30,7 @@ from bookrdf.importers.muse.layout import (
 )
 from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
 from bookrdf.importers.names import name_parts, people_in
+from bookrdf.importers.text import utf8_text
 from bookrdf.model import PAGE, Book
 from bookrdf.records import parse_record
 
@@ -95,11 +96,7 @@ def read_muse_page(path: Path, book_id: str | None = None) -> MuseImport:
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror}); check the path") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise RecordError(Problem(str(path), line, "", f"is not UTF-8 text; {_ADVICE}")) from None
+    text = utf8_text(raw, str(path), f"is not UTF-8 text; {_ADVICE}")
     return parse_muse_page(text, str(path), book_id)
 
 
