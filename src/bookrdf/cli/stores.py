@@ -93,7 +93,7 @@ retries_option = click.option(
     type=int,
     default=3,
     show_default=True,
-    help="Retries on connection errors and 5xx.",
+    help="Retries on connection errors, 5xx and 429 (after a Retry-After up to 120 s).",
 )
 
 
