@@ -463,6 +463,15 @@ def test_bad_pages_raise_one_line(tmp_path: Path, content: bytes, message: str) 
     assert caught.value.problems[0].line is not None
 
 
+def test_pages_that_skip_pages_are_read_with_their_parts(seed: Path) -> None:
+    text = seed.read_text("utf-8").replace("pp. 7-25", "pp. 7-20, 23-25", 1)
+    result = parse_muse_page(text)
+    (chapter,) = [c for c in result.book.chapters if c.label == "1"]
+    assert chapter.pages == PageRange("7", "25", (PageRange("7", "20"), PageRange("23", "25")))
+    assert chapter.pages.pagination == "7-20, 23-25"
+    assert result.warnings == ()
+
+
 def test_no_contents_names_the_published_by_line(tmp_path: Path) -> None:
     path = tmp_path / "page.txt"
     path.write_text("A Title\n\nA. Author\n\nPublished by: Some Press\n\nSeries: X\n", "utf-8")

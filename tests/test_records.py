@@ -67,6 +67,31 @@ chapters:
     ]
 
 
+def test_pages_that_skip_pages_must_be_readable_one_way(tmp_path: Path) -> None:
+    text = """id: x
+title: T
+chapters:
+  - pages: "25-30, 1-20"
+  - pages: "20-1; 25-30"
+  - pages: "1,024"
+  - pages: "1-20,250-300"
+  - pages: "1-20, 25 to 30"
+"""
+    upwards = 'the parts of a range that skips pages must run upwards: "1-20, 25-30"'
+    grouped = (
+        'write page numbers without a thousands separator ("1024"), and a range that skips '
+        'pages with a space after each comma ("1-20, 25-30")'
+    )
+    assert problems_of(tmp_path, "x.yaml", text) == [
+        f'x.yaml:4: chapters[0].pages: "25-30, 1-20" is not a page range; {upwards}',
+        f'x.yaml:5: chapters[1].pages: "20-1; 25-30" is not a page range; {upwards}',
+        f'x.yaml:6: chapters[2].pages: "1,024" is not a page range; {grouped}',
+        f'x.yaml:7: chapters[3].pages: "1-20,250-300" is not a page range; {grouped}',
+        'x.yaml:8: chapters[4].pages: "1-20, 25 to 30" is not a page range; '
+        'write a range that skips pages like "1-20, 25-30"',
+    ]
+
+
 def test_unknown_field_names_the_allowed_ones(tmp_path: Path) -> None:
     (problem,) = problems_of(tmp_path, "x.yaml", "id: x\ntitle: T\nchapters:\n  - titel: A\n")
     assert problem.startswith(

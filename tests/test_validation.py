@@ -373,6 +373,9 @@ CASES: list[Case] = [
          message=overlap(4, "x-xiv", 1, "vii-xii"), good=on_record(set_field("chapters.3.pages", "xiii"))),
     Case("ChapterPageOverlapShape", "SPARQL", WORK, on_record(set_field("chapters.3.pages", "xi")), value=CH4,
          message=overlap(4, "xi", 1, "vii-xii"), good=on_record(set_field("chapters.3.pages", "A1-A9"))),
+    # an entry that skips pages, with the next entry in the pages it skips: first to last page overlap, no page does
+    Case("ChapterPageOverlapShape", "SPARQL", WORK, on_record(set_field("chapters.3.pages", "35-50")), value=CH4,
+         message=overlap(4, "35-50", 3, "21-40"), good=on_record(set_field("chapters.2.pages", "21-40, 51-60"))),
     # --- editions -------------------------------------------------------------------------
     Case("IsbnCheckDigitShape", "SPARQL", str(MINTER.edition("9780824828096")),
          on_record(set_field("isbn.0.value", "9780824828096")), value="9780824828096",
@@ -435,6 +438,8 @@ CASES: list[Case] = [
     Case("ChapterPaginationShape", "MaxCount", CH2, on_graph(add(CH2, SCHEMA.pagination, Literal("1-21")))),
     Case("ChapterPaginationShape", "Datatype", CH2, on_graph(put(CH2, SCHEMA.pagination, Literal(1)))),
     Case("ChapterPaginationShape", "Pattern", CH2, on_graph(put(CH2, SCHEMA.pagination, Literal("pp. 1-20")))),
+    Case("ChapterPaginationShape", "Pattern", CH2, on_graph(put(CH2, SCHEMA.pagination, Literal("1-20,25-30"))),
+         good=on_record(set_field("chapters.1.pages", "1-10, 12-20"))),
     Case("ChapterHasPagesShape", "MinCount", CH2, on_record(set_field("chapters.1.pages", None)),
          severity="info", message=NO_PAGES),
     Case("ChapterKindShape", "MaxCount", CH1, on_graph(add(CH1, DCTERMS.type, DOCO.Index))),

@@ -2,7 +2,7 @@
 
 from bookrdf.model.dump import book_to_dict
 from bookrdf.model.kinds import entry_kinds, told_kind
-from bookrdf.model.parse import PAGE, book_from_dict
+from bookrdf.model.parse import PAGE, book_from_dict, page_range
 from bookrdf.model.values import (
     ROMAN_PAGE,
     Book,
@@ -42,6 +42,7 @@ __all__ = [
     "entry_kinds",
     "int_to_roman",
     "nearest_line",
+    "page_range",
     "roman_to_int",
     "told_kind",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from stdnum.iso7064 import mod_11_2
 
 from bookrdf.errors import Problem, RecordErrors
 from bookrdf.model.values import (
+    ROMAN_PAGE,
     Book,
     Chapter,
     Contributor,
@@ -27,6 +29,7 @@ from bookrdf.model.values import (
     PublicationDate,
     Publisher,
     nearest_line,
+    roman_to_int,
 )
 from bookrdf.vocab import DOCUMENT_SUFFIXES, KINDS, iri_problem
 
@@ -82,6 +85,55 @@ def _page_range(text: str) -> PageRange | None:
 
 
 _LETTER_PAGE = re.compile(r"[A-Z]-[0-9]+")
+_PARTS_SEPARATOR = re.compile(r"\s*[,;]\s*")
+# "1,024" is page 1024 with a thousands separator, or pages 1 and 24: refused, not guessed.
+_GROUPED_DIGITS = re.compile(r"[0-9],[0-9]{3}(?![0-9])")
+
+
+def page_range(text: str) -> PageRange:
+    """A page, a range, or a range that skips pages ("1-20, 25-30": parts separated by commas or
+    semicolons, in order). ValueError, with what to write instead, if the text is none of them."""
+    pieces = _PARTS_SEPARATOR.split(text)
+    if len(pieces) == 1:
+        found = _page_range(text)
+        if found is None:
+            raise ValueError('write it like "vii-xii", "v" or "7-25"')
+        return found
+    if _GROUPED_DIGITS.search(text):
+        raise ValueError(
+            'write page numbers without a thousands separator ("1024"), and a range that skips '
+            'pages with a space after each comma ("1-20, 25-30")'
+        )
+    parts = [_page_range(piece) for piece in pieces]
+    if any(part is None for part in parts):
+        raise ValueError('write a range that skips pages like "1-20, 25-30"')
+    found_parts = tuple(part for part in parts if part is not None)
+    if not _runs_upwards(found_parts):
+        raise ValueError('the parts of a range that skips pages must run upwards: "1-20, 25-30"')
+    return PageRange(found_parts[0].start, found_parts[-1].end, found_parts)
+
+
+def _runs_upwards(parts: Sequence[PageRange]) -> bool:
+    """Each part ends on or after its start, and starts after the part before it ends, wherever
+    the two pages can be compared (roman before arabic; "A3" compares with nothing)."""
+    orders = [_page_order(page) for part in parts for page in (part.start, part.end)]
+    for index, (lower, upper) in enumerate(itertools.pairwise(orders)):
+        if lower is None or upper is None:
+            continue
+        # a part may start and end on one page ("9"); the next part starts after it ends
+        if lower > upper or (lower == upper and index % 2 == 1):
+            return False
+    return True
+
+
+def _page_order(page: str) -> tuple[int, int] | None:
+    """Where a page sorts: roman front matter first, then arabic; None for any other page."""
+    if page.isdigit():
+        return (1, int(page))
+    value = roman_to_int(page) if ROMAN_PAGE.fullmatch(page) else None
+    return None if value is None else (0, value)
+
+
 _PAGES_WORD = re.compile(r"^pp?(\.\s*|\s+)")
 # Invisible characters copied in at the ends of a text (a byte order mark, a zero-width space or
 # word joiner), trimmed like spaces: "\ufeffTitle" is the title "Title", which search finds.
@@ -202,11 +254,11 @@ class _Parser:
             return None
         # "pp. 7-25", "pp 7-25", "p. v" and a catalogue's closing full stop ("7-25.") are not pages
         text = _PAGES_WORD.sub("", str(value).strip()).removesuffix(".").strip()
-        found = _page_range(text)
-        if found is not None:
-            return found
-        self.fail(path, f'"{value}" is not a page range; write it like "vii-xii", "v" or "7-25"')
-        return None
+        try:
+            return page_range(text)
+        except ValueError as advice:
+            self.fail(path, f'"{value}" is not a page range; {advice}')
+            return None
 
     def date(self, value: Any, path: str) -> PublicationDate | None:
         if value is None:

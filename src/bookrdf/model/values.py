@@ -41,13 +41,17 @@ def int_to_roman(number: int) -> str:
 
 @dataclass(frozen=True)
 class PageRange:
-    """Printed pages, kept as printed: 'vii'–'xii', or a single page."""
+    """Printed pages, kept as printed: 'vii'–'xii', or a single page. A range that skips pages
+    ('1-20, 25-30') keeps its parts, in order; its start and end are the first and last page."""
 
     start: str
     end: str
+    parts: tuple[PageRange, ...] = ()
 
     @property
     def pagination(self) -> str:
+        if self.parts:
+            return ", ".join(part.pagination for part in self.parts)
         return self.start if self.start == self.end else f"{self.start}-{self.end}"
 
     @property

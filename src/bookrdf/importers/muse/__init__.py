@@ -31,7 +31,7 @@ from bookrdf.importers.muse.layout import (
 from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
 from bookrdf.importers.names import name_parts, people_in
 from bookrdf.importers.text import utf8_text
-from bookrdf.model import PAGE, Book
+from bookrdf.model import Book, page_range
 from bookrdf.records import parse_record
 
 _ADVICE = "save the book's page on muse.jhu.edu as UTF-8 text and import that file"
@@ -55,7 +55,6 @@ _ISSUE = re.compile(
 )
 _HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
-_PAGE_RANGE = re.compile(rf"(?:{PAGE.pattern})(?:\s*[-\u2010-\u2015]\s*(?:{PAGE.pattern}))?")
 _ISBN = re.compile(
     r"(?:(?P<kind>e|electronic|print|hardcover|cloth|paperback|paper|related)[- ]?)?isbn"
     r"(?:-?1[03])?(?:\s*\((?P<kind2>[a-z]+)\))?\s*:?\s*(?P<value>[0-9][0-9xX -]{8,16})",
@@ -132,6 +131,14 @@ def _page_lines(text: str, source: str) -> list[Line]:
         if bad:
             raise RecordError(Problem(source, 1, "", f"{what}; {_ADVICE}"))
     return [(n, " ".join(raw.split())) for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)]
+
+
+def _is_page_range(text: str) -> bool:
+    try:
+        page_range(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _page_key(key: str, value: str) -> bool:
@@ -371,7 +378,7 @@ class _Reader:
         if people:
             entry["contributors"] = self.people(people, f"{path}.contributors")
         pages = PAGES_LINE.fullmatch(pdf[-1][1]) if len(pdf) > 1 else None
-        if pages and _PAGE_RANGE.fullmatch(pages["pages"]):
+        if pages and _is_page_range(pages["pages"]):
             entry["pages"] = pages["pages"]
             self.lines[f"{path}.pages"] = pdf[1][0]
         elif len(pdf) > 1:

@@ -137,14 +137,17 @@ def _text_item(
     kind = codes.TEXT_ITEM_KINDS.get(read.code(item, "TextItemType") or "")
     if kind and told_kind(Chapter(label=entry.get("label"), title=entry.get("title"))) is None:
         entry["kind"] = kind
-    for number, run in enumerate(item.findall("PageRun")):
+    runs: list[str] = []
+    for run in item.findall("PageRun"):
         first = read.peek(run, "FirstPageNumber")
         last = read.peek(run, "LastPageNumber")
-        if number or not first or not PAGE.fullmatch(first) or (last and not PAGE.fullmatch(last)):
-            read.left_out(run, "is not a page range" if not number else "is a second page run")
+        if not first or not PAGE.fullmatch(first) or (last and not PAGE.fullmatch(last)):
+            read.left_out(run, "is not a page range")
             continue
-        entry["pages"] = first if last in (None, first) else f"{first}-{last}"
-        places[f"{path}.pages"] = read.take(run)
+        runs.append(first if last in (None, first) else f"{first}-{last}")
+        places.setdefault(f"{path}.pages", read.take(run))
+    if runs:  # several runs: an item that skips pages ("1-20, 25-30")
+        entry["pages"] = ", ".join(runs)
     for ident in item.findall("TextItemIdentifier"):
         if read.peek(ident, "TextItemIDType") == codes.DOI_TEXT_ITEM and "doi" not in entry:
             entry["doi"] = read.code(ident, "IDValue")
