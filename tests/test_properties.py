@@ -36,6 +36,10 @@ PAGES = st.one_of(
     st.integers(1, 999).map(str),
     st.integers(1, 60).map(int_to_roman),
     st.tuples(st.integers(1, 500), st.integers(0, 50)).map(lambda t: f"{t[0]}-{t[0] + t[1]}"),
+    # an entry that skips pages: "1-20, 25-30"
+    st.tuples(st.integers(1, 400), st.integers(0, 40), st.integers(1, 30), st.integers(0, 40)).map(
+        lambda t: f"{t[0]}-{t[0] + t[1]}, {t[0] + t[1] + t[2]}-{t[0] + t[1] + t[2] + t[3]}"
+    ),
 )
 PERSON = st.fixed_dictionaries(
     {"name": TEXT},
