@@ -559,3 +559,20 @@ def test_marcxml_declared_latin1_in_windows_1252_keeps_its_quotes(tmp_path: Path
     )
     path.write_bytes(text.encode("cp1252"))
     assert [b.title for b in read_marc([path]).books] == ["Don’t stop — go"]
+
+
+def test_a_meeting_names_its_unit_in_e_and_its_role_in_j(tmp_path: Path) -> None:
+    # X11 $e is a subordinate unit, not a relator: "Steering Committee" became a second
+    # entry of the meeting with role contributor, and the unit was lost without a word
+    record = _book_record("Proceedings")
+    record.add_field(Field(tag="711", indicators=Indicators("2", " "),
+                           subfields=[Subfield("a", "Conference on Light."),
+                                      Subfield("e", "Steering Committee,"),
+                                      Subfield("j", "editor.")]))  # fmt: skip
+    path = tmp_path / "meeting.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["contributors"] == [
+        {"name": "Conference on Light. Steering Committee", "role": "editor"}
+    ]
+    assert result.warnings == ()
