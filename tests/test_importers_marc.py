@@ -576,3 +576,29 @@ def test_a_meeting_names_its_unit_in_e_and_its_role_in_j(tmp_path: Path) -> None
         {"name": "Conference on Light. Steering Committee", "role": "editor"}
     ]
     assert result.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("indicators", "subfields"),
+    [
+        (("0", "0"), [("a", "Intro / Jane Doe -- 1. Beginnings (p. 1-20)")]),
+        (("0", " "), [("t", "Intro /"), ("r", "Jane Doe --"), ("g", "1."), ("t", "Beginnings"),
+                      ("g", "(p. 1-20)")]),
+    ],
+)  # fmt: skip
+def test_a_contents_note_is_read_by_its_subfields_not_its_indicator(
+    tmp_path: Path, indicators: tuple[str, str], subfields: list[tuple[str, str]]
+) -> None:
+    # A 505 00 of $a parts, or a 505 0_ of $t titles, lost every chapter (as subfields "that
+    # have no place in a record")
+    record = _book_record("Contents")
+    record.add_field(Field(tag="505", indicators=Indicators(*indicators),
+                           subfields=[Subfield(code, value) for code, value in subfields]))  # fmt: skip
+    path = tmp_path / "contents.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["chapters"] == [
+        {"title": "Intro", "contributors": [_person("Jane Doe", "author", "Jane", "Doe")]},
+        {"label": "1", "title": "Beginnings", "pages": "1-20"},
+    ]
+    assert result.warnings == ()
