@@ -602,3 +602,18 @@ def test_a_contents_note_is_read_by_its_subfields_not_its_indicator(
         {"label": "1", "title": "Beginnings", "pages": "1-20"},
     ]
     assert result.warnings == ()
+
+
+def test_aacr2_joint_relators_keep_their_role(tmp_path: Path) -> None:
+    # "joint author", as records catalogued under AACR2 write it, made a co-author a contributor
+    record = _book_record("Together")
+    for name, term in (("Doe, Jane,", "joint author."), ("Roe, John,", "jt. ed.")):
+        record.add_field(Field(tag="700", indicators=Indicators("1", " "),
+                               subfields=[Subfield("a", name), Subfield("e", term)]))  # fmt: skip
+    path = tmp_path / "joint.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["contributors"] == [
+        _person("Jane Doe", "author", "Jane", "Doe"),
+        _person("John Roe", "editor", "John", "Roe"),
+    ]

@@ -14,7 +14,9 @@ from bookrdf.model import Role
 
 Report = Callable[[Field, str, str], None]  # (field, subfield code, message)
 
-# MARC relator terms ($e) and codes ($4); every other relator is a "contributor".
+# MARC relator terms ($e) and codes ($4); every other relator is a "contributor". AACR2's
+# "joint author" (and "jt. ed.", "joint comp."…), in records catalogued before RDA, is
+# that role shared with the name before it.
 _ROLES: dict[str, Role] = {
     "author": "author", "aut": "author", "auth": "author",
     "editor": "editor", "edt": "editor", "ed": "editor", "editor of compilation": "editor",
@@ -22,6 +24,7 @@ _ROLES: dict[str, Role] = {
     "translator": "translator", "trl": "translator", "tr": "translator",
     "trans": "translator",
 }  # fmt: skip
+_JOINT = re.compile(r"^(?:joint|jt\.?)\s+")
 _SUFFIXES = re.compile(r"(Jr|Sr)\.?|[IVX]+", re.I)
 _IDENTIFIERS = (
     ("orcid", re.compile(r"(?:https?://orcid\.org/|\(orcid\)\s*)(\S+)", re.I)),
@@ -85,7 +88,7 @@ def _personal_name(field: Field, name: str, report: Report) -> dict[str, Any]:
 
 def _role(term: str) -> Role:
     key = term.strip().rstrip(".,").lower().rsplit("/", 1)[-1]
-    return _ROLES.get(key, "contributor")
+    return _ROLES.get(_JOINT.sub("", key, count=1), "contributor")
 
 
 def _identifiers(field: Field, report: Report) -> dict[str, str]:
