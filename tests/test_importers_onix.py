@@ -769,3 +769,28 @@ def test_other_editions_and_volumes_of_one_title_are_other_books(
         "9780000000019": ["9780000000019"],
         "9780000000026": ["9780000000026"],
     }
+
+
+@pytest.mark.parametrize(
+    "elements",
+    [
+        "<TitleElement><TitleElementLevel>02</TitleElementLevel><TitleText>Works</TitleText>"
+        "</TitleElement><TitleElement><TitleElementLevel>01</TitleElementLevel>"
+        "<PartNumber>Volume 2</PartNumber></TitleElement>",
+        "<TitleElement><TitleElementLevel>02</TitleElementLevel><PartNumber>Volume 2</PartNumber>"
+        "<TitleText>Works</TitleText></TitleElement>",
+    ],
+)
+def test_a_volume_titled_by_its_collection_and_number(tmp_path: Path, elements: str) -> None:
+    # The first was refused as a product without a title; the second took the collection's
+    # title alone, so every volume of a set had the same title
+    product = _product("9780000000019", "Works").replace(
+        "<TitleElement><TitleElementLevel>01</TitleElementLevel><TitleText>Works</TitleText>"
+        "</TitleElement>",
+        elements,
+    )
+    path = tmp_path / "volume.xml"
+    path.write_text(_message(product))
+    result = read_onix([path])
+    assert [book.title for book in result.books] == ["Works. Volume 2"]
+    assert result.warnings == ()
