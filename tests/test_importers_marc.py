@@ -617,3 +617,21 @@ def test_aacr2_joint_relators_keep_their_role(tmp_path: Path) -> None:
         _person("Jane Doe", "author", "Jane", "Doe"),
         _person("John Roe", "editor", "John", "Roe"),
     ]
+
+
+def test_an_enhanced_label_before_a_title_begins_an_entry_without_dashes(tmp_path: Path) -> None:
+    # Without the "--" after each entry, "$g 2." was read as a second label of the entry
+    # before and left out: chapter 2 lost its label
+    record = _book_record("Numbered")
+    subfields = [("g", "1."), ("t", "Intro /"), ("r", "Jane Doe."), ("g", "2."),
+                 ("t", "Beginnings"), ("g", "(p. 1-20)")]  # fmt: skip
+    record.add_field(Field(tag="505", indicators=Indicators("0", "0"),
+                           subfields=[Subfield(code, value) for code, value in subfields]))  # fmt: skip
+    path = tmp_path / "numbered.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["chapters"] == [
+        {"label": "1", "title": "Intro", "contributors": [_person("Jane Doe", "author", "Jane", "Doe")]},
+        {"label": "2", "title": "Beginnings", "pages": "1-20"},
+    ]  # fmt: skip
+    assert result.warnings == ()
