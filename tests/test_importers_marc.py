@@ -559,3 +559,79 @@ def test_marcxml_declared_latin1_in_windows_1252_keeps_its_quotes(tmp_path: Path
     )
     path.write_bytes(text.encode("cp1252"))
     assert [b.title for b in read_marc([path]).books] == ["Don’t stop — go"]
+
+
+def test_a_meeting_names_its_unit_in_e_and_its_role_in_j(tmp_path: Path) -> None:
+    # X11 $e is a subordinate unit, not a relator: "Steering Committee" became a second
+    # entry of the meeting with role contributor, and the unit was lost without a word
+    record = _book_record("Proceedings")
+    record.add_field(Field(tag="711", indicators=Indicators("2", " "),
+                           subfields=[Subfield("a", "Conference on Light."),
+                                      Subfield("e", "Steering Committee,"),
+                                      Subfield("j", "editor.")]))  # fmt: skip
+    path = tmp_path / "meeting.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["contributors"] == [
+        {"name": "Conference on Light. Steering Committee", "role": "editor"}
+    ]
+    assert result.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("indicators", "subfields"),
+    [
+        (("0", "0"), [("a", "Intro / Jane Doe -- 1. Beginnings (p. 1-20)")]),
+        (("0", " "), [("t", "Intro /"), ("r", "Jane Doe --"), ("g", "1."), ("t", "Beginnings"),
+                      ("g", "(p. 1-20)")]),
+    ],
+)  # fmt: skip
+def test_a_contents_note_is_read_by_its_subfields_not_its_indicator(
+    tmp_path: Path, indicators: tuple[str, str], subfields: list[tuple[str, str]]
+) -> None:
+    # A 505 00 of $a parts, or a 505 0_ of $t titles, lost every chapter (as subfields "that
+    # have no place in a record")
+    record = _book_record("Contents")
+    record.add_field(Field(tag="505", indicators=Indicators(*indicators),
+                           subfields=[Subfield(code, value) for code, value in subfields]))  # fmt: skip
+    path = tmp_path / "contents.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["chapters"] == [
+        {"title": "Intro", "contributors": [_person("Jane Doe", "author", "Jane", "Doe")]},
+        {"label": "1", "title": "Beginnings", "pages": "1-20"},
+    ]
+    assert result.warnings == ()
+
+
+def test_aacr2_joint_relators_keep_their_role(tmp_path: Path) -> None:
+    # "joint author", as records catalogued under AACR2 write it, made a co-author a contributor
+    record = _book_record("Together")
+    for name, term in (("Doe, Jane,", "joint author."), ("Roe, John,", "jt. ed.")):
+        record.add_field(Field(tag="700", indicators=Indicators("1", " "),
+                               subfields=[Subfield("a", name), Subfield("e", term)]))  # fmt: skip
+    path = tmp_path / "joint.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["contributors"] == [
+        _person("Jane Doe", "author", "Jane", "Doe"),
+        _person("John Roe", "editor", "John", "Roe"),
+    ]
+
+
+def test_an_enhanced_label_before_a_title_begins_an_entry_without_dashes(tmp_path: Path) -> None:
+    # Without the "--" after each entry, "$g 2." was read as a second label of the entry
+    # before and left out: chapter 2 lost its label
+    record = _book_record("Numbered")
+    subfields = [("g", "1."), ("t", "Intro /"), ("r", "Jane Doe."), ("g", "2."),
+                 ("t", "Beginnings"), ("g", "(p. 1-20)")]  # fmt: skip
+    record.add_field(Field(tag="505", indicators=Indicators("0", "0"),
+                           subfields=[Subfield(code, value) for code, value in subfields]))  # fmt: skip
+    path = tmp_path / "numbered.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["chapters"] == [
+        {"label": "1", "title": "Intro", "contributors": [_person("Jane Doe", "author", "Jane", "Doe")]},
+        {"label": "2", "title": "Beginnings", "pages": "1-20"},
+    ]  # fmt: skip
+    assert result.warnings == ()

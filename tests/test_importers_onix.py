@@ -731,3 +731,64 @@ def test_latin1_stays_latin1_and_utf8_stays_utf8(tmp_path: Path) -> None:
     assert [b.title for b in read_onix([path]).books] == ["Café ÿ"]
     path.write_bytes(_message(_product("9780824828097", "Café ’")).encode("utf-8"))
     assert [b.title for b in read_onix([path]).books] == ["Café ’"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("<EditionNumber>1</EditionNumber>", "<EditionNumber>2</EditionNumber>"),
+        ("", "<EditionNumber>2</EditionNumber>"),
+        ("<Collection><CollectionType>10</CollectionType><TitleDetail><TitleType>01</TitleType>"
+         "<TitleElement><TitleElementLevel>02</TitleElementLevel><PartNumber>1</PartNumber>"
+         "<TitleText>Works</TitleText></TitleElement></TitleDetail></Collection>",
+         "<Collection><CollectionType>10</CollectionType><TitleDetail><TitleType>01</TitleType>"
+         "<TitleElement><TitleElementLevel>02</TitleElementLevel><PartNumber>2</PartNumber>"
+         "<TitleText>Works</TitleText></TitleElement></TitleDetail></Collection>"),
+    ],
+)  # fmt: skip
+def test_other_editions_and_volumes_of_one_title_are_other_books(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    # Same title, people and publisher made one book of the 1st and 2nd editions (and of
+    # volumes 1 and 2): the 2nd edition's ISBN was given to the 1st edition's book
+    author = (
+        "<Contributor><ContributorRole>A01</ContributorRole><PersonName>Jane Doe</PersonName>"
+        "</Contributor>"
+    )
+    path = tmp_path / "editions.xml"
+    path.write_text(
+        _message(
+            _product("9780000000019", "Things", form="BB", people=author + first),
+            _product("9780000000026", "Things", form="BB", people=author + second),
+        )
+    )
+    result = read_onix([path])
+    assert {book.id: [i["value"] for i in book_to_dict(book)["isbn"]] for book in result.books} == {
+        "9780000000019": ["9780000000019"],
+        "9780000000026": ["9780000000026"],
+    }
+
+
+@pytest.mark.parametrize(
+    "elements",
+    [
+        "<TitleElement><TitleElementLevel>02</TitleElementLevel><TitleText>Works</TitleText>"
+        "</TitleElement><TitleElement><TitleElementLevel>01</TitleElementLevel>"
+        "<PartNumber>Volume 2</PartNumber></TitleElement>",
+        "<TitleElement><TitleElementLevel>02</TitleElementLevel><PartNumber>Volume 2</PartNumber>"
+        "<TitleText>Works</TitleText></TitleElement>",
+    ],
+)
+def test_a_volume_titled_by_its_collection_and_number(tmp_path: Path, elements: str) -> None:
+    # The first was refused as a product without a title; the second took the collection's
+    # title alone, so every volume of a set had the same title
+    product = _product("9780000000019", "Works").replace(
+        "<TitleElement><TitleElementLevel>01</TitleElementLevel><TitleText>Works</TitleText>"
+        "</TitleElement>",
+        elements,
+    )
+    path = tmp_path / "volume.xml"
+    path.write_text(_message(product))
+    result = read_onix([path])
+    assert [book.title for book in result.books] == ["Works. Volume 2"]
+    assert result.warnings == ()

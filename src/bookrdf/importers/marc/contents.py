@@ -1,11 +1,12 @@
 """MARC 505 contents notes -> chapters: enhanced ($g $t $r) and basic ($a split on " -- ").
 
-Enhanced (second indicator 0): an entry ends with a subfield ending in "--" or where the
-next $t begins; $t is the title, $r the responsibility (chapter people), $g a label before
-the title ("1.", "Chapter 2") or pages after it ("(p. 7-25)", "p. v"); a $g that is
-clearly pages ("p. v") also makes an untitled entry. Basic: each " -- " part may open with
-a label ("1. ") and end with pages ("(p. 7-25)") and a responsibility ("/ Jane Doe"); each
-is taken only when it is unambiguous, else the text stays in the title.
+Enhanced (with $t or $r, whatever the second indicator): an entry ends with a subfield
+ending in "--" or where the next $t (or a $g label before it) begins; $t is the title, $r
+the responsibility (chapter people), $g a label before the title ("1.", "Chapter 2") or
+pages after it ("(p. 7-25)", "p. v"); a $g that is clearly pages ("p. v") also makes an
+untitled entry. Basic ($a alone): each " -- " part may open with a label ("1. ") and end
+with pages ("(p. 7-25)") and a responsibility ("/ Jane Doe"); each is taken only when it
+is unambiguous, else the text stays in the title.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ def chapters_from(fields: list[Field], report: Report) -> list[dict[str, Any]]:
     """Chapters from a record's 505 fields, in order."""
     entries: list[dict[str, Any]] = []
     for field in fields:
-        if field.indicator2 == "0":
+        # By its subfields, not its second indicator: catalogues often give a note of $a
+        # parts the 0 of an enhanced one, or $t titles a blank; read by the indicator, the
+        # whole contents was left out as subfields the note "cannot have".
+        if any(code in "tr" for code, _ in field.subfields):
             entries += _enhanced(field, report)
         else:
             entries += _basic(field, report)
@@ -51,10 +55,16 @@ def chapters_from(fields: list[Field], report: Report) -> list[dict[str, Any]]:
 def _enhanced(field: Field, report: Report) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     entry: dict[str, Any] = {}
-    for code, value in field.subfields:
+    codes = [code for code, _ in field.subfields]
+    for index, (code, value) in enumerate(field.subfields):
         text = value.strip()
         ends = text.endswith("--")
         text = bare(text.removesuffix("--"))
+        # "$g 2. $t Next" after a titled entry whose "--" was left out begins the next one
+        opens = code == "g" and codes[index + 1 : index + 2] == ["t"] and "title" in entry
+        if opens and not _PAGES.fullmatch(text) and _LABEL.fullmatch(text):
+            entries.append(entry)
+            entry = {}
         if code == "t":
             if "title" in entry:
                 entries.append(entry)

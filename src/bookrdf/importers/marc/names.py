@@ -14,7 +14,9 @@ from bookrdf.model import Role
 
 Report = Callable[[Field, str, str], None]  # (field, subfield code, message)
 
-# MARC relator terms ($e) and codes ($4); every other relator is a "contributor".
+# MARC relator terms ($e) and codes ($4); every other relator is a "contributor". AACR2's
+# "joint author" (and "jt. ed.", "joint comp."…), in records catalogued before RDA, is
+# that role shared with the name before it.
 _ROLES: dict[str, Role] = {
     "author": "author", "aut": "author", "auth": "author",
     "editor": "editor", "edt": "editor", "ed": "editor", "editor of compilation": "editor",
@@ -22,6 +24,7 @@ _ROLES: dict[str, Role] = {
     "translator": "translator", "trl": "translator", "tr": "translator",
     "trans": "translator",
 }  # fmt: skip
+_JOINT = re.compile(r"^(?:joint|jt\.?)\s+")
 _SUFFIXES = re.compile(r"(Jr|Sr)\.?|[IVX]+", re.I)
 _IDENTIFIERS = (
     ("orcid", re.compile(r"(?:https?://orcid\.org/|\(orcid\)\s*)(\S+)", re.I)),
@@ -36,6 +39,9 @@ def contributor(field: Field, report: Report) -> list[dict[str, Any]]:
     if "t" in field:
         report(field, "", f'"{field.value()}" names a related work; left out')
         return []
+    # A meeting (X11) names its subordinate unit in $e and its relator in $j; a person
+    # (X00) or a body (X10) has its relator in $e ($j of X00 qualifies an attribution).
+    units, relator = ("b", "e") if field.tag.endswith("10") else ("e", "j")
     corporate = field.tag.endswith(("10", "11"))
     name = bare(field.get("a", ""))
     if not name:
@@ -43,15 +49,16 @@ def contributor(field: Field, report: Report) -> list[dict[str, Any]]:
         return []
     person: dict[str, Any] = {}
     if corporate:
-        person["name"] = ". ".join([name, *(bare(b) for b in field.get_subfields("b"))])
+        person["name"] = ". ".join([name, *(bare(b) for b in field.get_subfields(units))])
     else:
+        relator = "e"
         person = _personal_name(field, name, report)
     ids = _identifiers(field, report)
     if ids:
         person["identifiers"] = ids
     default: Role = "author" if field.tag.startswith("1") else "contributor"
-    roles = [_role(term) for term in field.get_subfields("e", "4", "j")]
-    read = "abcej401" if not corporate else "abej401"
+    roles = [_role(term) for term in field.get_subfields(relator, "4")]
+    read = ("abc" if not corporate else "a" + units) + relator + "401"
     for code, value in field.subfields:
         if code not in read + "68":
             report(field, code, f'"{value.strip()}" has no place in a bookrdf record; left out')
@@ -81,7 +88,7 @@ def _personal_name(field: Field, name: str, report: Report) -> dict[str, Any]:
 
 def _role(term: str) -> Role:
     key = term.strip().rstrip(".,").lower().rsplit("/", 1)[-1]
-    return _ROLES.get(key, "contributor")
+    return _ROLES.get(_JOINT.sub("", key, count=1), "contributor")
 
 
 def _identifiers(field: Field, report: Report) -> dict[str, str]:

@@ -23,10 +23,11 @@ def title_of(read: Reader, parent: Element) -> tuple[str, str | None, Element] |
         elements = detail.findall("TitleElement") or [detail]  # 2.1 has no TitleElement
         levels = [read.peek(e, "TitleElementLevel") for e in elements]
         element = elements[levels.index("01")] if "01" in levels else elements[0]
-        title = read.text(element, "TitleText")
-        if title is None:
-            parts = (read.text(element, "TitlePrefix"), read.text(element, "TitleWithoutPrefix"))
-            title = " ".join(part for part in parts if part) or None
+        # A title with no product-level text (only its collection's, 02) is a volume's
+        own = "01" in levels or levels == [None]
+        title = _title_text(read, element) if own else None
+        if title is None and detail.find("TitleElement") is not None:
+            title = _volume_title(read, elements)
         if title is not None:
             read.code(detail, "TitleType")
             read.code(element, "TitleElementLevel")
@@ -35,6 +36,26 @@ def title_of(read: Reader, parent: Element) -> tuple[str, str | None, Element] |
     if distinctive is not None and (title := read.value(distinctive)):
         return title, read.text(parent, "Subtitle"), distinctive
     return None
+
+
+def _title_text(read: Reader, element: Element) -> str | None:
+    """TitleText, or TitlePrefix + TitleWithoutPrefix, of one title element, taken."""
+    title = read.text(element, "TitleText")
+    if title is None:
+        parts = (read.text(element, "TitlePrefix"), read.text(element, "TitleWithoutPrefix"))
+        title = " ".join(part for part in parts if part) or None
+    return title
+
+
+def _volume_title(read: Reader, elements: list[Element]) -> str | None:
+    """'Collected Works. Volume 2': a volume titled only by its collection's title and its
+    PartNumber (or YearOfAnnual), read in order as MARC joins 245 $a $n $p."""
+    parts: list[str | None] = []
+    for element in elements:
+        parts += [_title_text(read, element), read.text(element, "PartNumber")]
+        parts.append(read.text(element, "YearOfAnnual"))
+        read.code(element, "TitleElementLevel")
+    return ". ".join(part for part in parts if part) or None
 
 
 def contributors(read: Reader, elements: list[Element], path: str) -> tuple[list[Any], Places]:

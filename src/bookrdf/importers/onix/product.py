@@ -16,7 +16,7 @@ from bookrdf.importers.onix import codes
 from bookrdf.importers.onix.people import chapters, contributors, title_of
 from bookrdf.importers.onix.reader import Reader
 from bookrdf.importers.onix.text import code as code_value
-from bookrdf.importers.xmlsafe import Element
+from bookrdf.importers.xmlsafe import Element, element_text
 from bookrdf.model import IsbnFormat
 
 
@@ -35,6 +35,9 @@ class Edition:
     names: dict[str, str] = field(default_factory=dict)
     # ISBNs of other formats of the same work, with the line of their RelatedProduct.
     related: list[tuple[str, int]] = field(default_factory=list)
+    # Edition, volume and annual numbers: products that differ in them are other books,
+    # whatever their titles and people (the 2nd edition, volume 2 of a set).
+    numbers: tuple[str, ...] = ()
     warnings: list[Problem] = field(default_factory=list)
 
     def put(self, path: str, value: Any, element: Element) -> None:
@@ -64,6 +67,7 @@ def read_product(product: Element, source: str) -> Edition:
     descriptive = product.find("DescriptiveDetail") if v3 else product
     _identifiers(read, product, edition)
     edition.format = codes.isbn_format(read.code(descriptive, "ProductForm"))
+    edition.numbers = _numbers(descriptive)
     found = title_of(read, descriptive) if descriptive is not None else None
     if found is not None:
         edition.put("title", found[0], found[2])
@@ -110,6 +114,25 @@ def _identifiers(read: Reader, product: Element, edition: Edition) -> None:
             read.take(ident)  # the same ISBN again, as GTIN-13 or ISBN-10
         else:
             read.left_out(ident, "is a second ISBN of one product")
+
+
+def _numbers(descriptive: Element | None) -> tuple[str, ...]:
+    """'EditionNumber 2', 'PartNumber 3'…: what tells one edition or volume of a title from
+    another. Only compared, not taken: they are still reported as not mapped."""
+    if descriptive is None:
+        return ()
+    found = []
+    for element in descriptive.iter(*_NUMBERS):
+        if not any(node.tag == "ContentItem" for node in element.iterancestors()):
+            found.append(f"{element.tag} {' '.join(element_text(element).split())}")
+    return tuple(found)
+
+
+# ONIX 3.0 and 2.1 elements that number an edition, a volume of a set or series, or an annual
+_NUMBERS = (
+    "EditionNumber", "EditionVersionNumber", "PartNumber", "YearOfAnnual",
+    "ItemNumberWithinSet", "NumberWithinSeries",
+)  # fmt: skip
 
 
 def _isbn(kind: str | None, value: str) -> str | None:

@@ -6,7 +6,8 @@ The rule, applied in input order so the result never depends on anything else:
    relation (code list 51) is 06 "Alternative format", 13 "Epublication based on (print
    product)" or 27 "Electronic version available as". One direction is enough.
 2. Or when both have the same title, subtitle, publisher and contributors (names and roles,
-   in order; at least one), compared without regard to case and spacing.
+   in order; at least one), compared without regard to case and spacing, and the same
+   edition, volume and annual numbers (a 2nd edition or a volume 2 is another book).
 
 Groups close transitively. The book takes its fields from its primary product (the first
 print product, whose ISBN becomes the book id, else the first product), fills a field the
@@ -51,7 +52,7 @@ def merge_editions(editions: list[Edition], warnings: list[Problem]) -> Iterator
                 join(i, by_isbn[isbn_key(isbn)])
             else:
                 warnings.append(Problem(edition.source, line, "RelatedProduct", _ABSENT % isbn))
-        key = _title_key(edition.data)
+        key = _title_key(edition)
         if key is not None:
             join(i, by_title.setdefault(key, i))
     groups: dict[int, list[Edition]] = {}
@@ -81,12 +82,13 @@ def _first_of_each_isbn(editions: list[Edition], warnings: list[Problem]) -> lis
     return kept
 
 
-def _title_key(data: dict[str, Any]) -> tuple[str, ...] | None:
+def _title_key(edition: Edition) -> tuple[str, ...] | None:
+    data = edition.data
     if not data.get("title") or not data.get("contributors"):
         return None
     people = [f"{p['name']}|{p['role']}" for p in data["contributors"]]
     publisher = (data.get("publisher") or {}).get("name", "")
-    parts = [data["title"], data.get("subtitle") or "", publisher, *people]
+    parts = [data["title"], data.get("subtitle") or "", publisher, *people, *edition.numbers]
     return tuple(" ".join(str(part).casefold().split()) for part in parts)
 
 
