@@ -635,3 +635,27 @@ def test_an_enhanced_label_before_a_title_begins_an_entry_without_dashes(tmp_pat
         {"label": "2", "title": "Beginnings", "pages": "1-20"},
     ]  # fmt: skip
     assert result.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "subfields",
+    [
+        [("a", "1. Beginnings (p. 1-20, 25-30) -- 2. Plates (p. 21-24)")],
+        [("g", "1."), ("t", "Beginnings"), ("g", "(p. 1-20, 25-30) --"), ("g", "2."),
+         ("t", "Plates"), ("g", "(p. 21-24)")],
+    ],
+)  # fmt: skip
+def test_an_entry_that_skips_pages_keeps_them(
+    tmp_path: Path, subfields: list[tuple[str, str]]
+) -> None:
+    record = _book_record("Skipping")
+    record.add_field(Field(tag="505", indicators=Indicators("0", "0"),
+                           subfields=[Subfield(code, value) for code, value in subfields]))  # fmt: skip
+    path = tmp_path / "skipping.mrc"
+    path.write_bytes(record.as_marc())
+    result = read_marc([path])
+    assert book_to_dict(result.books[0])["chapters"] == [
+        {"label": "1", "title": "Beginnings", "pages": "1-20, 25-30"},
+        {"label": "2", "title": "Plates", "pages": "21-24"},
+    ]
+    assert result.warnings == ()

@@ -23,7 +23,8 @@ from bookrdf.model import PAGE, roman_to_int
 
 Report = Callable[[Field, str, str], None]  # (field, subfield code, message)
 
-_RANGE = rf"(?:{PAGE.pattern})(?:\s*[-\u2010-\u2015]\s*(?:{PAGE.pattern}))?"
+_ONE_RANGE = rf"(?:{PAGE.pattern})(?:\s*[-\u2010-\u2015]\s*(?:{PAGE.pattern}))?"
+_RANGE = rf"{_ONE_RANGE}(?:\s*[,;]\s*{_ONE_RANGE})*"  # "p. 1-20, 25-30": an entry that skips pages
 _PAGES = re.compile(rf"\(?\s*pp?\.\s*(?P<pages>{_RANGE})\s*\)?\.?")
 _BARE_RANGE = re.compile(rf"\(\s*(?P<pages>{_RANGE})\s*\)")
 _LABEL = re.compile(
