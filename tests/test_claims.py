@@ -12,6 +12,9 @@ from click.testing import CliRunner, Result
 
 from bookrdf.cli import cli
 from bookrdf.pipeline.claims import RunClaims
+from bookrdf.store import RemoteStore
+from bookrdf.vocab import Minter
+from tests.servers import oxigraph_server
 
 A, B = "9780824862039", "9780824828097"
 
@@ -115,3 +118,69 @@ def _rss_kb() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise AssertionError("no VmRSS")
+
+
+# --- across runs: a book in the store already claims the ISBN ------------------------------
+
+
+def stored_clash(tmp_path: Path, target: list[str]) -> tuple[Result, Path]:
+    """Load book a (ISBN A), then book x claiming A under its own id."""
+    first = tmp_path / "a.yaml"
+    first.write_text(f"id: a\ntitle: A\nisbn:\n  - value: '{A}'\n", "utf-8")
+    assert run("load", str(first), *target).exit_code == 0
+    later = tmp_path / "x.yaml"
+    later.write_text(f"id: x\ntitle: X\nisbn:\n  - value: '{B}'\n  - value: '{A}'\n", "utf-8")
+    return run("load", str(later), *target), later
+
+
+def clash_line(later: Path, where: str) -> str:
+    return (
+        f"Error: {later}:5: isbn: ISBN {A} is already the ISBN of the book "
+        f"<{Minter().work_iri('a')}> in {where}; an ISBN names one edition of one book: "
+        "correct the ISBN, or load that book again in this run with its ISBN corrected"
+    )
+
+
+def stored_works(data: ox.Store) -> set[str]:
+    query = "SELECT DISTINCT ?w WHERE { GRAPH ?g { ?w a <http://schema.org/Book> ; <http://schema.org/workExample> ?e } }"
+    return {row["w"].value for row in data.query(query)}  # type: ignore[union-attr]
+
+
+def test_load_refuses_an_isbn_a_book_in_the_store_has(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result, later = stored_clash(tmp_path, ["--store", str(store)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [clash_line(later, str(store))]
+    assert stored_works(ox.Store(str(store))) == {Minter().work_iri("a")}
+
+
+def test_an_isbn_moves_to_another_book_when_its_book_is_reloaded_without_it(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store"
+    result, later = stored_clash(tmp_path, ["--store", str(store)])
+    assert result.exit_code == 2
+    fixed = tmp_path / "a-fixed.yaml"
+    fixed.write_text("id: a\ntitle: A\n", "utf-8")
+    moved = run("load", str(fixed), str(later), "--store", str(store))
+    assert moved.exit_code == 0, moved.output
+    data = ox.Store(str(store))
+    owners = data.query(
+        "SELECT ?w WHERE { GRAPH ?g { ?w <http://schema.org/workExample> ?e . "
+        f'?e <http://schema.org/isbn> "{A}" }} }}'
+    )
+    assert [row["w"].value for row in owners] == [Minter().work_iri("x")]  # type: ignore[union-attr]
+
+
+def test_a_sparql_server_is_asked_too(tmp_path: Path) -> None:
+    with oxigraph_server() as server:
+        target = ["--endpoint", server.query_url, "--gsp-endpoint", server.store_url]
+        result, later = stored_clash(tmp_path, target)
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == [clash_line(later, server.query_url)]
+        asked = RemoteStore(server.query_url).query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "application/sparql-results+json"
+        )
+        answer = json.loads(asked.body)
+        graphs = {row["g"]["value"] for row in answer["results"]["bindings"]}
+        assert graphs == {str(Minter().graph("a"))}

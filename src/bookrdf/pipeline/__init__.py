@@ -23,6 +23,7 @@ from bookrdf.pipeline.inputs import (
     read_books,
     read_file,
 )
+from bookrdf.pipeline.stored import isbns_held_elsewhere
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
 from bookrdf.publish.folder import render_books, write_chunks
 from bookrdf.records import json_lines
@@ -167,9 +168,11 @@ class _Run:
         progress: Callable[[int], None] | None,
         *,
         gate: bool = True,
+        against: Callable[[RunClaims], list[Problem]] | None = None,
     ) -> None:
         self.sources = sources
         self.gate = gate  # whether a book breaking the shapes stops the run (not for validate)
+        self.against = against  # what the run's ids and ISBNs must not clash with (a store)
         self.reports = reports
         self.progress = progress
         self.problems: list[Problem] = []
@@ -191,6 +194,8 @@ class _Run:
                 if not (self.failed or self.problems or self.sources.problems):
                     yield result
             self.problems.extend(claims.repeated())
+            if self.against and not (self.failed or self.problems or self.sources.problems):
+                self.problems.extend(self.against(claims))
         problems = self.sources.problems + self.problems
         if problems:
             raise RecordErrors(sorted(problems, key=self._order))
@@ -299,7 +304,9 @@ def load(
     collected = reports if reports is not None else ReportTally()
     sources = Sources(paths, warn)
     settings = Settings(minter.base, validate=validate, shapes=shapes, staged=True)
-    run = _Run(sources, collected, progress)
+    run = _Run(
+        sources, collected, progress, against=lambda c: isbns_held_elsewhere(c, target, minter)
+    )
     with closing(process_books(sources, settings, jobs)) as results:
         staged = (book for result in run.conforming(results) for book in result.staged)
         return load_staged(staged, target)

@@ -93,6 +93,21 @@ class RunClaims:
         problems += [(seq, self._repeated_isbn(*row)) for seq, *row in isbns]
         return [problem for _, problem in sorted(problems, key=lambda found: found[0])]
 
+    def claims(self, size: int) -> Iterator[list[tuple[str, str, str, int | None]]]:
+        """Every ISBN claimed, as (ISBN-13, book id, file, line), in batches of `size`."""
+        with self._told():
+            rows = self._db.execute(
+                "SELECT claim.isbn, book.id, book.source, claim.line FROM claim "
+                "JOIN book ON book.seq = claim.seq ORDER BY claim.rowid"
+            )
+            while batch := rows.fetchmany(size):
+                yield [(str(isbn), id_, self._names[src], at) for isbn, id_, src, at in batch]
+
+    def book_ids(self) -> Iterator[str]:
+        """The id of every book noted."""
+        with self._told():
+            yield from (book_id for (book_id,) in self._db.execute("SELECT id FROM book"))
+
     def _place(self, source: int, line: int | None) -> str:
         return self._names[source] + (f":{line}" if line else "")
 
