@@ -122,6 +122,15 @@ def test_chapters_join_by_container_title_across_files_and_go_by_doi() -> None:
     ]
 
 
+@pytest.mark.parametrize("kind", ["book-chapter", "book-section", "book-part", "reference-entry"])
+def test_every_crossref_type_of_contents_entry_joins_its_book(kind: str) -> None:
+    # a reference book's entries, and sections and parts, are deposited as a book's contents
+    entry = {"DOI": "10.1000/b.1", "type": kind, "title": ["E"], "container-title": ["T"]}
+    result = parse_crossref([("x.json", json.dumps([json.loads(work())["message"], entry]))])
+    assert [chapter.doi for book in result.books for chapter in book.chapters] == ["10.1000/b.1"]
+    assert result.warnings == ()
+
+
 def test_a_page_neither_roman_nor_arabic_goes_last_and_the_rest_keep_page_order() -> None:
     pages = {"b.0": None, "b.1": "1-10", "b.2": "11-20", "b.3": "A1-A5", "b.4": "ix-x",
              "b.5": "100-120", "b.5a": None, "b.6": "9"}  # fmt: skip

@@ -23,7 +23,9 @@ from bookrdf.model import Book, roman_to_int
 from bookrdf.records import JsonProblem, parse_record, strict_json
 
 BOOK_TYPES = {"book", "monograph", "edited-book", "reference-book"}
-CHAPTER_TYPES = {"book-chapter"}
+# Crossref's types for a book's contents: sections and parts are deposited as entries of
+# the book just as chapters are, and a reference book's entries are its contents.
+CHAPTER_TYPES = {"book-chapter", "book-section", "book-part", "reference-entry"}
 _PAGE_DASH = re.compile(r"\s*[-\u2010-\u2015]\s*")
 
 
