@@ -19,7 +19,8 @@ from bookrdf.importers.crossref.markup import plain_text
 from bookrdf.importers.crossref.work import label_title
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.model import book_to_dict
-from tests.conftest import FIXTURES, SEED_PAGE
+from bookrdf.vocab import SCHEMA
+from tests.conftest import FIXTURES, SEED_PAGE, graph_of
 
 HERE = FIXTURES / "crossref"
 PRESS = HERE / "press.json"
@@ -129,6 +130,25 @@ def test_every_crossref_type_of_contents_entry_joins_its_book(kind: str) -> None
     result = parse_crossref([("x.json", json.dumps([json.loads(work())["message"], entry]))])
     assert [chapter.doi for book in result.books for chapter in book.chapters] == ["10.1000/b.1"]
     assert result.warnings == ()
+
+
+def test_a_chapter_repeating_its_books_editors_has_them_on_the_book_only() -> None:
+    # Springer's chapter works list the volume's editors; a chapter's own editor stays
+    ann, bob = {"given": "Ann", "family": "Editor"}, {"given": "Bob", "family": "Other"}
+    book = json.loads(work(editor=[ann]))["message"]
+    chapter = {"DOI": "10.1000/b.1", "type": "book-chapter", "title": ["C"],
+               "container-title": ["T"], "author": [{"given": "Cy", "family": "Writer"}],
+               "editor": [{"given": "ann", "family": " Editor"}, bob]}  # fmt: skip
+    (found,) = parse_crossref([("x.json", json.dumps([book, chapter]))]).books
+    query = """SELECT ?title ?role ?name WHERE {
+        ?work schema:name ?title ; ?role [ schema:name ?name ] .
+        FILTER (?role IN (schema:author, schema:editor)) }"""
+    rows = [tuple(row) for row in graph_of(found).query(query, initNs={"schema": SCHEMA})]  # type: ignore[arg-type]
+    assert sorted((str(t), str(r).rsplit("/", 1)[1], str(n)) for t, r, n in rows) == [
+        ("C", "author", "Cy Writer"),
+        ("C", "editor", "Bob Other"),
+        ("T", "editor", "Ann Editor"),
+    ]
 
 
 def test_a_page_neither_roman_nor_arabic_goes_last_and_the_rest_keep_page_order() -> None:

@@ -84,7 +84,8 @@ class Fields:
         put("id", "DOI", book_id(found, book.doi, title or ""))
         put("title", "title", title)
         put("subtitle", "subtitle", self.first(book, "subtitle"))
-        put("contributors", "author", self.people(book, "contributors", origins))
+        people = self.people(book, "contributors", origins)
+        put("contributors", "author", people)
         texts = {
             "name": self.text(book, "publisher"),
             "place": self.text(book, "publisher-location"),
@@ -102,11 +103,18 @@ class Fields:
         put("url", "resource", _landing_page(d))
         put("subjects", "subject", [plain_text(s) for s in strings(d.get("subject"))])
         put("license", "license", self.license(book))
-        entries = [self.chapter(ch, f"chapters[{i}]", origins) for i, ch in enumerate(chapters)]
+        # Crossref repeats a volume's editors on each of its chapters (Springer's do): they
+        # are the book's editors, read from the book, not editors of every chapter
+        editors = frozenset(_name_key(p["name"]) for p in people if p["role"] == "editor")
+        entries = [
+            self.chapter(ch, f"chapters[{i}]", origins, editors) for i, ch in enumerate(chapters)
+        ]
         put("chapters", "", entries)
         return data, origins
 
-    def chapter(self, work: Work, path: str, origins: dict[str, Origin]) -> dict[str, Any]:
+    def chapter(
+        self, work: Work, path: str, origins: dict[str, Origin], book_editors: frozenset[str]
+    ) -> dict[str, Any]:
         self.report_unmapped(work, _CHAPTER_KEYS)
         origins[path] = work.origin()
         for name, key in (("title", "title"), ("label", "title"), ("pages", "page"),
@@ -119,7 +127,7 @@ class Fields:
             "label": label,
             "title": title,
             "pages": self.text(work, "page"),
-            "contributors": self.people(work, f"{path}.contributors", origins),
+            "contributors": self.people(work, f"{path}.contributors", origins, book_editors),
             # a chapter abstract is the entry's description, as an excerpt is
             "excerpt": self.text(work, "abstract", paragraphs=True),
             "doi": work.doi or None,
@@ -164,7 +172,14 @@ class Fields:
         values = strings(work.data.get(key))
         return plain_text(values[0]) if values else None
 
-    def people(self, work: Work, path: str, origins: dict[str, Origin]) -> list[dict[str, Any]]:
+    def people(
+        self,
+        work: Work,
+        path: str,
+        origins: dict[str, Origin],
+        book_editors: frozenset[str] = frozenset(),
+    ) -> list[dict[str, Any]]:
+        """A work's contributors in order, but for editors that are its book's editors."""
         out: list[dict[str, Any]] = []
         for key, role in ROLES.items():
             people = work.data.get(key)
@@ -173,7 +188,7 @@ class Fields:
                 continue
             for raw in people or []:
                 person = self.person(work, key, raw)
-                if person:
+                if person and not (role == "editor" and _name_key(person["name"]) in book_editors):
                     origins[f"{path}[{len(out)}]"] = work.origin(key)
                     out.append(person | {"role": role})
         return out
@@ -210,6 +225,10 @@ class Fields:
         for other in sorted({str(x["URL"]) for x in found} - {kept}):
             self.warn(work, "license", f"{other} of {work.doi} is a second licence; one is kept")
         return kept
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def strings(value: Any) -> list[str]:
