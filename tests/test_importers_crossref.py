@@ -342,7 +342,7 @@ def test_values_of_the_wrong_json_type_are_warnings_not_dropped_unseen() -> None
     works = [
         {"DOI": "10.1000/b", "type": "book", "title": ["T", 7], "ISBN": ["9780824828097"],
          "publisher": ["Acme"], "abstract": {"p": "x"}, "subject": [1, "History"],
-         "author": [{"given": ["A"], "family": "B"}]},
+         "author": [{"given": ["A"], "family": "B"}], "license": [{"URL": 5}]},
         {"DOI": "10.1000/b.1", "type": "book-chapter", "title": ["C"],
          "ISBN": ["9780824828097"], "page": 12},
     ]  # fmt: skip
@@ -350,12 +350,14 @@ def test_values_of_the_wrong_json_type_are_warnings_not_dropped_unseen() -> None
     assert sorted(str(w) for w in result.warnings) == [
         'x.json:1: abstract: {"p": "x"} of 10.1000/b is not text; left out',
         'x.json:1: author.given: ["A"] of 10.1000/b is not text; left out',
+        "x.json:1: license: 5 of 10.1000/b is not text; left out",
         'x.json:1: publisher: ["Acme"] of 10.1000/b is not text; left out',
         "x.json:1: subject: 1 of 10.1000/b is not text; left out",
         "x.json:1: title: 7 of 10.1000/b is not text; left out",
     ]
     (book,) = result.books
     assert book.subjects == ("History",)
+    assert book.license is None
     assert book.chapters[0].pages is not None
     assert book.chapters[0].pages.start == "12"
 

@@ -220,6 +220,9 @@ class Fields:
             self.unmapped(work, "license", listed)
             return None
         found = [x for x in listed or [] if isinstance(x, dict) and x.get("URL")]
+        for odd in [x for x in found if not isinstance(x["URL"], str)]:
+            self.not_text(work, "license", odd["URL"])  # 5 would become an SPDX licence "5"
+        found = [x for x in found if isinstance(x["URL"], str)]
         vor = [x for x in found if x.get("content-version") == "vor"]
         kept = str((vor or found)[0]["URL"]) if found else None
         for other in sorted({str(x["URL"]) for x in found} - {kept}):
