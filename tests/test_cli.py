@@ -479,6 +479,24 @@ def test_catalogue_exports_publish_directly(export: str, tmp_path: Path) -> None
     assert [str(row[0]) for row in titles] == ["Crisis in North Korea"]  # type: ignore[index]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_crossref_json_lines_publish_directly_with_their_chapters(
+    jobs: str, tmp_path: Path
+) -> None:
+    # JSON Lines of Crossref works are read whole, not a record a line
+    works = json.loads((Path(__file__).parent / "fixtures" / "crossref" / "seed.json").read_text())
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(w) + "\n" for w in works["message"]["items"]), "utf-8")
+    result = run("publish", str(dump), "--out", str(tmp_path / "out"), "-f", "nt", "-j", jobs)
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(tmp_path / "out" / "books.nt", format="nt")
+    parts = graph.query(
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?w <http://schema.org/workExample> ?e ;"
+        " <http://schema.org/hasPart> ?c }"
+    )
+    assert [int(str(row[0])) for row in parts] == [20]  # type: ignore[index]
+
+
 def test_a_chapters_csv_alone_is_refused(tmp_path: Path) -> None:
     path = Path(__file__).parent / "fixtures" / "csv" / "seed" / "chapters.csv"
     result = run("publish", str(path), "--out", str(tmp_path))

@@ -202,6 +202,25 @@ def test_every_json_shape(text: str) -> None:
     assert (book.id, book.title, book.doi) == ("10.1000-b", "T", "10.1000/b")
 
 
+def test_json_lines_of_works_or_responses_are_read_as_one_input() -> None:
+    # Crossref dumps hold a work (or a whole response) a line; a chapter may be on any line
+    chapter = {
+        "DOI": "10.1000/b.1",
+        "type": "book-chapter",
+        "title": ["C"],
+        "container-title": ["T"],
+    }
+    text = f"{json.dumps({'message': {'items': [chapter]}})}\n\n{work()}\n"
+    (book,) = parse_crossref([("dump.jsonl", text)]).books
+    assert [chapter.doi for chapter in book.chapters] == ["10.1000/b.1"]
+    assert errors(f"{work()}\n{{\n[1]\n") == [
+        "0.json:2: is not valid JSON: Expecting property name enclosed in double quotes (column 2)"
+    ]
+    assert errors(f"{work()}\n[1]\n") == [
+        '0.json:2: is not Crossref JSON: give a work, {"message": …} or a list of works'
+    ]
+
+
 def test_duplicate_works_are_kept_once() -> None:
     result = parse_crossref([("a.json", work()), ("b.json", work())])
     assert len(result.books) == 1

@@ -17,11 +17,11 @@ from bookrdf.model import Book
 from bookrdf.parallel import ChunkResult, Item, Settings, fails, process_books
 from bookrdf.pipeline.claims import RunClaims
 from bookrdf.pipeline.inputs import (
-    JSON_LINES,
     Warn,
     input_files,
     read_books,
     read_file,
+    record_lines,
 )
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
 from bookrdf.publish.folder import render_books, write_chunks
@@ -47,6 +47,7 @@ __all__ = [
     "read_books",
     "read_file",
     "read_rdf",
+    "record_lines",
     "validate",
     "validated",
 ]
@@ -142,9 +143,7 @@ class Sources:
     def __iter__(self) -> Iterator[Item]:
         for path in self.files:
             items: Iterator[Item] = (
-                json_lines(path)
-                if path.suffix.lower() in JSON_LINES
-                else read_file(path, self.warn)
+                json_lines(path) if record_lines(path) else read_file(path, self.warn)
             )
             while True:
                 try:

@@ -99,6 +99,13 @@ def _refuse_release(folder: Path) -> None:
     )
 
 
+def record_lines(path: Path) -> bool:
+    """Whether a file is JSON Lines of records, a book a line (Crossref's dumps, also JSON
+    Lines, are read whole: a chapter may be on any line)."""
+    suffix = path.suffix.lower()
+    return suffix in JSON_LINES and not looks_like_crossref(_head(path).decode("utf-8", "replace"))
+
+
 def _is_chapters_csv(path: Path) -> bool:
     return (
         path.suffix.lower() == ".csv"
@@ -115,7 +122,7 @@ def read_file(path: Path, warn: Warn | None = None) -> Iterator[Book]:
     imported: Imported | None = None
     if suffix == ".csv":
         imported = _csv_books(path, text)
-    elif suffix == ".json" and looks_like_crossref(text):
+    elif suffix in {".json"} | JSON_LINES and looks_like_crossref(text):
         imported = read_crossref([path])
     elif suffix in RECORD_SUFFIXES:
         yield from read_records(path)

@@ -36,7 +36,7 @@ class CrossrefImport:
 
 
 def looks_like_crossref(text: str) -> bool:
-    """Whether a text looks like Crossref REST API JSON (a cheap sniff)."""
+    """Whether a text looks like Crossref REST API JSON, or JSON Lines of it (a cheap sniff)."""
     head = text.lstrip("\ufeff \t\r\n")[:20000]
     return head[:1] in ("{", "[") and bool(
         re.search(r'"DOI"\s*:', head)
@@ -110,16 +110,38 @@ def _repeated_id(book: Work, first: Work, book_id: str) -> Problem:
 
 
 def _works(text: str, source: str) -> list[Work]:
+    text = text.removeprefix("\ufeff")
     try:
-        data = strict_json(text.removeprefix("\ufeff"))
+        documents = [(1, strict_json(text))]
     except JsonProblem as err:
-        raise RecordError(Problem(source, err.line, err.key, str(err))) from None
-    found = _unwrap(data)
-    if found is None:
-        message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
-        raise RecordError(Problem(source, 1, "", message))
+        if not err.args[0].startswith("is not valid JSON: Extra data"):
+            raise RecordError(Problem(source, err.line, err.key, str(err))) from None
+        documents = _json_lines(text, source)  # a dump of one work (or response) a line
+    found: list[dict[str, Any]] = []
+    for line, data in documents:
+        works = _unwrap(data)
+        if works is None:
+            message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
+            raise RecordError(Problem(source, line, "", message))
+        found += works
     lines = _doi_lines(text)
     return [Work(source, lines.get(str(w["DOI"])), w) for w in found]
+
+
+def _json_lines(text: str, source: str) -> list[tuple[int, Any]]:
+    """(line, value) of each non-blank line of JSON Lines; every bad line raised at once."""
+    documents, problems = [], []
+    # split at "\n" only: splitlines() would also cut at a U+2028 inside a title
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            documents.append((number, strict_json(line)))
+        except JsonProblem as err:
+            problems.append(Problem(source, number, err.key, str(err)))
+    if problems:
+        raise RecordErrors(problems)
+    return documents
 
 
 def _unwrap(data: Any) -> list[dict[str, Any]] | None:
