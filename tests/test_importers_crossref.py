@@ -221,6 +221,12 @@ def test_json_lines_of_works_or_responses_are_read_as_one_input() -> None:
     ]
 
 
+def test_a_list_response_without_items_is_crossref_with_no_books() -> None:
+    text = '{"status": "ok", "message-type": "work-list", "message": {"items": []}}'
+    assert looks_like_crossref(text)
+    assert parse_crossref([("x.json", text)]).books == ()
+
+
 def test_duplicate_works_are_kept_once() -> None:
     result = parse_crossref([("a.json", work()), ("b.json", work())])
     assert len(result.books) == 1

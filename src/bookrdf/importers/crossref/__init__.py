@@ -38,9 +38,13 @@ class CrossrefImport:
 def looks_like_crossref(text: str) -> bool:
     """Whether a text looks like Crossref REST API JSON, or JSON Lines of it (a cheap sniff)."""
     head = text.lstrip("\ufeff \t\r\n")[:20000]
+    # "message-type" alone: a list response with no items has no "DOI"
     return head[:1] in ("{", "[") and bool(
-        re.search(r'"DOI"\s*:', head)
-        and re.search(r'"(message-type|isbn-type|container-title|issued|published-print)"', head)
+        re.search(r'"message-type"\s*:', head)
+        or (
+            re.search(r'"DOI"\s*:', head)
+            and re.search(r'"(isbn-type|container-title|issued|published-print)"', head)
+        )
     )
 
 
