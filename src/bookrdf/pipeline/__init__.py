@@ -18,9 +18,11 @@ from bookrdf.parallel import ChunkResult, Item, Settings, fails, process_books
 from bookrdf.pipeline.claims import RunClaims
 from bookrdf.pipeline.inputs import (
     Warn,
+    file_groups,
     input_files,
     read_books,
     read_file,
+    read_group,
     record_lines,
 )
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
@@ -141,9 +143,9 @@ class Sources:
         self.problems: list[Problem] = []
 
     def __iter__(self) -> Iterator[Item]:
-        for path in self.files:
+        for group in file_groups(self.files):
             items: Iterator[Item] = (
-                json_lines(path) if record_lines(path) else read_file(path, self.warn)
+                json_lines(group[0]) if record_lines(group[0]) else read_group(group, self.warn)
             )
             while True:
                 try:
