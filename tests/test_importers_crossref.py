@@ -235,6 +235,17 @@ def test_duplicate_works_are_kept_once() -> None:
     ]
 
 
+def test_works_without_a_doi_are_not_each_others_duplicates() -> None:
+    chapters = [
+        {"DOI": None, "type": "book-chapter", "title": [title], "container-title": ["T"]}
+        for title in ("C", "D")
+    ]
+    text = json.dumps([json.loads(work())["message"], *chapters])
+    result = parse_crossref([("x.json", text)])
+    assert [chapter.title for book in result.books for chapter in book.chapters] == ["C", "D"]
+    assert result.warnings == ()
+
+
 def test_two_books_with_one_isbn_are_an_error_naming_both(tmp_path: Path) -> None:
     tea = {"type": "monograph", "ISBN": ["9780824828097"]}
     path = tmp_path / "two.json"

@@ -72,7 +72,7 @@ def parse_crossref(documents: Sequence[tuple[str, str]]) -> CrossrefImport:
     for source, text in documents:
         for work in _works(text, source):
             kind = str(work.data.get("type"))
-            if work.doi.lower() in seen:
+            if work.doi and work.doi.lower() in seen:  # works without a DOI are not one work
                 fields.warn(work, "DOI", f"{work.doi} appears again; the first is kept")
             elif kind in BOOK_TYPES | CHAPTER_TYPES:
                 (books if kind in BOOK_TYPES else chapters).append(work)
