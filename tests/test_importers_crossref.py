@@ -151,6 +151,19 @@ def test_a_chapter_repeating_its_books_editors_has_them_on_the_book_only() -> No
     ]
 
 
+def test_a_chapter_naming_two_books_by_title_alone_joins_neither() -> None:
+    # two editions of one title: the chapter's container title cannot tell which is its book
+    first = json.loads(work(ISBN=["9780824828097"]))["message"]
+    second = first | {"DOI": "10.1000/c", "ISBN": ["9780306406157"]}
+    chapter = {"DOI": "10.1000/b.1", "type": "book-chapter", "container-title": ["T"]}
+    result = parse_crossref([("x.json", json.dumps([first, second, chapter]))])
+    assert [book.chapters for book in result.books] == [(), ()]
+    assert [str(w) for w in result.warnings] == [
+        "x.json:1: container-title: 10.1000/b.1 shares no ISBN with a book and its title with "
+        "10.1000/b, 10.1000/c; left out"
+    ]
+
+
 def test_a_page_neither_roman_nor_arabic_goes_last_and_the_rest_keep_page_order() -> None:
     pages = {"b.0": None, "b.1": "1-10", "b.2": "11-20", "b.3": "A1-A5", "b.4": "ix-x",
              "b.5": "100-120", "b.5a": None, "b.6": "9"}  # fmt: skip

@@ -185,16 +185,23 @@ def _join(books: list[Work], chapters: list[Work], fields: Fields) -> list[tuple
     """Each book with its chapters: those sharing an ISBN with it, else naming it as container."""
     parts: dict[int, list[Work]] = {id(book): [] for book in books}
     by_isbn = {isbn: book for book in books for isbn, _ in isbns(book.data)}
-    by_title = {_key(title): book for book in books for title in _titles(book.data)}
+    by_title: dict[str, list[Work]] = {}
+    for work in books:
+        for title in dict.fromkeys(_key(title) for title in _titles(work.data)):
+            by_title.setdefault(title, []).append(work)
     for chapter in chapters:
         book = next((by_isbn[i] for i, _ in isbns(chapter.data) if i in by_isbn), None)
         containers = [_key(t) for t in strings(chapter.data.get("container-title"))]
-        book = book or next((by_title[t] for t in containers if t in by_title), None)
-        if book is None:
+        named = next((by_title[t] for t in containers if t in by_title), [])
+        if book is None and len(named) > 1:  # two editions of one title: which is it in?
+            dois = ", ".join(other.doi for other in named)
+            message = f"{chapter.doi} shares no ISBN with a book and its title with {dois}"
+            fields.warn(chapter, "container-title", f"{message}; left out")
+        elif book or named:
+            parts[id(book or named[0])].append(chapter)
+        else:
             message = f"{chapter.doi} shares no ISBN or title with a book in the input; left out"
             fields.warn(chapter, "container-title", message)
-        else:
-            parts[id(book)].append(chapter)
     return [(book, parts[id(book)]) for book in books]
 
 
