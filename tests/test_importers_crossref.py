@@ -319,6 +319,7 @@ def test_isbns_neither_strings_nor_whole_numbers_are_warnings_naming_the_key() -
         ),
         ("<p>x &lt; y, R&D, 5 < 6</p>", "x < y, R&D, 5 < 6"),
         ("No markup at all", "No markup at all"),
+        ("<jats:p>When <![CDATA[x < y & z]]> holds</jats:p>", "When x < y & z holds"),
         ("<jats:p></jats:p>", None),
     ],
 )
