@@ -230,7 +230,7 @@ def test_json_lines_of_works_or_responses_are_read_as_one_input() -> None:
         "0.json:2: is not valid JSON: Expecting property name enclosed in double quotes (column 2)"
     ]
     assert errors(f"{work()}\n[1]\n") == [
-        '0.json:2: is not Crossref JSON: give a work, {"message": …} or a list of works'
+        '0.json:2: [0]: 1 is not a Crossref work (one has "DOI" and "type"); take it out'
     ]
 
 
@@ -363,7 +363,12 @@ def test_bad_values_are_errors_naming_the_crossref_key() -> None:
         ),
         (
             "[1, 2]",
-            '0.json:1: is not Crossref JSON: give a work, {"message": …} or a list of works',
+            '0.json:1: [0]: 1 is not a Crossref work (one has "DOI" and "type"); take it out',
+        ),
+        (
+            '{"message": {"items": [{"DOI": "10.1000/b", "type": "book"}, {"DOI": "10.1/c"}]}}',
+            '0.json:1: message.items[1]: {"DOI": "10.1/c"} is not a Crossref work (one has "DOI" '
+            'and "type"); take it out',
         ),
         (work(title=[]), "0.json:1: title: 10.1000/b has no title"),
         (
@@ -382,7 +387,17 @@ def test_bad_values_are_errors_naming_the_crossref_key() -> None:
             "0.json:2: title: appears twice; keep one",
         ),
     ],
-    ids=["malformed", "no-work", "too-deep", "not-works", "no-title", "huge-number", "nan", "dup"],
+    ids=[
+        "malformed",
+        "no-work",
+        "too-deep",
+        "not-works",
+        "one-not-a-work",
+        "no-title",
+        "huge-number",
+        "nan",
+        "dup",
+    ],
 )
 def test_unusable_input_is_one_line(text: str, expected: str) -> None:
     assert errors(text) == [expected]

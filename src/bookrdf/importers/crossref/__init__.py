@@ -123,11 +123,10 @@ def _works(text: str, source: str) -> list[Work]:
         documents = _json_lines(text, source)  # a dump of one work (or response) a line
     found: list[dict[str, Any]] = []
     for line, data in documents:
-        works = _unwrap(data)
-        if works is None:
-            message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
-            raise RecordError(Problem(source, line, "", message))
-        found += works
+        try:
+            found += _unwrap(data)
+        except _NotAWork as err:
+            raise RecordError(err.problem(source, line)) from None
     lines = _doi_lines(text)
     return [Work(source, lines.get(str(w["DOI"])), w) for w in found]
 
@@ -148,18 +147,35 @@ def _json_lines(text: str, source: str) -> list[tuple[int, Any]]:
     return documents
 
 
-def _unwrap(data: Any) -> list[dict[str, Any]] | None:
+def _unwrap(data: Any, path: str = "") -> list[dict[str, Any]]:
     """The works in a response, a list response, a bare work or a list of any of them."""
     if isinstance(data, list):
-        parts = [_unwrap(item) for item in data]
-        return None if any(p is None for p in parts) else [w for p in parts if p for w in p]
-    if not isinstance(data, dict):
-        return None
-    if "message" in data:
-        return _unwrap(data["message"])
-    if isinstance(data.get("items"), list):
-        return _unwrap(data["items"])
-    return [data] if "DOI" in data and "type" in data else None
+        return [w for index, item in enumerate(data) for w in _unwrap(item, f"{path}[{index}]")]
+    if isinstance(data, dict) and "message" in data:
+        return _unwrap(data["message"], f"{path}.message".lstrip("."))
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        return _unwrap(data["items"], f"{path}.items".lstrip("."))
+    if isinstance(data, dict) and "DOI" in data and "type" in data:
+        return [data]
+    raise _NotAWork(path, data)
+
+
+class _NotAWork(ValueError):
+    """A value in a response that is no work ("message.items[3]": null), or a whole document."""
+
+    def __init__(self, path: str, value: Any) -> None:
+        super().__init__(path)
+        self.path = path
+        self.value = value
+
+    def problem(self, source: str, line: int) -> Problem:
+        if not self.path:
+            message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
+            return Problem(source, line, "", message)
+        text = json.dumps(self.value, ensure_ascii=False)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        message = f'{text} is not a Crossref work (one has "DOI" and "type"); take it out'
+        return Problem(source, line, self.path, message)
 
 
 _DOI_KEY = re.compile(r'"DOI"\s*:\s*("(?:[^"\\]|\\.)*")')
