@@ -275,6 +275,19 @@ def test_two_books_with_one_isbn_are_an_error_naming_both(tmp_path: Path) -> Non
     assert not (tmp_path / "9780824828097.yaml").exists()
 
 
+def test_dates_that_are_not_date_parts_are_warnings_not_dropped_unseen() -> None:
+    dates = {"published": "2005", "published-print": {"date-parts": [[2004.0]]},
+             "issued": {"date-parts": [[None]]}}  # fmt: skip
+    result = parse_crossref([("x.json", work(**dates))])
+    assert [book.published for book in result.books] == [None]
+    assert [str(w) for w in result.warnings] == [
+        'x.json:1: published: "2005" of 10.1000/b is not a date like {"date-parts": [[2019, 3]]}; '
+        "left out",
+        'x.json:1: published-print: {"date-parts": [[2004.0]]} of 10.1000/b is not a date like '
+        '{"date-parts": [[2019, 3]]}; left out',
+    ]
+
+
 def test_an_isbn_given_as_a_json_number_is_read_as_its_digits() -> None:
     result = parse_crossref([("x.json", work(ISBN=[9780824828097]))])
     (book,) = [book_to_dict(book) for book in result.books]

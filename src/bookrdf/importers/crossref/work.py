@@ -94,6 +94,11 @@ class Fields:
         origins["publisher.place"] = book.origin("publisher-location")
         published, date_key = _date(d)
         put("published", date_key, published)
+        for key, value in odd_dates(d):
+            text = json.dumps(value, ensure_ascii=False)
+            text = text if len(text) <= 60 else text[:57] + "..."
+            message = f'{text} of {book.doi} is not a date like {{"date-parts": [[2019, 3]]}}'
+            self.warn(book, key, f"{message}; left out")
         put("language", "language", d.get("language"))
         put("description", "abstract", self.text(book, "abstract", paragraphs=True))
         for index, (_, fmt) in enumerate(found):
@@ -308,6 +313,20 @@ def _date(data: dict[str, Any]) -> tuple[str | None, str]:
             year, *rest = numbers
             return "-".join([f"{year:04d}", *(f"{n:02d}" for n in rest)]), key
     return None, "issued"
+
+
+def odd_dates(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(key, value) of each date that is not date-parts of numbers (null: not known)."""
+    odd = []
+    for key in _DATES:
+        value = data.get(key)
+        parts = value.get("date-parts") if isinstance(value, dict) else None
+        first = parts[0] if isinstance(parts, list) and parts else None
+        if value is not None and not (
+            isinstance(first, list) and all(p is None or str(p).isdigit() for p in first)
+        ):
+            odd.append((key, value))
+    return odd
 
 
 def label_title(text: str | None) -> tuple[str | None, str | None]:
