@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph, Namespace
@@ -477,6 +478,48 @@ def test_catalogue_exports_publish_directly(export: str, tmp_path: Path) -> None
         "SELECT DISTINCT ?t WHERE { ?w <http://schema.org/workExample> ?e ; <http://purl.org/dc/terms/title> ?t }"
     )
     assert [str(row[0]) for row in titles] == ["Crisis in North Korea"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("command", ["publish", "load"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_crossref_chapters_in_another_file_join_their_book(
+    command: str, jobs: str, tmp_path: Path
+) -> None:
+    # as `import crossref` joins them: a chapter's book may be in any of the files given
+    here = Path(__file__).parent / "fixtures" / "crossref"
+    files = [str(here / "monograph.json"), str(here / "monograph-chapters.json")]
+    out = tmp_path / "out"
+    where = ["--out", str(out), "-f", "nt"] if command == "publish" else ["--store", str(out)]
+    result = run(command, *files, *where, "-j", jobs)
+    assert result.exit_code == 0, result.output
+    assert "shares no ISBN or title" not in result.stderr
+    query = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?b <http://schema.org/hasPart> ?c }"
+    if command == "publish":
+        parsed = Graph().parse(out / "books.nt", format="nt").query(query)
+        counts = [int(str(row[0])) for row in parsed]  # type: ignore[index]
+    else:
+        loaded = ox.Store(str(out)).query(query, use_default_graph_as_union=True)
+        assert isinstance(loaded, ox.QuerySolutions)
+        counts = [int(str(row["n"].value)) for row in loaded]
+    assert counts == [3]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_crossref_json_lines_publish_directly_with_their_chapters(
+    jobs: str, tmp_path: Path
+) -> None:
+    # JSON Lines of Crossref works are read whole, not a record a line
+    works = json.loads((Path(__file__).parent / "fixtures" / "crossref" / "seed.json").read_text())
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(w) + "\n" for w in works["message"]["items"]), "utf-8")
+    result = run("publish", str(dump), "--out", str(tmp_path / "out"), "-f", "nt", "-j", jobs)
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(tmp_path / "out" / "books.nt", format="nt")
+    parts = graph.query(
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?w <http://schema.org/workExample> ?e ;"
+        " <http://schema.org/hasPart> ?c }"
+    )
+    assert [int(str(row[0])) for row in parts] == [20]  # type: ignore[index]
 
 
 def test_a_chapters_csv_alone_is_refused(tmp_path: Path) -> None:

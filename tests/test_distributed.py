@@ -218,6 +218,17 @@ def test_a_split_file_reads_as_the_whole_file(catalogue: Path) -> None:
     assert [(b.source, b.lines) for b in read] == [(b.source, b.lines) for b in whole]
 
 
+def test_crossref_json_lines_are_never_cut(tmp_path: Path) -> None:
+    # a chapter may be on any line of a Crossref dump: a block of lines would lose its book
+    items = json.loads((FIXTURES / "crossref" / "seed.json").read_text("utf-8"))["message"]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(work) + "\n" for work in items["items"]), "utf-8")
+    (partition,) = plan_partitions([dump], 3, tmp_path)
+    (piece,) = partition.slices
+    (book,) = read_slice(piece, partition.cwd)
+    assert len(book.chapters) == 20
+
+
 def test_a_relative_path_reads_as_given(catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(catalogue)
     plan = plan_partitions([Path("big.jsonl")], 3, catalogue)

@@ -19,7 +19,8 @@ from bookrdf.importers.crossref.markup import plain_text
 from bookrdf.importers.crossref.work import label_title
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.model import book_to_dict
-from tests.conftest import FIXTURES, SEED_PAGE
+from bookrdf.vocab import SCHEMA
+from tests.conftest import FIXTURES, SEED_PAGE, graph_of
 
 HERE = FIXTURES / "crossref"
 PRESS = HERE / "press.json"
@@ -122,6 +123,47 @@ def test_chapters_join_by_container_title_across_files_and_go_by_doi() -> None:
     ]
 
 
+@pytest.mark.parametrize("kind", ["book-chapter", "book-section", "book-part", "reference-entry"])
+def test_every_crossref_type_of_contents_entry_joins_its_book(kind: str) -> None:
+    # a reference book's entries, and sections and parts, are deposited as a book's contents
+    entry = {"DOI": "10.1000/b.1", "type": kind, "title": ["E"], "container-title": ["T"]}
+    result = parse_crossref([("x.json", json.dumps([json.loads(work())["message"], entry]))])
+    assert [chapter.doi for book in result.books for chapter in book.chapters] == ["10.1000/b.1"]
+    assert result.warnings == ()
+
+
+def test_a_chapter_repeating_its_books_editors_has_them_on_the_book_only() -> None:
+    # Springer's chapter works list the volume's editors; a chapter's own editor stays
+    ann, bob = {"given": "Ann", "family": "Editor"}, {"given": "Bob", "family": "Other"}
+    book = json.loads(work(editor=[ann]))["message"]
+    chapter = {"DOI": "10.1000/b.1", "type": "book-chapter", "title": ["C"],
+               "container-title": ["T"], "author": [{"given": "Cy", "family": "Writer"}],
+               "editor": [{"given": "ann", "family": " Editor"}, bob]}  # fmt: skip
+    (found,) = parse_crossref([("x.json", json.dumps([book, chapter]))]).books
+    query = """SELECT ?title ?role ?name WHERE {
+        ?work schema:name ?title ; ?role [ schema:name ?name ] .
+        FILTER (?role IN (schema:author, schema:editor)) }"""
+    rows = [tuple(row) for row in graph_of(found).query(query, initNs={"schema": SCHEMA})]  # type: ignore[arg-type]
+    assert sorted((str(t), str(r).rsplit("/", 1)[1], str(n)) for t, r, n in rows) == [
+        ("C", "author", "Cy Writer"),
+        ("C", "editor", "Bob Other"),
+        ("T", "editor", "Ann Editor"),
+    ]
+
+
+def test_a_chapter_naming_two_books_by_title_alone_joins_neither() -> None:
+    # two editions of one title: the chapter's container title cannot tell which is its book
+    first = json.loads(work(ISBN=["9780824828097"]))["message"]
+    second = first | {"DOI": "10.1000/c", "ISBN": ["9780306406157"]}
+    chapter = {"DOI": "10.1000/b.1", "type": "book-chapter", "container-title": ["T"]}
+    result = parse_crossref([("x.json", json.dumps([first, second, chapter]))])
+    assert [book.chapters for book in result.books] == [(), ()]
+    assert [str(w) for w in result.warnings] == [
+        "x.json:1: container-title: 10.1000/b.1 shares no ISBN with a book and its title with "
+        "10.1000/b, 10.1000/c; left out"
+    ]
+
+
 def test_a_page_neither_roman_nor_arabic_goes_last_and_the_rest_keep_page_order() -> None:
     pages = {"b.0": None, "b.1": "1-10", "b.2": "11-20", "b.3": "A1-A5", "b.4": "ix-x",
              "b.5": "100-120", "b.5a": None, "b.6": "9"}  # fmt: skip
@@ -173,12 +215,48 @@ def test_every_json_shape(text: str) -> None:
     assert (book.id, book.title, book.doi) == ("10.1000-b", "T", "10.1000/b")
 
 
+def test_json_lines_of_works_or_responses_are_read_as_one_input() -> None:
+    # Crossref dumps hold a work (or a whole response) a line; a chapter may be on any line
+    chapter = {
+        "DOI": "10.1000/b.1",
+        "type": "book-chapter",
+        "title": ["C"],
+        "container-title": ["T"],
+    }
+    text = f"{json.dumps({'message': {'items': [chapter]}})}\n\n{work()}\n"
+    (book,) = parse_crossref([("dump.jsonl", text)]).books
+    assert [chapter.doi for chapter in book.chapters] == ["10.1000/b.1"]
+    assert errors(f"{work()}\n{{\n[1]\n") == [
+        "0.json:2: is not valid JSON: Expecting property name enclosed in double quotes (column 2)"
+    ]
+    assert errors(f"{work()}\n[1]\n") == [
+        '0.json:2: [0]: 1 is not a Crossref work (one has "DOI" and "type"); take it out'
+    ]
+
+
+def test_a_list_response_without_items_is_crossref_with_no_books() -> None:
+    text = '{"status": "ok", "message-type": "work-list", "message": {"items": []}}'
+    assert looks_like_crossref(text)
+    assert parse_crossref([("x.json", text)]).books == ()
+
+
 def test_duplicate_works_are_kept_once() -> None:
     result = parse_crossref([("a.json", work()), ("b.json", work())])
     assert len(result.books) == 1
     assert [str(w) for w in result.warnings] == [
         "b.json:1: DOI: 10.1000/b appears again; the first is kept"
     ]
+
+
+def test_works_without_a_doi_are_not_each_others_duplicates() -> None:
+    chapters = [
+        {"DOI": None, "type": "book-chapter", "title": [title], "container-title": ["T"]}
+        for title in ("C", "D")
+    ]
+    text = json.dumps([json.loads(work())["message"], *chapters])
+    result = parse_crossref([("x.json", text)])
+    assert [chapter.title for book in result.books for chapter in book.chapters] == ["C", "D"]
+    assert result.warnings == ()
 
 
 def test_two_books_with_one_isbn_are_an_error_naming_both(tmp_path: Path) -> None:
@@ -195,6 +273,19 @@ def test_two_books_with_one_isbn_are_an_error_naming_both(tmp_path: Path) -> Non
     ]
     assert "Traceback" not in result.output
     assert not (tmp_path / "9780824828097.yaml").exists()
+
+
+def test_dates_that_are_not_date_parts_are_warnings_not_dropped_unseen() -> None:
+    dates = {"published": "2005", "published-print": {"date-parts": [[2004.0]]},
+             "issued": {"date-parts": [[None]]}}  # fmt: skip
+    result = parse_crossref([("x.json", work(**dates))])
+    assert [book.published for book in result.books] == [None]
+    assert [str(w) for w in result.warnings] == [
+        'x.json:1: published: "2005" of 10.1000/b is not a date like {"date-parts": [[2019, 3]]}; '
+        "left out",
+        'x.json:1: published-print: {"date-parts": [[2004.0]]} of 10.1000/b is not a date like '
+        '{"date-parts": [[2019, 3]]}; left out',
+    ]
 
 
 def test_an_isbn_given_as_a_json_number_is_read_as_its_digits() -> None:
@@ -241,6 +332,7 @@ def test_isbns_neither_strings_nor_whole_numbers_are_warnings_naming_the_key() -
         ),
         ("<p>x &lt; y, R&D, 5 < 6</p>", "x < y, R&D, 5 < 6"),
         ("No markup at all", "No markup at all"),
+        ("<jats:p>When <![CDATA[x < y & z]]> holds</jats:p>", "When x < y & z holds"),
         ("<jats:p></jats:p>", None),
     ],
 )
@@ -284,7 +376,12 @@ def test_bad_values_are_errors_naming_the_crossref_key() -> None:
         ),
         (
             "[1, 2]",
-            '0.json:1: is not Crossref JSON: give a work, {"message": …} or a list of works',
+            '0.json:1: [0]: 1 is not a Crossref work (one has "DOI" and "type"); take it out',
+        ),
+        (
+            '{"message": {"items": [{"DOI": "10.1000/b", "type": "book"}, {"DOI": "10.1/c"}]}}',
+            '0.json:1: message.items[1]: {"DOI": "10.1/c"} is not a Crossref work (one has "DOI" '
+            'and "type"); take it out',
         ),
         (work(title=[]), "0.json:1: title: 10.1000/b has no title"),
         (
@@ -303,7 +400,17 @@ def test_bad_values_are_errors_naming_the_crossref_key() -> None:
             "0.json:2: title: appears twice; keep one",
         ),
     ],
-    ids=["malformed", "no-work", "too-deep", "not-works", "no-title", "huge-number", "nan", "dup"],
+    ids=[
+        "malformed",
+        "no-work",
+        "too-deep",
+        "not-works",
+        "one-not-a-work",
+        "no-title",
+        "huge-number",
+        "nan",
+        "dup",
+    ],
 )
 def test_unusable_input_is_one_line(text: str, expected: str) -> None:
     assert errors(text) == [expected]
@@ -313,7 +420,7 @@ def test_values_of_the_wrong_json_type_are_warnings_not_dropped_unseen() -> None
     works = [
         {"DOI": "10.1000/b", "type": "book", "title": ["T", 7], "ISBN": ["9780824828097"],
          "publisher": ["Acme"], "abstract": {"p": "x"}, "subject": [1, "History"],
-         "author": [{"given": ["A"], "family": "B"}]},
+         "author": [{"given": ["A"], "family": "B"}], "license": [{"URL": 5}]},
         {"DOI": "10.1000/b.1", "type": "book-chapter", "title": ["C"],
          "ISBN": ["9780824828097"], "page": 12},
     ]  # fmt: skip
@@ -321,12 +428,14 @@ def test_values_of_the_wrong_json_type_are_warnings_not_dropped_unseen() -> None
     assert sorted(str(w) for w in result.warnings) == [
         'x.json:1: abstract: {"p": "x"} of 10.1000/b is not text; left out',
         'x.json:1: author.given: ["A"] of 10.1000/b is not text; left out',
+        "x.json:1: license: 5 of 10.1000/b is not text; left out",
         'x.json:1: publisher: ["Acme"] of 10.1000/b is not text; left out',
         "x.json:1: subject: 1 of 10.1000/b is not text; left out",
         "x.json:1: title: 7 of 10.1000/b is not text; left out",
     ]
     (book,) = result.books
     assert book.subjects == ("History",)
+    assert book.license is None
     assert book.chapters[0].pages is not None
     assert book.chapters[0].pages.start == "12"
 

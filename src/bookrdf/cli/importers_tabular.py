@@ -49,7 +49,7 @@ def import_csv(books: Path, chapters: Path | None, output: Path | None, strict: 
 @output_option
 @strict_option
 def import_crossref(files: Sequence[Path], output: Path | None, strict: bool) -> None:
-    """Read Crossref REST API JSON (books and their book-chapter works) into YAML records.
+    """Read Crossref REST API JSON (books and their chapter works) into YAML records.
 
     In Python: bookrdf.importers.crossref.read_crossref(paths).
     """

@@ -10,10 +10,9 @@ from pathlib import Path
 
 from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
 from bookrdf.model import Book
-from bookrdf.pipeline import Warn, read_file
+from bookrdf.pipeline import Warn, read_file, record_lines
 from bookrdf.records import RecordLine, parse_line
 
-JSON_LINES = {".jsonl", ".ndjson"}
 _CHUNK = 1 << 20  # bytes read at a time while looking for block ends
 
 
@@ -54,7 +53,7 @@ def plan_partitions(files: Sequence[Path], count: int, cwd: Path) -> list[Partit
     for path, size in zip(files, sizes, strict=True):
         pieces = (
             list(line_blocks(path, target))
-            if path.suffix.lower() in JSON_LINES and size > target
+            if size > target and record_lines(path)
             else [(Slice(str(path)), size)]
         )
         for piece, piece_size in pieces:

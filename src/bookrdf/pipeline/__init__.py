@@ -17,11 +17,13 @@ from bookrdf.model import Book
 from bookrdf.parallel import ChunkResult, Item, Settings, fails, process_books
 from bookrdf.pipeline.claims import RunClaims
 from bookrdf.pipeline.inputs import (
-    JSON_LINES,
     Warn,
+    file_groups,
     input_files,
     read_books,
     read_file,
+    read_group,
+    record_lines,
 )
 from bookrdf.pipeline.stored import isbns_held_elsewhere
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
@@ -48,6 +50,7 @@ __all__ = [
     "read_books",
     "read_file",
     "read_rdf",
+    "record_lines",
     "validate",
     "validated",
 ]
@@ -141,11 +144,9 @@ class Sources:
         self.problems: list[Problem] = []
 
     def __iter__(self) -> Iterator[Item]:
-        for path in self.files:
+        for group in file_groups(self.files):
             items: Iterator[Item] = (
-                json_lines(path)
-                if path.suffix.lower() in JSON_LINES
-                else read_file(path, self.warn)
+                json_lines(group[0]) if record_lines(group[0]) else read_group(group, self.warn)
             )
             while True:
                 try:

@@ -99,6 +99,13 @@ def _refuse_release(folder: Path) -> None:
     )
 
 
+def record_lines(path: Path) -> bool:
+    """Whether a file is JSON Lines of records, a book a line (Crossref's dumps, also JSON
+    Lines, are read whole: a chapter may be on any line)."""
+    suffix = path.suffix.lower()
+    return suffix in JSON_LINES and not looks_like_crossref(_head(path).decode("utf-8", "replace"))
+
+
 def _is_chapters_csv(path: Path) -> bool:
     return (
         path.suffix.lower() == ".csv"
@@ -115,7 +122,7 @@ def read_file(path: Path, warn: Warn | None = None) -> Iterator[Book]:
     imported: Imported | None = None
     if suffix == ".csv":
         imported = _csv_books(path, text)
-    elif suffix == ".json" and looks_like_crossref(text):
+    elif suffix in {".json"} | JSON_LINES and looks_like_crossref(text):
         imported = read_crossref([path])
     elif suffix in RECORD_SUFFIXES:
         yield from read_records(path)
@@ -134,10 +141,40 @@ def read_file(path: Path, warn: Warn | None = None) -> Iterator[Book]:
             f"{path}: not a record file (.yaml, .json, .jsonl), a saved MUSE page (.txt) or a "
             "catalogue export bookrdf reads (.csv, Crossref .json, ONIX/MARCXML .xml, MARC .mrc)"
         )
+    yield from _books_of(imported, warn)
+
+
+def _books_of(imported: Imported, warn: Warn | None) -> Iterator[Book]:
     for problem in imported.warnings:
         if warn:
             warn(problem)
     yield from imported.books
+
+
+def file_groups(files: Sequence[Path]) -> list[tuple[Path, ...]]:
+    """The files read together: every Crossref file at once, where the first one is (a chapter
+    in one may belong to a book in another, as `import crossref` joins them); others alone."""
+    crossref = tuple(path for path in files if _is_crossref(path))
+    first = crossref[0] if crossref else None
+    return [
+        crossref if path == first else (path,)
+        for path in files
+        if path not in crossref or path == first
+    ]
+
+
+def read_group(group: Sequence[Path], warn: Warn | None = None) -> Iterator[Book]:
+    """The books in one of `file_groups`: one file, or the Crossref files together."""
+    if len(group) == 1:
+        yield from read_file(group[0], warn)
+    else:
+        yield from _books_of(read_crossref(list(group)), warn)
+
+
+def _is_crossref(path: Path) -> bool:
+    return path.suffix.lower() in {".json"} | JSON_LINES and looks_like_crossref(
+        _head(path).decode("utf-8", "replace")
+    )
 
 
 class Imported(Protocol):
@@ -185,8 +222,8 @@ def read_books(paths: Sequence[Path], warn: Warn | None = None) -> Iterator[Book
     two books is reported, together, at the end (so a caller writes nothing then)."""
     problems: list[Problem] = []
     with closing(RunClaims()) as claims:
-        for path in input_files(paths):
-            books = read_file(path, warn)
+        for group in file_groups(input_files(paths)):
+            books = read_group(group, warn)
             while True:
                 try:
                     book = next(books)

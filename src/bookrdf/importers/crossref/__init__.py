@@ -23,7 +23,9 @@ from bookrdf.model import Book, roman_to_int
 from bookrdf.records import JsonProblem, parse_record, strict_json
 
 BOOK_TYPES = {"book", "monograph", "edited-book", "reference-book"}
-CHAPTER_TYPES = {"book-chapter"}
+# Crossref's types for a book's contents: sections and parts are deposited as entries of
+# the book just as chapters are, and a reference book's entries are its contents.
+CHAPTER_TYPES = {"book-chapter", "book-section", "book-part", "reference-entry"}
 _PAGE_DASH = re.compile(r"\s*[-\u2010-\u2015]\s*")
 
 
@@ -34,11 +36,15 @@ class CrossrefImport:
 
 
 def looks_like_crossref(text: str) -> bool:
-    """Whether a text looks like Crossref REST API JSON (a cheap sniff)."""
+    """Whether a text looks like Crossref REST API JSON, or JSON Lines of it (a cheap sniff)."""
     head = text.lstrip("\ufeff \t\r\n")[:20000]
+    # "message-type" alone: a list response with no items has no "DOI"
     return head[:1] in ("{", "[") and bool(
-        re.search(r'"DOI"\s*:', head)
-        and re.search(r'"(message-type|isbn-type|container-title|issued|published-print)"', head)
+        re.search(r'"message-type"\s*:', head)
+        or (
+            re.search(r'"DOI"\s*:', head)
+            and re.search(r'"(isbn-type|container-title|issued|published-print)"', head)
+        )
     )
 
 
@@ -66,7 +72,7 @@ def parse_crossref(documents: Sequence[tuple[str, str]]) -> CrossrefImport:
     for source, text in documents:
         for work in _works(text, source):
             kind = str(work.data.get("type"))
-            if work.doi.lower() in seen:
+            if work.doi and work.doi.lower() in seen:  # works without a DOI are not one work
                 fields.warn(work, "DOI", f"{work.doi} appears again; the first is kept")
             elif kind in BOOK_TYPES | CHAPTER_TYPES:
                 (books if kind in BOOK_TYPES else chapters).append(work)
@@ -108,30 +114,68 @@ def _repeated_id(book: Work, first: Work, book_id: str) -> Problem:
 
 
 def _works(text: str, source: str) -> list[Work]:
+    text = text.removeprefix("\ufeff")
     try:
-        data = strict_json(text.removeprefix("\ufeff"))
+        documents = [(1, strict_json(text))]
     except JsonProblem as err:
-        raise RecordError(Problem(source, err.line, err.key, str(err))) from None
-    found = _unwrap(data)
-    if found is None:
-        message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
-        raise RecordError(Problem(source, 1, "", message))
+        if not err.args[0].startswith("is not valid JSON: Extra data"):
+            raise RecordError(Problem(source, err.line, err.key, str(err))) from None
+        documents = _json_lines(text, source)  # a dump of one work (or response) a line
+    found: list[dict[str, Any]] = []
+    for line, data in documents:
+        try:
+            found += _unwrap(data)
+        except _NotAWork as err:
+            raise RecordError(err.problem(source, line)) from None
     lines = _doi_lines(text)
     return [Work(source, lines.get(str(w["DOI"])), w) for w in found]
 
 
-def _unwrap(data: Any) -> list[dict[str, Any]] | None:
+def _json_lines(text: str, source: str) -> list[tuple[int, Any]]:
+    """(line, value) of each non-blank line of JSON Lines; every bad line raised at once."""
+    documents, problems = [], []
+    # split at "\n" only: splitlines() would also cut at a U+2028 inside a title
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            documents.append((number, strict_json(line)))
+        except JsonProblem as err:
+            problems.append(Problem(source, number, err.key, str(err)))
+    if problems:
+        raise RecordErrors(problems)
+    return documents
+
+
+def _unwrap(data: Any, path: str = "") -> list[dict[str, Any]]:
     """The works in a response, a list response, a bare work or a list of any of them."""
     if isinstance(data, list):
-        parts = [_unwrap(item) for item in data]
-        return None if any(p is None for p in parts) else [w for p in parts if p for w in p]
-    if not isinstance(data, dict):
-        return None
-    if "message" in data:
-        return _unwrap(data["message"])
-    if isinstance(data.get("items"), list):
-        return _unwrap(data["items"])
-    return [data] if "DOI" in data and "type" in data else None
+        return [w for index, item in enumerate(data) for w in _unwrap(item, f"{path}[{index}]")]
+    if isinstance(data, dict) and "message" in data:
+        return _unwrap(data["message"], f"{path}.message".lstrip("."))
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        return _unwrap(data["items"], f"{path}.items".lstrip("."))
+    if isinstance(data, dict) and "DOI" in data and "type" in data:
+        return [data]
+    raise _NotAWork(path, data)
+
+
+class _NotAWork(ValueError):
+    """A value in a response that is no work ("message.items[3]": null), or a whole document."""
+
+    def __init__(self, path: str, value: Any) -> None:
+        super().__init__(path)
+        self.path = path
+        self.value = value
+
+    def problem(self, source: str, line: int) -> Problem:
+        if not self.path:
+            message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
+            return Problem(source, line, "", message)
+        text = json.dumps(self.value, ensure_ascii=False)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        message = f'{text} is not a Crossref work (one has "DOI" and "type"); take it out'
+        return Problem(source, line, self.path, message)
 
 
 _DOI_KEY = re.compile(r'"DOI"\s*:\s*("(?:[^"\\]|\\.)*")')
@@ -157,16 +201,23 @@ def _join(books: list[Work], chapters: list[Work], fields: Fields) -> list[tuple
     """Each book with its chapters: those sharing an ISBN with it, else naming it as container."""
     parts: dict[int, list[Work]] = {id(book): [] for book in books}
     by_isbn = {isbn: book for book in books for isbn, _ in isbns(book.data)}
-    by_title = {_key(title): book for book in books for title in _titles(book.data)}
+    by_title: dict[str, list[Work]] = {}
+    for work in books:
+        for title in dict.fromkeys(_key(title) for title in _titles(work.data)):
+            by_title.setdefault(title, []).append(work)
     for chapter in chapters:
         book = next((by_isbn[i] for i, _ in isbns(chapter.data) if i in by_isbn), None)
         containers = [_key(t) for t in strings(chapter.data.get("container-title"))]
-        book = book or next((by_title[t] for t in containers if t in by_title), None)
-        if book is None:
+        named = next((by_title[t] for t in containers if t in by_title), [])
+        if book is None and len(named) > 1:  # two editions of one title: which is it in?
+            dois = ", ".join(other.doi for other in named)
+            message = f"{chapter.doi} shares no ISBN with a book and its title with {dois}"
+            fields.warn(chapter, "container-title", f"{message}; left out")
+        elif book or named:
+            parts[id(book or named[0])].append(chapter)
+        else:
             message = f"{chapter.doi} shares no ISBN or title with a book in the input; left out"
             fields.warn(chapter, "container-title", message)
-        else:
-            parts[id(book)].append(chapter)
     return [(book, parts[id(book)]) for book in books]
 
 

@@ -32,6 +32,11 @@ class _PlainText(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.paragraphs[-1].append(data)
 
+    def unknown_decl(self, data: str) -> None:
+        # JATS may wrap text in <![CDATA[…]]>: it is text (HTML's parser would drop it)
+        if data.startswith("CDATA["):
+            self.handle_data(data.removeprefix("CDATA["))
+
 
 def plain_text(markup: Any, paragraphs: bool = False) -> str | None:
     """Text without markup; with `paragraphs`, a blank line between paragraphs."""

@@ -84,7 +84,8 @@ class Fields:
         put("id", "DOI", book_id(found, book.doi, title or ""))
         put("title", "title", title)
         put("subtitle", "subtitle", self.first(book, "subtitle"))
-        put("contributors", "author", self.people(book, "contributors", origins))
+        people = self.people(book, "contributors", origins)
+        put("contributors", "author", people)
         texts = {
             "name": self.text(book, "publisher"),
             "place": self.text(book, "publisher-location"),
@@ -93,6 +94,11 @@ class Fields:
         origins["publisher.place"] = book.origin("publisher-location")
         published, date_key = _date(d)
         put("published", date_key, published)
+        for key, value in odd_dates(d):
+            text = json.dumps(value, ensure_ascii=False)
+            text = text if len(text) <= 60 else text[:57] + "..."
+            message = f'{text} of {book.doi} is not a date like {{"date-parts": [[2019, 3]]}}'
+            self.warn(book, key, f"{message}; left out")
         put("language", "language", d.get("language"))
         put("description", "abstract", self.text(book, "abstract", paragraphs=True))
         for index, (_, fmt) in enumerate(found):
@@ -102,11 +108,18 @@ class Fields:
         put("url", "resource", _landing_page(d))
         put("subjects", "subject", [plain_text(s) for s in strings(d.get("subject"))])
         put("license", "license", self.license(book))
-        entries = [self.chapter(ch, f"chapters[{i}]", origins) for i, ch in enumerate(chapters)]
+        # Crossref repeats a volume's editors on each of its chapters (Springer's do): they
+        # are the book's editors, read from the book, not editors of every chapter
+        editors = frozenset(_name_key(p["name"]) for p in people if p["role"] == "editor")
+        entries = [
+            self.chapter(ch, f"chapters[{i}]", origins, editors) for i, ch in enumerate(chapters)
+        ]
         put("chapters", "", entries)
         return data, origins
 
-    def chapter(self, work: Work, path: str, origins: dict[str, Origin]) -> dict[str, Any]:
+    def chapter(
+        self, work: Work, path: str, origins: dict[str, Origin], book_editors: frozenset[str]
+    ) -> dict[str, Any]:
         self.report_unmapped(work, _CHAPTER_KEYS)
         origins[path] = work.origin()
         for name, key in (("title", "title"), ("label", "title"), ("pages", "page"),
@@ -119,7 +132,7 @@ class Fields:
             "label": label,
             "title": title,
             "pages": self.text(work, "page"),
-            "contributors": self.people(work, f"{path}.contributors", origins),
+            "contributors": self.people(work, f"{path}.contributors", origins, book_editors),
             # a chapter abstract is the entry's description, as an excerpt is
             "excerpt": self.text(work, "abstract", paragraphs=True),
             "doi": work.doi or None,
@@ -164,7 +177,14 @@ class Fields:
         values = strings(work.data.get(key))
         return plain_text(values[0]) if values else None
 
-    def people(self, work: Work, path: str, origins: dict[str, Origin]) -> list[dict[str, Any]]:
+    def people(
+        self,
+        work: Work,
+        path: str,
+        origins: dict[str, Origin],
+        book_editors: frozenset[str] = frozenset(),
+    ) -> list[dict[str, Any]]:
+        """A work's contributors in order, but for editors that are its book's editors."""
         out: list[dict[str, Any]] = []
         for key, role in ROLES.items():
             people = work.data.get(key)
@@ -173,7 +193,7 @@ class Fields:
                 continue
             for raw in people or []:
                 person = self.person(work, key, raw)
-                if person:
+                if person and not (role == "editor" and _name_key(person["name"]) in book_editors):
                     origins[f"{path}[{len(out)}]"] = work.origin(key)
                     out.append(person | {"role": role})
         return out
@@ -205,11 +225,18 @@ class Fields:
             self.unmapped(work, "license", listed)
             return None
         found = [x for x in listed or [] if isinstance(x, dict) and x.get("URL")]
+        for odd in [x for x in found if not isinstance(x["URL"], str)]:
+            self.not_text(work, "license", odd["URL"])  # 5 would become an SPDX licence "5"
+        found = [x for x in found if isinstance(x["URL"], str)]
         vor = [x for x in found if x.get("content-version") == "vor"]
         kept = str((vor or found)[0]["URL"]) if found else None
         for other in sorted({str(x["URL"]) for x in found} - {kept}):
             self.warn(work, "license", f"{other} of {work.doi} is a second licence; one is kept")
         return kept
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def strings(value: Any) -> list[str]:
@@ -286,6 +313,20 @@ def _date(data: dict[str, Any]) -> tuple[str | None, str]:
             year, *rest = numbers
             return "-".join([f"{year:04d}", *(f"{n:02d}" for n in rest)]), key
     return None, "issued"
+
+
+def odd_dates(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(key, value) of each date that is not date-parts of numbers (null: not known)."""
+    odd = []
+    for key in _DATES:
+        value = data.get(key)
+        parts = value.get("date-parts") if isinstance(value, dict) else None
+        first = parts[0] if isinstance(parts, list) and parts else None
+        if value is not None and not (
+            isinstance(first, list) and all(p is None or str(p).isdigit() for p in first)
+        ):
+            odd.append((key, value))
+    return odd
 
 
 def label_title(text: str | None) -> tuple[str | None, str | None]:
