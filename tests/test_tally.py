@@ -74,3 +74,12 @@ def test_a_failed_publish_prints_the_breaking_book_after_many_warned_ones(tmp_pa
         "Error: the data does not conform: 301 books checked: 2 violations"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_results_no_book_owns_are_not_counted_as_a_book() -> None:
+    # `validate books.ttl` groups what a node shared by two books breaks under no book
+    shared = BookReport(None, None, _report("x", "violation").results)
+    tally = ReportTally.of([_report("a", "violation"), _report("b"), shared])
+    assert tally.books == 2
+    assert tally.counts["violation"] == 2
+    assert summary(tally).startswith("2 books checked")

@@ -48,7 +48,9 @@ class ReportTally:
         return self.noted_books - len(self._failing) - len(self._other)
 
     def append(self, report: BookReport, /) -> None:
-        self.books += 1
+        # results in an RDF file that no one book owns (a node two books share) are no book;
+        # an empty report is one book checked, named or not (the cluster's count pads so)
+        self.books += report.book_id is not None or not report.results
         if not report.results:
             return
         self.noted_books += 1
