@@ -25,7 +25,7 @@ from bookrdf.pipeline import load, read_books
 from bookrdf.publish import write_release
 from bookrdf.serve import choose, parse_accept
 from bookrdf.store import open_store
-from tests.conftest import SEED_RECORD, WORK
+from tests.conftest import SEED_RECORD, WORK, own_isbns
 from tests.servers import LOOPBACK, free_port
 from tests.test_site import EDGE_RECORD, rdf_of_jsonld
 
@@ -57,10 +57,13 @@ def bookrdf_command() -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("serve")
     with open_store(root / "store") as store:
-        # two runs: the page's book is the seed again, with the seed's ISBNs, which one run
-        # refuses (what a store holds across runs is its owner's to keep apart)
-        load([SEED_RECORD], store)
-        load([DATA_BOOK], store)
+        # the page's book is the seed again: with the seed's ISBNs it would share its editions
+        page_book = root / DATA_BOOK.name
+        text = DATA_BOOK.read_text("utf-8")
+        for isbn, own in zip(("9780824862039", "9780824828097"), own_isbns(1), strict=True):
+            text = text.replace(f"- value: '{isbn}'", f"- value: '{own}'")  # not the id
+        page_book.write_text(text, "utf-8")
+        load([SEED_RECORD, page_book], store)
     write_release((map_book(b) for b in read_books([SEED_RECORD])), root / "release")
     port = free_port()
     command = [bookrdf_command(), "serve", "--store", str(root / "store"), "--port", str(port)]
