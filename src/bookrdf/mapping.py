@@ -175,7 +175,7 @@ def _collect(book: Book, minter: Minter) -> _Triples:
     names = name_keys(book)
     _add_contributors(out, minter, book.id, work, book.contributors, names)
     if book.publisher:
-        org = minter.organization_iri(book.publisher.name)
+        org = minter.organization_iri(book.publisher.name, book.publisher.place)
         out.add(work, "book.publisher", org)
         out.add_type(org, _ORGANIZATION)
         out.add(org, "publisher.name", Lit(book.publisher.name))

@@ -249,8 +249,11 @@ class Minter:
     def person(self, book_id: str, key: str) -> URIRef:
         return URIRef(self.person_iri(book_id, key))
 
-    def organization_iri(self, name: str) -> str:
-        return f"{self.base}org/{slug(name)}"
+    def organization_iri(self, name: str, place: str | None = None) -> str:
+        """A publisher by its name and, when given, its place: a press printing in two places
+        is two nodes, each with its one place, so books of both never give one node two."""
+        iri = f"{self.base}org/{slug(name)}"
+        return f"{iri}/{slug(place)}" if place else iri
 
-    def organization(self, name: str) -> URIRef:
-        return URIRef(self.organization_iri(name))
+    def organization(self, name: str, place: str | None = None) -> URIRef:
+        return URIRef(self.organization_iri(name, place))
