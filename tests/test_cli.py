@@ -486,6 +486,21 @@ def test_a_chapters_csv_alone_is_refused(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"Error: {path}: is a chapters file")
 
 
+def test_a_chapters_csv_no_books_csv_in_the_folder_reads_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    (folder / "books.csv").write_text("book_id,title\nb1,Book One\n", "utf-8")
+    (folder / "toc.csv").write_text("book_id,title,pages\nb1,Chapter One,1-10\n", "utf-8")
+    result = run("publish", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {folder / 'toc.csv'}: is a chapters file that no books file in the folder "
+        "reads; name it after its books file (books.csv reads chapters.csv, NAME.csv reads "
+        "NAME-chapters.csv)\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_publish_with_site_writes_the_pages_beside_the_dumps(
     tmp_path: Path, crisis_graph: Graph
 ) -> None:
