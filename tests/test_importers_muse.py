@@ -352,6 +352,36 @@ def test_text_below_the_closing_isbns_is_no_excerpt_and_is_reported(seed: Path) 
     assert [w.line for w in result.warnings] == [len(text.splitlines())]
 
 
+@pytest.mark.parametrize(
+    ("line", "isbns"),
+    [
+        ("ISBN: 9780824828097 (print)", [("9780824828097", "print")]),
+        ("ISBN 978-0-8248-2809-7 (hardcover)", [("9780824828097", "hardcover")]),
+        ("Print-ISBN-13: 9780824828097 (pbk.)", [("9780824828097", "paperback")]),
+        ("ISBN: 0-8248-2809-7 (alk. paper)", [("9780824828097", None)]),
+        ("E-ISBN: 9780824828097 (PDF)", [("9780824828097", "electronic")]),
+    ],
+)
+def test_an_isbn_line_with_its_format_after_it_is_an_isbn(
+    seed: Path, line: str, isbns: list[tuple[str, str | None]]
+) -> None:
+    text = seed.read_text("utf-8").replace("E-ISBN-13: 9780824862039\n", "")
+    result = parse_muse_page(text.replace("Print-ISBN-13: 9780824828097", line), "page.txt")
+    assert [(i.value, i.format) for i in result.book.isbns] == isbns
+    assert result.book.chapters[-1].excerpt is None
+
+
+def test_an_isbn_line_it_cannot_read_is_reported_not_an_excerpt(seed: Path) -> None:
+    line = "Print ISBN: 9780824828097; E-ISBN: 9780824862039"
+    text = seed.read_text("utf-8").replace("E-ISBN-13: 9780824862039\n", "")
+    result = parse_muse_page(text.replace("Print-ISBN-13: 9780824828097", line), "page.txt")
+    assert result.book.chapters[-1].excerpt is None
+    assert [w.message for w in result.warnings if w.field == "isbn"] == [
+        f'"{line}" reads like an ISBN line but has more on it than an ISBN and its '
+        "format; give the ISBNs in the record by hand"
+    ]
+
+
 def test_a_language_line_above_the_description_is_the_language(seed: Path) -> None:
     lines = seed.read_text("utf-8").splitlines()
     at = lines.index("Publication Year: 2005") + 1

@@ -58,12 +58,15 @@ _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
 _PAGE_RANGE = re.compile(rf"(?:{PAGE.pattern})(?:\s*[-\u2010-\u2015]\s*(?:{PAGE.pattern}))?")
 _ISBN = re.compile(
     r"(?:(?P<kind>e|electronic|print|hardcover|cloth|paperback|paper|related)[- ]?)?isbn"
-    r"(?:-?1[03])?(?:\s*\((?P<kind2>[a-z]+)\))?\s*:?\s*(?P<value>[0-9][0-9xX -]{8,16})",
+    r"(?:-?1[03])?(?:\s*\((?P<kind2>[a-z]+)\))?\s*:?\s*(?P<value>[0-9][0-9xX -]{8,16})"
+    # the format as catalogues print it after the ISBN: "(pbk.)", "(cloth)", "(alk. paper)"
+    r"(?:\s*\((?P<qualifier>[^()]*)\))?",
     re.I,
 )
-_ISBN_FORMATS = {"e": "electronic", "electronic": "electronic", "print": "print",
-                 "hardcover": "hardcover", "cloth": "hardcover", "paperback": "paperback",
-                 "paper": "paperback"}  # fmt: skip
+_ISBN_FORMATS = {"e": "electronic", "electronic": "electronic", "ebook": "electronic",
+                 "print": "print", "hardcover": "hardcover", "hardback": "hardcover",
+                 "hbk": "hardcover", "cloth": "hardcover", "paperback": "paperback",
+                 "paper": "paperback", "pbk": "paperback"}  # fmt: skip
 # Keys MUSE prints as "Key: value" on the page, or as rows under "Additional Information".
 _KEYED = re.compile(
     r"(?P<key>publication year|copyright year|published by|series|language|oclc|pages"
@@ -191,10 +194,16 @@ class _Reader:
             return True
         if isbn := _ISBN.fullmatch(text):
             value = re.sub(r"[ -]", "", isbn["value"]).upper()
-            fmt = _ISBN_FORMATS.get((isbn["kind"] or isbn["kind2"] or "").lower())
+            qualifier = re.sub(r"[\s.-]", "", isbn["qualifier"] or "").lower()
+            kind = (isbn["kind"] or isbn["kind2"] or "").lower()
+            fmt = _ISBN_FORMATS.get(qualifier) or _ISBN_FORMATS.get(kind)
             if all(i["value"] != value for i in self.isbns):
                 self.lines[f"isbn[{len(self.isbns)}]"] = number
                 self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
+            return True
+        if _ISBN.match(text):  # "Print ISBN: …; E-ISBN: …": no excerpt, and no guess
+            why = "reads like an ISBN line but has more on it than an ISBN and its format; give "
+            self.unplaced((number, text), "isbn", why + "the ISBNs in the record by hand")
             return True
         keyed = _KEYED.fullmatch(text)
         # Outside "Additional Information" only the page's own "Key: value" lines count, and a
