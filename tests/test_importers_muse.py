@@ -382,6 +382,14 @@ def test_an_isbn_line_it_cannot_read_is_reported_not_an_excerpt(seed: Path) -> N
     ]
 
 
+def test_additional_information_rows_without_their_heading_are_no_excerpt(seed: Path) -> None:
+    rows = "OCLC: 57349520\nPages: 288\nLaunched on MUSE: 2012-01-01\nOpen Access: No\n"
+    text = seed.read_text("utf-8").replace("E-ISBN-13:", rows + "\nE-ISBN-13:")
+    result = parse_muse_page(text, "page.txt")
+    assert result.book.chapters[-1].excerpt is None
+    assert [w.message.split('"')[1] for w in result.warnings[-4:]] == rows.splitlines()
+
+
 def test_a_language_line_above_the_description_is_the_language(seed: Path) -> None:
     lines = seed.read_text("utf-8").splitlines()
     at = lines.index("Publication Year: 2005") + 1

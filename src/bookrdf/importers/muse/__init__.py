@@ -75,6 +75,10 @@ _KEYED = re.compile(
 )
 _PAGE_KEYS = {"publication year", "copyright year", "published by", "series"}
 _NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
+# Rows of the "Additional Information" table, told by their values where the page lost the
+# table's heading: no entry's excerpt and no title.
+_ROW_VALUES = {"oclc": r"[0-9]+", "pages": r"[0-9]+", "launched on muse": r"[0-9-]+",
+               "open access": r"yes|no", "marc record": r"download"}  # fmt: skip
 _LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
               "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja",
               "korean": "ko"}  # fmt: skip
@@ -139,7 +143,12 @@ def _page_lines(text: str, source: str) -> list[Line]:
 
 def _page_key(key: str, value: str) -> bool:
     key = key.lower()
-    return key in _PAGE_KEYS or (key == "language" and value.lower() in _LANGUAGES)
+    row = _ROW_VALUES.get(key)
+    return (
+        key in _PAGE_KEYS
+        or (key == "language" and value.lower() in _LANGUAGES)
+        or (row is not None and re.fullmatch(row, value, re.I) is not None)
+    )
 
 
 @dataclass
