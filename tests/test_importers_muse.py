@@ -744,6 +744,20 @@ def test_a_part_heading_with_its_own_pdf_is_that_entry() -> None:
     assert chapters[6].pdf == Pdf("1.0 KB")
 
 
+def test_the_excerpt_above_a_part_heading_stays_with_its_entry() -> None:
+    page = SEED.read_text("utf-8").replace(
+        "1. North Korea and Its Leadership",
+        "Part I. Beginnings\n\n[Figure 1]\n\n1. North Korea and Its Leadership",
+    )
+    result = parse_muse_page(page, "page.txt")
+    chapters = result.book.chapters
+    assert chapters[5].excerpt is not None
+    assert chapters[5].excerpt.startswith("For the communist camp")
+    assert (chapters[6].label, chapters[6].excerpt) == ("Part I", None)
+    figure = next(w for w in result.warnings if "[Figure 1]" in w.message)
+    assert (figure.line, figure.field) == (page.splitlines().index("[Figure 1]") + 1, "chapters[5]")
+
+
 def test_muse_boilerplate_above_an_excerpt_is_not_the_excerpt() -> None:
     page = SEED.read_text("utf-8").replace(
         "For the communist camp,",

@@ -312,15 +312,18 @@ class _Reader:
         pdfs = [i for i, (kind, _) in enumerate(items) if kind == "pdf"]
         gaps = [items[a + 1 : b] for a, b in zip([-1, *pdfs], [*pdfs, len(items)], strict=True)]
         for n, gap in enumerate(gaps):
-            for _, para in (item for item in gap if item[0] == "part"):
-                self.part(para[0])
-            gap = [item for item in gap if item[0] != "part"]
-            tail, stray, head = split_gap(gap, has_next=n < len(pdfs))
+            # the entry the gap follows: its excerpt comes before any part heading in the gap
+            path = f"chapters[{len(self.chapters) - 1}]" if n else ""
+            tail, stray, head = split_gap(
+                [item for item in gap if item[0] != "part"], has_next=n < len(pdfs)
+            )
             if n and tail:
                 self.chapters[-1]["excerpt"] = joined_text(tail)
-                self.lines[f"chapters[{n - 1}].excerpt"] = tail[0][0][0]
+                self.lines[f"{path}.excerpt"] = tail[0][0][0]
             for line in (line for para in (stray if n else tail + stray) for line in para):
-                self.unplaced(line, f"chapters[{n - 1}]" if n else "")
+                self.unplaced(line, path)
+            for _, para in (item for item in gap if item[0] == "part"):
+                self.part(para[0])
             if n < len(pdfs):
                 self.start_entry(head, items[pdfs[n]][1])
 
