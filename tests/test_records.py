@@ -202,6 +202,20 @@ def test_json_lines_report_every_bad_line(tmp_path: Path) -> None:
     assert [p.split(":")[1] for p in problems] == ["2", "3", "4"]
 
 
+def test_a_yaml_stream_of_records_as_import_prints_it_is_every_book(tmp_path: Path) -> None:
+    path = tmp_path / "books.yaml"
+    path.write_text("id: a\ntitle: A\n---\nid: b\ntitle: B\nchapters:\n  - pages: 7-\n", "utf-8")
+    assert problems_of(tmp_path, "books.yaml", path.read_text("utf-8")) == [
+        'books.yaml:7: chapters[0].pages: "7-" is not a page range; write it like "vii-xii", '
+        '"v" or "7-25"'
+    ]
+    path.write_text("---\nid: a\ntitle: A\n---\nid: b\ntitle: B\n---\n", "utf-8")
+    assert [(book.id, book.line_of("title")) for book in read_records(path)] == [
+        ("a", 3),
+        ("b", 6),
+    ]
+
+
 def test_not_a_mapping(tmp_path: Path) -> None:
     assert problems_of(tmp_path, "x.yaml", "- a\n- b\n") == [
         "x.yaml:1: the record is a list, not a mapping of fields"

@@ -3,6 +3,7 @@ the line of each field (also for JSON, which is YAML)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -29,15 +30,20 @@ class _RecordLoader(BaseLoader):  # type: ignore[valid-type,misc]
     }
 
 
-def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
+def parse_yaml(text: str, source: str) -> Iterator[tuple[Any, dict[str, int]]]:
+    """Each record of a YAML text with its fields' lines: one, or several as documents after
+    `---` (how `bookrdf import` prints several books). No record at all is one empty record."""
+    loader = _RecordLoader(text)
+    found = False
     try:
-        loader = _RecordLoader(text)
-        node = loader.get_single_node()
-        if node is None:
-            return None, {"": 1}
-        _check_aliases(node, source)
-        _check_duplicate_keys(node, source)
-        data = loader.construct_document(node)
+        while loader.check_node():
+            node = loader.get_node()
+            _check_aliases(node, source)
+            _check_duplicate_keys(node, source)
+            data = loader.construct_document(node)
+            if data is not None:  # an empty document between two `---` holds no record
+                found = True
+                yield data, field_lines(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
@@ -57,10 +63,8 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
     finally:
         loader.dispose()
-    try:
-        return data, field_lines(node)
-    except RecursionError:
-        raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
+    if not found:
+        yield None, {"": 1}
 
 
 # A record's values, its aliases expanded: a real one has hundreds; a few nested aliases can

@@ -65,9 +65,20 @@ def read_records(path: Path) -> Iterator[Book]:
     text = _read_text(path)
     if path.suffix.lower() == ".json":
         data, lines = _parse_json(text, str(path))
-    else:
-        data, lines = parse_yaml(text, str(path))
-    yield parse_record(data, str(path), lines)
+        yield parse_record(data, str(path), lines)
+        return
+    problems: list[Problem] = []
+    documents = parse_yaml(text, str(path))
+    while True:  # each record is checked, as in JSON Lines; YAML that breaks off ends the file
+        try:
+            data, lines = next(documents)
+            yield parse_record(data, str(path), lines)
+        except StopIteration:
+            break
+        except RecordError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise RecordErrors(problems)
 
 
 def parse_record(
