@@ -439,6 +439,8 @@ def test_a_name_taken_as_the_title_is_warned_about(seed: Path) -> None:
             "by Ann Lee, with Bo Smith",
             [("Ann Lee", "author", "Ann", "Lee"), ("Bo Smith", "author", "Bo", "Smith")],
         ),
+        ("By Andrei N. Lankov", [("Andrei N. Lankov", "author", "Andrei N.", "Lankov")]),
+        ("BY ANN LEE", [("ANN LEE", "author", None, None)]),
     ],
 )
 def test_bylines(byline: str, expected: list[tuple[str, str, str | None, str | None]]) -> None:
@@ -451,8 +453,10 @@ def test_bylines(byline: str, expected: list[tuple[str, str, str | None, str | N
     assert result.warnings == ()
 
 
-@pytest.mark.parametrize("line", ["Jane Austen with Friends", "Dancing with Wolves"])
-def test_with_joins_people_only_when_names_follow(line: str) -> None:
+@pytest.mark.parametrize(
+    "line", ["Jane Austen with Friends", "Dancing with Wolves", "By the Waters of Babylon"]
+)
+def test_with_and_by_join_people_only_when_names_follow(line: str) -> None:
     assert people_in(line) is None
 
 
