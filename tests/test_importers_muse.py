@@ -315,6 +315,16 @@ def test_crlf_bom_and_non_breaking_spaces() -> None:
     assert book.line_of("chapters[1].pages") == 21
 
 
+def test_invisible_characters_at_line_ends_change_no_line(seed: Path) -> None:
+    text = seed.read_text("utf-8")
+    for line in ("read more", "pp. 7-25", "Crisis in North Korea", "Published by:"):
+        text = text.replace(line, f"\u200b{line}\u2060\ufeff")
+    result = parse_muse_page(text, "page.txt")
+    assert result.warnings == parse_muse_page(seed.read_text("utf-8"), "page.txt").warnings
+    assert entry_rows(result.book.chapters) == SEED_ENTRIES
+    assert result.book.title == "Crisis in North Korea"
+
+
 def test_unplaced_lines_are_warnings() -> None:
     result = read_muse_page(muse("unplaced"))
     book = result.book

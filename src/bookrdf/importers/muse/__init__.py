@@ -53,6 +53,9 @@ _ISSUE = re.compile(
     r"|(?:(?:Print|Online|E-?)\s*)?ISSN:?\s*[0-9]{4}-?[0-9]{3}[0-9Xx]",
     re.I,
 )
+# Invisible characters a saved page may carry at the ends of a line (a zero-width space, a word
+# joiner, a byte order mark): trimmed like spaces, or "read more\u200b" would be a title.
+_INVISIBLE = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
 _HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
 _PAGE_RANGE = re.compile(rf"(?:{PAGE.pattern})(?:\s*[-\u2010-\u2015]\s*(?:{PAGE.pattern}))?")
@@ -138,7 +141,10 @@ def _page_lines(text: str, source: str) -> list[Line]:
     ):
         if bad:
             raise RecordError(Problem(source, 1, "", f"{what}; {_ADVICE}"))
-    return [(n, " ".join(raw.split())) for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)]
+    return [
+        (n, " ".join(_INVISIBLE.sub(" ", raw).split()))
+        for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)
+    ]
 
 
 def _page_key(key: str, value: str) -> bool:
