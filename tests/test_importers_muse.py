@@ -420,6 +420,14 @@ def test_a_name_taken_as_the_title_is_warned_about(seed: Path) -> None:
     ]
 
 
+def test_a_book_titled_open_access_keeps_its_title_and_author(seed: Path) -> None:
+    text = seed.read_text("utf-8").replace("Crisis in North Korea\n", "Open Access\n", 1)
+    result = parse_muse_page(text.replace("Andrei N. Lankov\n", "Peter Suber\n", 1), "page.txt")
+    assert (result.book.title, result.book.line_of("title")) == ("Open Access", 4)
+    assert people(result.book.contributors) == [("Peter Suber", "author", "Peter", "Suber")]
+    assert [w for w in result.warnings if w.field == "title"] == []
+
+
 @pytest.mark.parametrize(
     ("byline", "expected"),
     [

@@ -122,7 +122,7 @@ def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = Non
     publisher = reader.lines.get("publisher")
     if publisher is None:
         reader.fail(1, "has no 'Published by:' line, so it is not a Project MUSE book page")
-    reader.read_head(page_paragraphs(lines[: publisher - 1]))
+    reader.read_head(page_paragraphs(lines[: publisher - 1]), page)
     reader.read_contents(lines[publisher:])
     if not reader.chapters:
         reader.fail(publisher, "has no contents entries ('Download PDF' lines) after it")
@@ -272,12 +272,11 @@ class _Reader:
         else:
             self.cc_without_version = (line, code)
 
-    def read_head(self, paras: list[Para]) -> None:
+    def read_head(self, paras: list[Para], page: list[Line]) -> None:
         """Title (and subtitle), people, and the description, from above 'Published by:'."""
         if not paras:
             self.fail(self.lines["publisher"], "has no book title above 'Published by:'")
         (first, title), *more = paras[0]
-        self.put("title", title, first)
         people: list[Line] = []
         description: list[Para] = []
         year = self.lines.get("published", 0)
@@ -296,6 +295,11 @@ class _Reader:
             self.put("subtitle", more[0][1], more[0][0])
         for line in more if len(more) > 1 else []:
             self.unplaced(line)
+        above = next((line for line in reversed(page[: first - 1]) if line[1]), (0, ""))
+        if not people and not more and people_in(title) and above[1].lower() == "open access":
+            # Peter Suber's "Open Access": a title that is also MUSE's open-access badge
+            people, (first, title) = [(first, title)], above
+        self.put("title", title, first)
         self.data["contributors"] = self.people(people, "contributors")
         if not people and people_in(title):
             why = "is taken as the title but reads like a person's name, and no people line "
