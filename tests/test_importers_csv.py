@@ -323,6 +323,13 @@ def test_problems_name_file_row_and_column(
     assert errors(books, chapters) == expected
 
 
+def test_the_header_row_repeated_below_is_no_book() -> None:
+    books = "book_id,title,,\nb1,One\nBook ID, Title\nb2,Two\n"
+    assert errors(books) == [
+        "books.csv:3: repeats the header row; remove it (two files joined into one keep both)"
+    ]
+
+
 def test_a_row_after_a_multiline_cell_is_named_by_its_own_line() -> None:
     books = 'book_id,title,description,published\na,A,"one\n\ntwo",2005\nb,B,,20055\n'
     assert errors(books) == [
