@@ -147,6 +147,21 @@ def test_the_site_writes_exactly_the_document_suffixes_ids_may_not_end_with() ->
     assert set(DOCUMENT_SUFFIXES) == set(SITE_MEDIA_TYPES)
 
 
+def test_yaml_merge_keys_give_the_fields_they_merge(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        "id: x\ntitle: T\nchapters:\n  - &entry {kind: chapter, pages: 1-9}\n"
+        "  - <<: *entry\n    pages: 10-19\n    title: Two\n",
+        "utf-8",
+    )
+    (book,) = read_records(path)
+    assert book_to_dict(book)["chapters"] == [
+        {"kind": "chapter", "pages": "1-9"},
+        {"kind": "chapter", "pages": "10-19", "title": "Two"},
+    ]
+    assert book.line_of("chapters[1].pages") == 6
+
+
 def test_yaml_values_stay_text(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text(

@@ -15,6 +15,8 @@ from bookrdf.errors import Problem, RecordError
 TOO_DEEP = "is nested too deeply to be a record; a record needs only a few levels of fields"
 
 
+_KEPT_TAGS = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")
+
 # libyaml's parser when PyYAML was built with it: ten times faster on large records.
 BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -22,10 +24,11 @@ BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader
 class _RecordLoader(BaseLoader):  # type: ignore[valid-type,misc]
     """YAML that reads every plain value as text: no field of a record is a number, a boolean
     or a date, and YAML 1.1 would otherwise turn `label: 1.` into 1.0 and `title: No` into False.
+    Merge keys (`<<: *entry`) still merge: they are how YAML shares fields between entries.
     """
 
     yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
-        first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+        first: [(tag, rx) for tag, rx in resolvers if tag in _KEPT_TAGS]
         for first, resolvers in BaseLoader.yaml_implicit_resolvers.items()
     }
 
