@@ -766,6 +766,23 @@ def test_a_part_heading_with_its_own_pdf_is_that_entry() -> None:
     assert chapters[6].pdf == Pdf("1.0 KB")
 
 
+@pytest.mark.parametrize(
+    ("heading", "label", "title"),
+    [("PART TWO", "PART TWO", None), ("PART ONE: LAND", "PART ONE", "LAND"),
+     ("Part one: Land", "Part one", "Land"), ("Part Eleven", "Part Eleven", None)],
+)  # fmt: skip
+def test_part_headings_with_their_number_in_words_in_any_case(
+    heading: str, label: str, title: str | None
+) -> None:
+    page = SEED.read_text("utf-8").replace(
+        "1. North Korea and Its Leadership", f"{heading}\n\n1. North Korea and Its Leadership"
+    )
+    result = parse_muse_page(page, "page.txt")
+    part = result.book.chapters[6]
+    assert (part.label, part.title, part.kind) == (label, title, "part")
+    assert not [w for w in result.warnings if heading in w.message]
+
+
 def test_the_excerpt_above_a_part_heading_stays_with_its_entry() -> None:
     page = SEED.read_text("utf-8").replace(
         "1. North Korea and Its Leadership",

@@ -11,10 +11,10 @@ from bookrdf.model import roman_to_int
 Line = tuple[int, str]  # 1-based line number, whitespace-normalised text
 Para = list[Line]
 
-# A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3"
+# A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3", "PART TWO"
 PART = re.compile(
-    r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|One|Two|Three|Four|Five|Six|Seven|Eight|Nine"
-    r"|Ten))(?:\s*[.:]\s*|\s+[-\u2013\u2014]\s+|$)(?P<title>.*)"
+    r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|(?i:one|two|three|four|five|six|seven|eight"
+    r"|nine|ten|eleven|twelve)))(?:\s*[.:]\s*|\s+[-\u2013\u2014]\s+|$)(?P<title>.*)"
 )
 
 PDF_LINE = re.compile(r"(?:pdf\s*icon\s*)?download pdf(?:\s*\((?P<size>[^)]*)\))?", re.I)
