@@ -231,6 +231,21 @@ def test_a_yaml_stream_of_records_as_import_prints_it_is_every_book(tmp_path: Pa
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("x.jsonl", '{"id": "a", "title": "A"}\n\ufeff{"id": "b", "title": "B"}\n'),
+        ("x.yaml", "\ufeffid: a\ntitle: A\n---\n\ufeffid: b\ntitle: B\n"),
+    ],
+)
+def test_files_joined_with_their_byte_order_marks_read(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    assert [book.title for book in read_records(path)] == ["A", "B"]
+
+
 def test_not_a_mapping(tmp_path: Path) -> None:
     assert problems_of(tmp_path, "x.yaml", "- a\n- b\n") == [
         "x.yaml:1: the record is a list, not a mapping of fields"

@@ -262,7 +262,8 @@ def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
                 raise RecordError(
                     Problem(str(path), number, "", "is not UTF-8 text; save the file as UTF-8")
                 ) from None
-            yield number, text.removeprefix("\ufeff") if number == 1 else text
+            # a byte order mark starts the file, or a file joined to it (`cat a.jsonl b.jsonl`)
+            yield number, text.removeprefix("\ufeff")
 
 
 def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
