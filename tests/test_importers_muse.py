@@ -325,6 +325,15 @@ def test_invisible_characters_at_line_ends_change_no_line(seed: Path) -> None:
     assert result.book.title == "Crisis in North Korea"
 
 
+def test_a_page_without_blank_lines_or_read_more_keeps_its_titles(seed: Path) -> None:
+    text = seed.read_text("utf-8")
+    dense = "\n".join(line for line in text.splitlines() if line not in ("", "read more"))
+    book = parse_muse_page(dense, "page.txt").book
+    assert entry_rows(book.chapters) == SEED_ENTRIES
+    expected = parse_muse_page(text, "page.txt").book
+    assert [ch.excerpt for ch in book.chapters] == [ch.excerpt for ch in expected.chapters]
+
+
 def test_unplaced_lines_are_warnings() -> None:
     result = read_muse_page(muse("unplaced"))
     book = result.book

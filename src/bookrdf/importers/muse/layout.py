@@ -58,8 +58,8 @@ def contents_items(lines: list[Line]) -> list[tuple[str, Para]]:
             seen.append(line)
         elif READ_MORE.fullmatch(line[1]):
             items.append(("more", [line]))
-        elif last_kind == "text":
-            last.append(line)
+        elif last_kind == "text" and not last[-1][1].endswith(("...", "\u2026")):
+            last.append(line)  # an excerpt cut off with "..." ends its paragraph, blank or not
         else:
             items.append(("text", [line]))
     found = [item for item in items if item[0]]
