@@ -792,6 +792,12 @@ def test_part_headings_with_their_number_in_words_in_any_case(
     assert not [w for w in result.warnings if heading in w.message]
 
 
+def test_a_title_opening_with_a_year_has_no_label() -> None:
+    page = SEED.read_text("utf-8").replace("4. The Conspiracy", "1956. The Conspiracy")
+    chapter = parse_muse_page(page, "page.txt").book.chapters[9]
+    assert (chapter.label, chapter.title) == (None, "1956. The Conspiracy")
+
+
 def test_the_excerpt_above_a_part_heading_stays_with_its_entry() -> None:
     page = SEED.read_text("utf-8").replace(
         "1. North Korea and Its Leadership",

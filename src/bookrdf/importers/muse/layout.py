@@ -23,9 +23,10 @@ PAGES_LINE = re.compile(r"pp?\.\s*(?P<pages>\S.*)")
 
 READ_MORE = re.compile(r"read more", re.I)
 
+# "1. Title", "IV. Title", "Chapter 3: Title"; four digits are a year ("1956. The Purges")
 LABELLED = re.compile(
     r"(?P<label>(?i:chapter|part|book|section)\s+(?:[0-9]+|[IVXLC]+|[ivxlc]+))[.:]\s+(?P<t1>\S.*)"
-    r"|(?P<number>[0-9]+)\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
+    r"|(?P<number>[0-9]{1,3})\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
 )
 
 
