@@ -208,6 +208,22 @@ def test_import_muse_to_folder(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.glob("*.yaml")] == ["9780824828097.yaml"]
 
 
+def test_import_to_a_folder_refuses_two_books_for_one_file(tmp_path: Path) -> None:
+    lines = SEED_PAGE.read_text("utf-8").splitlines(keepends=True)
+    text = "".join(line for line in lines if "ISBN" not in line)  # the id is the title's
+    first, second = tmp_path / "v1.txt", tmp_path / "v2.txt"
+    first.write_text(text, "utf-8")
+    second.write_text(text.replace("Andrei N. Lankov", "Someone Else"), "utf-8")
+    out = tmp_path / "records"
+    result = run("import", "muse", str(first), str(first), str(second), "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f'Error: {second}:1: id: "crisis-in-north-korea" is the id of another book, from {first}; '
+        "both cannot be crisis-in-north-korea.yaml: import one with -o FILE.yaml and change its id"
+    )
+    assert not out.exists()
+
+
 def test_committed_seed_record_is_what_the_importer_makes(tmp_path: Path) -> None:
     committed = Path(__file__).parent.parent / "data" / "books" / "9780824828097.yaml"
     result = run("import", "muse", str(SEED_PAGE))
@@ -527,6 +543,21 @@ def test_a_chapters_csv_alone_is_refused(tmp_path: Path) -> None:
     result = run("publish", str(path), "--out", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {path}: is a chapters file")
+
+
+def test_a_chapters_csv_no_books_csv_in_the_folder_reads_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    (folder / "books.csv").write_text("book_id,title\nb1,Book One\n", "utf-8")
+    (folder / "toc.csv").write_text("book_id,title,pages\nb1,Chapter One,1-10\n", "utf-8")
+    result = run("publish", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {folder / 'toc.csv'}: is a chapters file that no books file in the folder "
+        "reads; name it after its books file (books.csv reads chapters.csv, NAME.csv reads "
+        "NAME-chapters.csv)\n"
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_publish_with_site_writes_the_pages_beside_the_dumps(

@@ -95,6 +95,21 @@ def test_a_name_with_a_suffix_after_its_comma_is_not_inverted() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Lankov, Andrei N., Kim, Jiyoung",
+        "Smith, John and Doe, Jane",
+        "Lankov, Andrei N. <0000-0002-1825-0097>, Kim, Jiyoung",
+    ],
+)
+def test_people_separated_by_commas_are_refused_not_made_one_person(cell: str) -> None:
+    assert errors(f'book_id,title,authors\nb,T,"King, Martin Luther, Jr.; {cell}"\n') == [
+        f'books.csv:2: authors: "{cell}" reads like more than one person; separate people '
+        'with ";" and write each "Family, Given"'
+    ]
+
+
 def test_isbn10_without_format_and_quoted_comma() -> None:
     tea = press()["tea"]
     assert tea["title"] == "War, Peace, and Tea"
@@ -306,6 +321,13 @@ def test_problems_name_file_row_and_column(
     books: str, chapters: str | None, expected: list[str]
 ) -> None:
     assert errors(books, chapters) == expected
+
+
+def test_the_header_row_repeated_below_is_no_book() -> None:
+    books = "book_id,title,,\nb1,One\nBook ID, Title\nb2,Two\n"
+    assert errors(books) == [
+        "books.csv:3: repeats the header row; remove it (two files joined into one keep both)"
+    ]
 
 
 def test_a_row_after_a_multiline_cell_is_named_by_its_own_line() -> None:

@@ -315,6 +315,25 @@ def test_crlf_bom_and_non_breaking_spaces() -> None:
     assert book.line_of("chapters[1].pages") == 21
 
 
+def test_invisible_characters_at_line_ends_change_no_line(seed: Path) -> None:
+    text = seed.read_text("utf-8")
+    for line in ("read more", "pp. 7-25", "Crisis in North Korea", "Published by:"):
+        text = text.replace(line, f"\u200b{line}\u2060\ufeff")
+    result = parse_muse_page(text, "page.txt")
+    assert result.warnings == parse_muse_page(seed.read_text("utf-8"), "page.txt").warnings
+    assert entry_rows(result.book.chapters) == SEED_ENTRIES
+    assert result.book.title == "Crisis in North Korea"
+
+
+def test_a_page_without_blank_lines_or_read_more_keeps_its_titles(seed: Path) -> None:
+    text = seed.read_text("utf-8")
+    dense = "\n".join(line for line in text.splitlines() if line not in ("", "read more"))
+    book = parse_muse_page(dense, "page.txt").book
+    assert entry_rows(book.chapters) == SEED_ENTRIES
+    expected = parse_muse_page(text, "page.txt").book
+    assert [ch.excerpt for ch in book.chapters] == [ch.excerpt for ch in expected.chapters]
+
+
 def test_unplaced_lines_are_warnings() -> None:
     result = read_muse_page(muse("unplaced"))
     book = result.book
@@ -352,6 +371,44 @@ def test_text_below_the_closing_isbns_is_no_excerpt_and_is_reported(seed: Path) 
     assert [w.line for w in result.warnings] == [len(text.splitlines())]
 
 
+@pytest.mark.parametrize(
+    ("line", "isbns"),
+    [
+        ("ISBN: 9780824828097 (print)", [("9780824828097", "print")]),
+        ("ISBN 978-0-8248-2809-7 (hardcover)", [("9780824828097", "hardcover")]),
+        ("Print-ISBN-13: 9780824828097 (pbk.)", [("9780824828097", "paperback")]),
+        ("ISBN: 0-8248-2809-7 (alk. paper)", [("9780824828097", None)]),
+        ("E-ISBN: 9780824828097 (PDF)", [("9780824828097", "electronic")]),
+    ],
+)
+def test_an_isbn_line_with_its_format_after_it_is_an_isbn(
+    seed: Path, line: str, isbns: list[tuple[str, str | None]]
+) -> None:
+    text = seed.read_text("utf-8").replace("E-ISBN-13: 9780824862039\n", "")
+    result = parse_muse_page(text.replace("Print-ISBN-13: 9780824828097", line), "page.txt")
+    assert [(i.value, i.format) for i in result.book.isbns] == isbns
+    assert result.book.chapters[-1].excerpt is None
+
+
+def test_an_isbn_line_it_cannot_read_is_reported_not_an_excerpt(seed: Path) -> None:
+    line = "Print ISBN: 9780824828097; E-ISBN: 9780824862039"
+    text = seed.read_text("utf-8").replace("E-ISBN-13: 9780824862039\n", "")
+    result = parse_muse_page(text.replace("Print-ISBN-13: 9780824828097", line), "page.txt")
+    assert result.book.chapters[-1].excerpt is None
+    assert [w.message for w in result.warnings if w.field == "isbn"] == [
+        f'"{line}" reads like an ISBN line but has more on it than an ISBN and its '
+        "format; give the ISBNs in the record by hand"
+    ]
+
+
+def test_additional_information_rows_without_their_heading_are_no_excerpt(seed: Path) -> None:
+    rows = "OCLC: 57349520\nPages: 288\nLaunched on MUSE: 2012-01-01\nOpen Access: No\n"
+    text = seed.read_text("utf-8").replace("E-ISBN-13:", rows + "\nE-ISBN-13:")
+    result = parse_muse_page(text, "page.txt")
+    assert result.book.chapters[-1].excerpt is None
+    assert [w.message.split('"')[1] for w in result.warnings[-4:]] == rows.splitlines()
+
+
 def test_a_language_line_above_the_description_is_the_language(seed: Path) -> None:
     lines = seed.read_text("utf-8").splitlines()
     at = lines.index("Publication Year: 2005") + 1
@@ -370,6 +427,14 @@ def test_a_name_taken_as_the_title_is_warned_about(seed: Path) -> None:
     assert [(w.field, "reads like a person's name" in w.message) for w in result.warnings] == [
         ("title", True)
     ]
+
+
+def test_a_book_titled_open_access_keeps_its_title_and_author(seed: Path) -> None:
+    text = seed.read_text("utf-8").replace("Crisis in North Korea\n", "Open Access\n", 1)
+    result = parse_muse_page(text.replace("Andrei N. Lankov\n", "Peter Suber\n", 1), "page.txt")
+    assert (result.book.title, result.book.line_of("title")) == ("Open Access", 4)
+    assert people(result.book.contributors) == [("Peter Suber", "author", "Peter", "Suber")]
+    assert [w for w in result.warnings if w.field == "title"] == []
 
 
 @pytest.mark.parametrize(
@@ -401,6 +466,8 @@ def test_a_name_taken_as_the_title_is_warned_about(seed: Path) -> None:
             "by Ann Lee, with Bo Smith",
             [("Ann Lee", "author", "Ann", "Lee"), ("Bo Smith", "author", "Bo", "Smith")],
         ),
+        ("By Andrei N. Lankov", [("Andrei N. Lankov", "author", "Andrei N.", "Lankov")]),
+        ("BY ANN LEE", [("ANN LEE", "author", None, None)]),
     ],
 )
 def test_bylines(byline: str, expected: list[tuple[str, str, str | None, str | None]]) -> None:
@@ -413,8 +480,10 @@ def test_bylines(byline: str, expected: list[tuple[str, str, str | None, str | N
     assert result.warnings == ()
 
 
-@pytest.mark.parametrize("line", ["Jane Austen with Friends", "Dancing with Wolves"])
-def test_with_joins_people_only_when_names_follow(line: str) -> None:
+@pytest.mark.parametrize(
+    "line", ["Jane Austen with Friends", "Dancing with Wolves", "By the Waters of Babylon"]
+)
+def test_with_and_by_join_people_only_when_names_follow(line: str) -> None:
     assert people_in(line) is None
 
 
@@ -713,6 +782,43 @@ def test_a_part_heading_with_its_own_pdf_is_that_entry() -> None:
         None,
     )
     assert chapters[6].pdf == Pdf("1.0 KB")
+
+
+@pytest.mark.parametrize(
+    ("heading", "label", "title"),
+    [("PART TWO", "PART TWO", None), ("PART ONE: LAND", "PART ONE", "LAND"),
+     ("Part one: Land", "Part one", "Land"), ("Part Eleven", "Part Eleven", None)],
+)  # fmt: skip
+def test_part_headings_with_their_number_in_words_in_any_case(
+    heading: str, label: str, title: str | None
+) -> None:
+    page = SEED.read_text("utf-8").replace(
+        "1. North Korea and Its Leadership", f"{heading}\n\n1. North Korea and Its Leadership"
+    )
+    result = parse_muse_page(page, "page.txt")
+    part = result.book.chapters[6]
+    assert (part.label, part.title, part.kind) == (label, title, "part")
+    assert not [w for w in result.warnings if heading in w.message]
+
+
+def test_a_title_opening_with_a_year_has_no_label() -> None:
+    page = SEED.read_text("utf-8").replace("4. The Conspiracy", "1956. The Conspiracy")
+    chapter = parse_muse_page(page, "page.txt").book.chapters[9]
+    assert (chapter.label, chapter.title) == (None, "1956. The Conspiracy")
+
+
+def test_the_excerpt_above_a_part_heading_stays_with_its_entry() -> None:
+    page = SEED.read_text("utf-8").replace(
+        "1. North Korea and Its Leadership",
+        "Part I. Beginnings\n\n[Figure 1]\n\n1. North Korea and Its Leadership",
+    )
+    result = parse_muse_page(page, "page.txt")
+    chapters = result.book.chapters
+    assert chapters[5].excerpt is not None
+    assert chapters[5].excerpt.startswith("For the communist camp")
+    assert (chapters[6].label, chapters[6].excerpt) == ("Part I", None)
+    figure = next(w for w in result.warnings if "[Figure 1]" in w.message)
+    assert (figure.line, figure.field) == (page.splitlines().index("[Figure 1]") + 1, "chapters[5]")
 
 
 def test_muse_boilerplate_above_an_excerpt_is_not_the_excerpt() -> None:

@@ -172,6 +172,21 @@ def test_the_site_writes_exactly_the_document_suffixes_ids_may_not_end_with() ->
     assert set(DOCUMENT_SUFFIXES) == set(SITE_MEDIA_TYPES)
 
 
+def test_yaml_merge_keys_give_the_fields_they_merge(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        "id: x\ntitle: T\nchapters:\n  - &entry {kind: chapter, pages: 1-9}\n"
+        "  - <<: *entry\n    pages: 10-19\n    title: Two\n",
+        "utf-8",
+    )
+    (book,) = read_records(path)
+    assert book_to_dict(book)["chapters"] == [
+        {"kind": "chapter", "pages": "1-9"},
+        {"kind": "chapter", "pages": "10-19", "title": "Two"},
+    ]
+    assert book.line_of("chapters[1].pages") == 6
+
+
 def test_yaml_values_stay_text(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text(
@@ -225,6 +240,35 @@ def test_json_lines_report_every_bad_line(tmp_path: Path) -> None:
     ]
     problems = problems_of(tmp_path, "x.jsonl", "\n".join(lines) + "\n")
     assert [p.split(":")[1] for p in problems] == ["2", "3", "4"]
+
+
+def test_a_yaml_stream_of_records_as_import_prints_it_is_every_book(tmp_path: Path) -> None:
+    path = tmp_path / "books.yaml"
+    path.write_text("id: a\ntitle: A\n---\nid: b\ntitle: B\nchapters:\n  - pages: 7-\n", "utf-8")
+    assert problems_of(tmp_path, "books.yaml", path.read_text("utf-8")) == [
+        'books.yaml:7: chapters[0].pages: "7-" is not a page range; write it like "vii-xii", '
+        '"v" or "7-25"'
+    ]
+    path.write_text("---\nid: a\ntitle: A\n---\nid: b\ntitle: B\n---\n", "utf-8")
+    assert [(book.id, book.line_of("title")) for book in read_records(path)] == [
+        ("a", 3),
+        ("b", 6),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("x.jsonl", '{"id": "a", "title": "A"}\n\ufeff{"id": "b", "title": "B"}\n'),
+        ("x.yaml", "\ufeffid: a\ntitle: A\n---\n\ufeffid: b\ntitle: B\n"),
+    ],
+)
+def test_files_joined_with_their_byte_order_marks_read(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    assert [book.title for book in read_records(path)] == ["A", "B"]
 
 
 def test_not_a_mapping(tmp_path: Path) -> None:

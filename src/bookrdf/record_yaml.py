@@ -3,6 +3,7 @@ the line of each field (also for JSON, which is YAML)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -14,6 +15,8 @@ from bookrdf.errors import Problem, RecordError
 TOO_DEEP = "is nested too deeply to be a record; a record needs only a few levels of fields"
 
 
+_KEPT_TAGS = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")
+
 # libyaml's parser when PyYAML was built with it: ten times faster on large records.
 BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -21,23 +24,29 @@ BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader
 class _RecordLoader(BaseLoader):  # type: ignore[valid-type,misc]
     """YAML that reads every plain value as text: no field of a record is a number, a boolean
     or a date, and YAML 1.1 would otherwise turn `label: 1.` into 1.0 and `title: No` into False.
+    Merge keys (`<<: *entry`) still merge: they are how YAML shares fields between entries.
     """
 
     yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
-        first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+        first: [(tag, rx) for tag, rx in resolvers if tag in _KEPT_TAGS]
         for first, resolvers in BaseLoader.yaml_implicit_resolvers.items()
     }
 
 
-def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
+def parse_yaml(text: str, source: str) -> Iterator[tuple[Any, dict[str, int]]]:
+    """Each record of a YAML text with its fields' lines: one, or several as documents after
+    `---` (how `bookrdf import` prints several books). No record at all is one empty record."""
+    loader = _RecordLoader(text)
+    found = False
     try:
-        loader = _RecordLoader(text)
-        node = loader.get_single_node()
-        if node is None:
-            return None, {"": 1}
-        _check_aliases(node, source)
-        _check_duplicate_keys(node, source)
-        data = loader.construct_document(node)
+        while loader.check_node():
+            node = loader.get_node()
+            _check_aliases(node, source)
+            _check_duplicate_keys(node, source)
+            data = loader.construct_document(node)
+            if data is not None:  # an empty document between two `---` holds no record
+                found = True
+                yield data, field_lines(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
@@ -57,10 +66,8 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
     finally:
         loader.dispose()
-    try:
-        return data, field_lines(node)
-    except RecursionError:
-        raise RecordError(Problem(source, None, "", TOO_DEEP)) from None
+    if not found:
+        yield None, {"": 1}
 
 
 # A record's values, its aliases expanded: a real one has hundreds; a few nested aliases can

@@ -65,9 +65,20 @@ def read_records(path: Path) -> Iterator[Book]:
     text = _read_text(path)
     if path.suffix.lower() == ".json":
         data, lines = _parse_json(text, str(path))
-    else:
-        data, lines = parse_yaml(text, str(path))
-    yield parse_record(data, str(path), lines)
+        yield parse_record(data, str(path), lines)
+        return
+    problems: list[Problem] = []
+    documents = parse_yaml(text, str(path))
+    while True:  # each record is checked, as in JSON Lines; YAML that breaks off ends the file
+        try:
+            data, lines = next(documents)
+            yield parse_record(data, str(path), lines)
+        except StopIteration:
+            break
+        except RecordError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise RecordErrors(problems)
 
 
 def parse_record(
@@ -251,7 +262,8 @@ def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
                 raise RecordError(
                     Problem(str(path), number, "", "is not UTF-8 text; save the file as UTF-8")
                 ) from None
-            yield number, text.removeprefix("\ufeff") if number == 1 else text
+            # a byte order mark starts the file, or a file joined to it (`cat a.jsonl b.jsonl`)
+            yield number, text.removeprefix("\ufeff")
 
 
 def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:

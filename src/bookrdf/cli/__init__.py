@@ -218,13 +218,30 @@ def _write_records(books: Sequence[Book], output: Path | None) -> None:
         targets = {output.name: dump_record(books[0])}
         folder = output.parent
     else:
-        targets = {f"{book.id}.yaml": dump_record(book) for book in books}
+        targets = _record_files(books)
         folder = output
     with atomic_files(folder, list(targets)) as handles:
         for name, text in targets.items():
             handles[name].write(text.encode("utf-8"))
     for name in targets:
         stderr.print(f"wrote {folder / name}", markup=False)
+
+
+def _record_files(books: Sequence[Book]) -> dict[str, str]:
+    """Each book's record by its file name, ID.yaml; two different books for one name would
+    leave only the last, so they are refused (one book read twice is written once)."""
+    targets: dict[str, str] = {}
+    firsts: dict[str, Book] = {}
+    for book in books:
+        name, text = f"{book.id}.yaml", dump_record(book)
+        first = firsts.setdefault(name, book)
+        if targets.setdefault(name, text) != text:
+            message = (
+                f'"{book.id}" is the id of another book, from {first.source}; both cannot be '
+                f"{name}: import one with -o FILE.yaml and change its id"
+            )
+            raise RecordError(Problem(book.source or "", book.line_of("id"), "id", message))
+    return targets
 
 
 @cli.command(name="map")

@@ -14,7 +14,7 @@ _ROLES = (
     (r"(?:translated|trans\.) by", ("translator",)),
     (r"(?:with )?(?:an? )?(?:foreword|introduction|afterword) by", ("contributor",)),
     (r"with", ("author",)),  # "by A, with B": a co-author (after the phrases it begins)
-    (r"(?-i:by)", ("author",)),
+    (r"by", ("author",)),  # only at the start of a line
 )
 _NAME_SPLIT = re.compile(r"\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*[,;]\s*")
 _PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du",
@@ -70,17 +70,20 @@ _WITH = len(_ROLES) - 2  # "with": weak evidence, so what follows must look like
 
 def _people_in_group(text: str, phrase: int | None) -> list[tuple[str, str]] | None:
     roles: tuple[str, ...] = ()
+    weak = phrase == _WITH
     if phrase is not None:
         roles = _ROLES[phrase][1]
-    elif match := re.match(rf"{_ROLES[-1][0]}\s+", text, re.I):  # "by A and B"
+    elif match := re.match(r"by\s+", text, re.I):  # "by A and B"
         text, roles = text[match.end() :], _ROLES[-1][1]
+        # "By A": as in a title ("By the Waters of Babylon"), unless names follow
+        weak = not match.group().startswith("by")
     names: list[str] = []
     for part in _NAME_SPLIT.split(text):
         if part in _SUFFIXES and names:
             names[-1] += f", {part}"
         elif part:
             names.append(part)
-    if not names or ((not roles or phrase == _WITH) and not all(_name_like(n) for n in names)):
+    if not names or ((not roles or weak) and not all(_name_like(n) for n in names)):
         return None
     return [(name, role) for name in names for role in roles or ("author",)]
 

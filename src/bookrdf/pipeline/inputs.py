@@ -41,8 +41,8 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
                 and p.suffix.lower() in FOLDER_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and not releases.intersection(p.parents)
-                and not _is_chapters_csv(p)
             )
+            found = _without_chapters_csvs(found)
             if not found:
                 raise InputError(f"{path}: the folder has no record files (.yaml, .json, .jsonl)")
             files.extend(found)
@@ -104,6 +104,21 @@ def record_lines(path: Path) -> bool:
     Lines, are read whole: a chapter may be on any line)."""
     suffix = path.suffix.lower()
     return suffix in JSON_LINES and not looks_like_crossref(_head(path).decode("utf-8", "replace"))
+
+
+def _without_chapters_csvs(files: list[Path]) -> list[Path]:
+    """A folder's files but its chapters CSV files, which their books CSV files read; one that
+    none reads would be left out unseen, so it is refused."""
+    chapters = [p for p in files if _is_chapters_csv(p)]
+    read = {chapters_csv_for(p) for p in files if p.suffix.lower() == ".csv"}
+    for path in chapters:
+        if path not in read:
+            raise InputError(
+                f"{path}: is a chapters file that no books file in the folder reads; name it "
+                "after its books file (books.csv reads chapters.csv, NAME.csv reads "
+                "NAME-chapters.csv)"
+            )
+    return [p for p in files if p not in chapters]
 
 
 def _is_chapters_csv(path: Path) -> bool:

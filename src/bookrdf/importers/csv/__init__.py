@@ -233,7 +233,14 @@ class _Reader:
         match = _PERSON.fullmatch(text)
         name = match["name"] if match else text
         family, comma, rest = (part.strip() for part in name.partition(","))
-        given, _, suffix = (part.strip() for part in rest.partition(","))
+        given, second, suffix = (part.strip() for part in rest.partition(","))
+        if match is None or (second and not _NAME_SUFFIX.fullmatch(suffix)):
+            # "Lankov, Andrei, Kim, Jiyoung" would be one person "Andrei Lankov, Kim, Jiyoung"
+            message = (
+                f'"{text}" reads like more than one person; separate people with ";" and write '
+                'each "Family, Given"'
+            )
+            self.problems.append(Problem(source, line, column, message))
         out: dict[str, Any] = {"name": name, "role": role}
         if comma and _NAME_SUFFIX.fullmatch(rest):  # "Martin Luther King, Jr.": not inverted
             out |= name_parts(family)

@@ -62,6 +62,9 @@ def parse_table(text: str, source: str) -> Table:
                     "quote cells that hold the delimiter"
                 )
                 raise RecordError(Problem(source, start, "", message))
+            if _named(tuple(column_name(cell) for cell in cells)) == _named(columns):  # cat a b
+                message = "repeats the header row; remove it (two files joined into one keep both)"
+                raise RecordError(Problem(source, start, "", message))
             # a cell under a header cell left empty is kept as "column N", so that it can be
             # reported; Excel and LibreOffice write such columns when a cell was only formatted
             found = {
@@ -81,6 +84,13 @@ def parse_table(text: str, source: str) -> Table:
             )
         raise RecordError(Problem(source, end + 1, "", message)) from None
     return Table(source, columns, tuple(rows))
+
+
+def _named(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Column names without the empty ones a spreadsheet writes after the last."""
+    while names and not names[-1]:
+        names = names[:-1]
+    return names
 
 
 def unnamed(number: int) -> str:

@@ -53,16 +53,22 @@ _ISSUE = re.compile(
     r"|(?:(?:Print|Online|E-?)\s*)?ISSN:?\s*[0-9]{4}-?[0-9]{3}[0-9Xx]",
     re.I,
 )
+# Invisible characters a saved page may carry at the ends of a line (a zero-width space, a word
+# joiner, a byte order mark): trimmed like spaces, or "read more\u200b" would be a title.
+_INVISIBLE = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
 _HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
 _ISBN = re.compile(
     r"(?:(?P<kind>e|electronic|print|hardcover|cloth|paperback|paper|related)[- ]?)?isbn"
-    r"(?:-?1[03])?(?:\s*\((?P<kind2>[a-z]+)\))?\s*:?\s*(?P<value>[0-9][0-9xX -]{8,16})",
+    r"(?:-?1[03])?(?:\s*\((?P<kind2>[a-z]+)\))?\s*:?\s*(?P<value>[0-9][0-9xX -]{8,16})"
+    # the format as catalogues print it after the ISBN: "(pbk.)", "(cloth)", "(alk. paper)"
+    r"(?:\s*\((?P<qualifier>[^()]*)\))?",
     re.I,
 )
-_ISBN_FORMATS = {"e": "electronic", "electronic": "electronic", "print": "print",
-                 "hardcover": "hardcover", "cloth": "hardcover", "paperback": "paperback",
-                 "paper": "paperback"}  # fmt: skip
+_ISBN_FORMATS = {"e": "electronic", "electronic": "electronic", "ebook": "electronic",
+                 "print": "print", "hardcover": "hardcover", "hardback": "hardcover",
+                 "hbk": "hardcover", "cloth": "hardcover", "paperback": "paperback",
+                 "paper": "paperback", "pbk": "paperback"}  # fmt: skip
 # Keys MUSE prints as "Key: value" on the page, or as rows under "Additional Information".
 _KEYED = re.compile(
     r"(?P<key>publication year|copyright year|published by|series|language|oclc|pages"
@@ -71,6 +77,10 @@ _KEYED = re.compile(
 )
 _PAGE_KEYS = {"publication year", "copyright year", "published by", "series"}
 _NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
+# Rows of the "Additional Information" table, told by their values where the page lost the
+# table's heading: no entry's excerpt and no title.
+_ROW_VALUES = {"oclc": r"[0-9]+", "pages": r"[0-9]+", "launched on muse": r"[0-9-]+",
+               "open access": r"yes|no", "marc record": r"download"}  # fmt: skip
 _LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
               "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja",
               "korean": "ko"}  # fmt: skip
@@ -111,7 +121,7 @@ def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = Non
     publisher = reader.lines.get("publisher")
     if publisher is None:
         reader.fail(1, "has no 'Published by:' line, so it is not a Project MUSE book page")
-    reader.read_head(page_paragraphs(lines[: publisher - 1]))
+    reader.read_head(page_paragraphs(lines[: publisher - 1]), page)
     reader.read_contents(lines[publisher:])
     if not reader.chapters:
         reader.fail(publisher, "has no contents entries ('Download PDF' lines) after it")
@@ -130,7 +140,10 @@ def _page_lines(text: str, source: str) -> list[Line]:
     ):
         if bad:
             raise RecordError(Problem(source, 1, "", f"{what}; {_ADVICE}"))
-    return [(n, " ".join(raw.split())) for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)]
+    return [
+        (n, " ".join(_INVISIBLE.sub(" ", raw).split()))
+        for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)
+    ]
 
 
 def _is_page_range(text: str) -> bool:
@@ -143,7 +156,12 @@ def _is_page_range(text: str) -> bool:
 
 def _page_key(key: str, value: str) -> bool:
     key = key.lower()
-    return key in _PAGE_KEYS or (key == "language" and value.lower() in _LANGUAGES)
+    row = _ROW_VALUES.get(key)
+    return (
+        key in _PAGE_KEYS
+        or (key == "language" and value.lower() in _LANGUAGES)
+        or (row is not None and re.fullmatch(row, value, re.I) is not None)
+    )
 
 
 @dataclass
@@ -198,10 +216,16 @@ class _Reader:
             return True
         if isbn := _ISBN.fullmatch(text):
             value = re.sub(r"[ -]", "", isbn["value"]).upper()
-            fmt = _ISBN_FORMATS.get((isbn["kind"] or isbn["kind2"] or "").lower())
+            qualifier = re.sub(r"[\s.-]", "", isbn["qualifier"] or "").lower()
+            kind = (isbn["kind"] or isbn["kind2"] or "").lower()
+            fmt = _ISBN_FORMATS.get(qualifier) or _ISBN_FORMATS.get(kind)
             if all(i["value"] != value for i in self.isbns):
                 self.lines[f"isbn[{len(self.isbns)}]"] = number
                 self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
+            return True
+        if _ISBN.match(text):  # "Print ISBN: …; E-ISBN: …": no excerpt, and no guess
+            why = "reads like an ISBN line but has more on it than an ISBN and its format; give "
+            self.unplaced((number, text), "isbn", why + "the ISBNs in the record by hand")
             return True
         keyed = _KEYED.fullmatch(text)
         # Outside "Additional Information" only the page's own "Key: value" lines count, and a
@@ -255,12 +279,11 @@ class _Reader:
         else:
             self.cc_without_version = (line, code)
 
-    def read_head(self, paras: list[Para]) -> None:
+    def read_head(self, paras: list[Para], page: list[Line]) -> None:
         """Title (and subtitle), people, and the description, from above 'Published by:'."""
         if not paras:
             self.fail(self.lines["publisher"], "has no book title above 'Published by:'")
         (first, title), *more = paras[0]
-        self.put("title", title, first)
         people: list[Line] = []
         description: list[Para] = []
         year = self.lines.get("published", 0)
@@ -279,6 +302,11 @@ class _Reader:
             self.put("subtitle", more[0][1], more[0][0])
         for line in more if len(more) > 1 else []:
             self.unplaced(line)
+        above = next((line for line in reversed(page[: first - 1]) if line[1]), (0, ""))
+        if not people and not more and people_in(title) and above[1].lower() == "open access":
+            # Peter Suber's "Open Access": a title that is also MUSE's open-access badge
+            people, (first, title) = [(first, title)], above
+        self.put("title", title, first)
         self.data["contributors"] = self.people(people, "contributors")
         if not people and people_in(title):
             why = "is taken as the title but reads like a person's name, and no people line "
@@ -301,15 +329,18 @@ class _Reader:
         pdfs = [i for i, (kind, _) in enumerate(items) if kind == "pdf"]
         gaps = [items[a + 1 : b] for a, b in zip([-1, *pdfs], [*pdfs, len(items)], strict=True)]
         for n, gap in enumerate(gaps):
-            for _, para in (item for item in gap if item[0] == "part"):
-                self.part(para[0])
-            gap = [item for item in gap if item[0] != "part"]
-            tail, stray, head = split_gap(gap, has_next=n < len(pdfs))
+            # the entry the gap follows: its excerpt comes before any part heading in the gap
+            path = f"chapters[{len(self.chapters) - 1}]" if n else ""
+            tail, stray, head = split_gap(
+                [item for item in gap if item[0] != "part"], has_next=n < len(pdfs)
+            )
             if n and tail:
                 self.chapters[-1]["excerpt"] = joined_text(tail)
-                self.lines[f"chapters[{n - 1}].excerpt"] = tail[0][0][0]
+                self.lines[f"{path}.excerpt"] = tail[0][0][0]
             for line in (line for para in (stray if n else tail + stray) for line in para):
-                self.unplaced(line, f"chapters[{n - 1}]" if n else "")
+                self.unplaced(line, path)
+            for _, para in (item for item in gap if item[0] == "part"):
+                self.part(para[0])
             if n < len(pdfs):
                 self.start_entry(head, items[pdfs[n]][1])
 

@@ -11,10 +11,10 @@ from bookrdf.model import roman_to_int
 Line = tuple[int, str]  # 1-based line number, whitespace-normalised text
 Para = list[Line]
 
-# A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3"
+# A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3", "PART TWO"
 PART = re.compile(
-    r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|One|Two|Three|Four|Five|Six|Seven|Eight|Nine"
-    r"|Ten))(?:\s*[.:]\s*|\s+[-\u2013\u2014]\s+|$)(?P<title>.*)"
+    r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|(?i:one|two|three|four|five|six|seven|eight"
+    r"|nine|ten|eleven|twelve)))(?:\s*[.:]\s*|\s+[-\u2013\u2014]\s+|$)(?P<title>.*)"
 )
 
 PDF_LINE = re.compile(r"(?:pdf\s*icon\s*)?download pdf(?:\s*\((?P<size>[^)]*)\))?", re.I)
@@ -23,9 +23,10 @@ PAGES_LINE = re.compile(r"pp?\.\s*(?P<pages>\S.*)")
 
 READ_MORE = re.compile(r"read more", re.I)
 
+# "1. Title", "IV. Title", "Chapter 3: Title"; four digits are a year ("1956. The Purges")
 LABELLED = re.compile(
     r"(?P<label>(?i:chapter|part|book|section)\s+(?:[0-9]+|[IVXLC]+|[ivxlc]+))[.:]\s+(?P<t1>\S.*)"
-    r"|(?P<number>[0-9]+)\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
+    r"|(?P<number>[0-9]{1,3})\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
 )
 
 
@@ -58,8 +59,8 @@ def contents_items(lines: list[Line]) -> list[tuple[str, Para]]:
             seen.append(line)
         elif READ_MORE.fullmatch(line[1]):
             items.append(("more", [line]))
-        elif last_kind == "text":
-            last.append(line)
+        elif last_kind == "text" and not last[-1][1].endswith(("...", "\u2026")):
+            last.append(line)  # an excerpt cut off with "..." ends its paragraph, blank or not
         else:
             items.append(("text", [line]))
     found = [item for item in items if item[0]]
