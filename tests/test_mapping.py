@@ -676,3 +676,22 @@ def test_a_publisher_in_two_places_is_two_nodes_each_with_its_one_place() -> Non
     )
     results = new_validator(load_shapes(None), minter).validate_graph(graph)
     assert [r for r in results if r.shape.endswith("OrganizationPlaceShape")] == []
+
+
+def test_one_identified_person_printed_two_ways_has_one_name_and_the_other_as_another() -> None:
+    # an editor with an ORCID who signs a chapter with initials: one node, which had two
+    # names and broke PersonNameShape (a violation the publisher could not mend)
+    orcid = {"orcid": "0000-0002-1825-0097"}
+    book = book_from(
+        contributors=[{"name": "Jane A. Doe", "role": "editor", "identifiers": orcid}],
+        chapters=[{"title": "One", "contributors": [{"name": "J. Doe", "identifiers": orcid}]}],
+    )
+    graph = graph_of(book)
+    found = rows(
+        graph,
+        "SELECT ?name ?other WHERE { ?p a schema:Person ; schema:name ?name ; "
+        "schema:alternateName ?other }",
+    )
+    assert found == [(Literal("Jane A. Doe"), Literal("J. Doe"))]
+    results = new_validator(load_shapes(None), Minter()).validate_graph(graph)
+    assert [r for r in results if r.shape.endswith("PersonNameShape")] == []

@@ -89,6 +89,11 @@ CROSSWALK: dict[str, Route] = dict(
         _route("person.given_name", SCHEMA.givenName),
         _route("person.family_name", SCHEMA.familyName),
         _route(
+            "person.alternate_name",
+            SCHEMA.alternateName,
+            note="another name one identified person is printed with in the same book",
+        ),
+        _route(
             "person.identifiers", OWL.sameAs, SCHEMA.sameAs, note="ORCID, ISNI, VIAF, Wikidata IRIs"
         ),
         _route("publisher.name", SCHEMA.name),

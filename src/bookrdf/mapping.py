@@ -173,7 +173,8 @@ def _collect(book: Book, minter: Minter) -> _Triples:
         out.add(work, "book.subtitle", _text(book.subtitle, lang))
         out.add(work, "book.full_title", _text(f"{book.title}: {book.subtitle}", lang))
     names = name_keys(book)
-    _add_contributors(out, minter, book.id, work, book.contributors, names)
+    named: dict[str, str] = {}  # person IRI -> the name it was first given in this book
+    _add_contributors(out, minter, book.id, work, book.contributors, names, named)
     if book.publisher:
         org = minter.organization_iri(book.publisher.name, book.publisher.place)
         out.add(work, "book.publisher", org)
@@ -211,7 +212,7 @@ def _collect(book: Book, minter: Minter) -> _Triples:
     _add_items(out, minter, work, "editions", editions)
     kinds = entry_kinds(book)
     for position, (chapter, (kind, matter)) in enumerate(zip(book.chapters, kinds, strict=True), 1):
-        _add_chapter(out, minter, book, work, position, chapter, kind, matter, names)
+        _add_chapter(out, minter, book, work, position, chapter, kind, matter, names, named)
     return out
 
 
@@ -229,6 +230,7 @@ def _add_chapter(
     kind: str | None,
     matter: str | None,
     names: Mapping[str, str],
+    named: dict[str, str],
 ) -> None:
     node = minter.chapter_iri(book.id, position)
     lang = book.language
@@ -249,7 +251,7 @@ def _add_chapter(
     elif matter:
         out.add(node, "chapter.inferred_matter", _MATTERS[matter])
     out.add(node, "chapter.excerpt", _text(chapter.excerpt, lang))
-    _add_contributors(out, minter, book.id, node, chapter.contributors, names)
+    _add_contributors(out, minter, book.id, node, chapter.contributors, names, named)
     _add_doi(out, node, chapter.doi)
     if chapter.pdf:
         pdf = minter.pdf_iri(book.id, position)
@@ -269,6 +271,7 @@ def _add_contributors(
     owner: str,
     people: Sequence[Contributor],
     names: Mapping[str, str],
+    named: dict[str, str],
 ) -> None:
     lists: dict[str, list[str]] = {}
     everyone: list[str] = []
@@ -276,9 +279,14 @@ def _add_contributors(
         node = minter.person_iri(book_id, person_key(person, names))
         out.add(owner, f"book.contributors[{person.role}]", node)
         out.add_type(node, _PERSON)
-        out.add(node, "person.name", Lit(person.name))
-        out.add(node, "person.given_name", _text(person.given_name, None))
-        out.add(node, "person.family_name", _text(person.family_name, None))
+        # One identified person printed two ways ("Andrei N. Lankov", in a chapter "A. Lankov"):
+        # the first is the name, the others are other names, so the node never has two names.
+        if named.setdefault(node, person.name) == person.name:
+            out.add(node, "person.name", Lit(person.name))
+            out.add(node, "person.given_name", _text(person.given_name, None))
+            out.add(node, "person.family_name", _text(person.family_name, None))
+        else:
+            out.add(node, "person.alternate_name", Lit(person.name))
         for uri in person.identifiers.uris():
             out.add(node, "person.identifiers", str(uri))
         lists.setdefault(_ROLE_LISTS[person.role], []).append(node)
