@@ -267,6 +267,8 @@ def test_chapters_editions_people_and_organisations_negotiate_too(
     graph = Graph().parse(data=turtle.content, format="turtle")
     assert shows in turtle.text
     assert isomorphic(rdf_of_jsonld(jsonld.json()), graph)
+    # rdflib too, which tells "x"^^xsd:string from "x": the JSON-LD writes plain strings plain
+    assert isomorphic(Graph().parse(data=jsonld.content, format="json-ld"), graph)
     assert page.status_code == 200
     assert iri in page.text
     if "/chapter/" not in path:  # people, organisations and editions: the links to them too
