@@ -62,6 +62,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         load([SEED_RECORD], store)
         load([DATA_BOOK], store)
     write_release((map_book(b) for b in read_books([SEED_RECORD])), root / "release")
+    (root / "release" / ".git").mkdir()
+    (root / "release" / ".git" / "config").write_text("[remote]\n", "utf-8")
     port = free_port()
     command = [bookrdf_command(), "serve", "--store", str(root / "store"), "--port", str(port)]
     command += ["--dumps", str(root / "release"), "--query-timeout", "1.5"]
@@ -434,10 +436,12 @@ def test_dumps_are_served_from_their_folder_only(server: Server) -> None:
         dump = client.get(f"{PREFIX}dumps/books.ttl")
         escape = client.get(f"{PREFIX}dumps/%2e%2e/store/CURRENT")
         escape_raw = client.get(f"{PREFIX}dumps/..%2fstore%2fCURRENT")
+        hidden = client.get(f"{PREFIX}dumps/.git/config")
     assert dump.status_code == 200
     assert dump.text.startswith("@prefix")
     assert escape.status_code == 404
     assert escape_raw.status_code == 404
+    assert hidden.status_code == 404
 
 
 def test_search_finds_titles_and_contributors_as_html_and_json(server: Server) -> None:

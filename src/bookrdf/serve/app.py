@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -261,12 +262,22 @@ class _Server:
             Route(f"{p}sparql", self.sparql, methods=["GET", "POST"]),
         ]
         if self.settings.dumps is not None:
-            # StaticFiles serves only files inside this one folder (no path traversal)
-            routes.append(Mount(f"{p}dumps", StaticFiles(directory=self.settings.dumps)))
+            routes.append(Mount(f"{p}dumps", _DumpFiles(directory=self.settings.dumps)))
         routes.append(Route(p + "{rest:path}", self.resource))
         if p != "/":
             routes.append(Route("/", RedirectResponse(p, 303)))
         return routes
+
+
+class _DumpFiles(StaticFiles):
+    """The files inside the dumps folder (StaticFiles: no path traversal, no link out of it),
+    but none hidden: a `.git` or `.env` beside the dumps, or a release being written
+    (`.books.ttl.*.tmp`, `.site.*.tmp`), is not for the web."""
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if any(part.startswith(".") for part in Path(path).parts):
+            return "", None
+        return super().lookup_path(path)
 
 
 def create_app(settings: Settings) -> Starlette:
