@@ -528,6 +528,24 @@ def test_a_query_that_is_not_utf8_names_its_file_and_line(tmp_path: Path) -> Non
     ]
 
 
+def test_xml_refuses_an_answer_holding_a_character_xml_cannot_carry(tmp_path: Path) -> None:
+    data = tmp_path / "d.nt"
+    data.write_text('<http://x/a> <http://x/b> "a\\u0000b\\u0001" .\n', "utf-8")
+    select = run_cli("query", "-e", "SELECT ?o { ?s ?p ?o }", "--data", str(data), "-f", "xml")
+    graph = run_cli("query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }", "--data", str(data), "-f", "xml")
+    assert [select.exit_code, graph.exit_code] == [2, 2]
+    assert select.stdout == graph.stdout == ""
+    assert select.stderr == (
+        "Error: the answer holds the character U+0000, which XML cannot carry; "
+        "choose another format: table, csv, tsv, json\n"
+    )
+    assert graph.stderr.startswith("Error: the answer holds the character U+0000")
+    json_answer = run_cli(
+        "query", "-e", "SELECT ?o { ?s ?p ?o }", "--data", str(data), "-f", "json"
+    )
+    assert json.loads(json_answer.stdout)["results"]["bindings"][0]["o"]["value"] == "a\x00b\x01"
+
+
 def test_a_query_that_fails_while_evaluated_is_one_error_line(tmp_path: Path) -> None:
     data = tmp_path / "d.ttl"
     data.write_text("<http://x/a> <http://x/b> <http://x/c> .\n", "utf-8")

@@ -29,6 +29,10 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat | None] = {
     "xml": ox.RdfFormat.RDF_XML,
 }
 
+# Characters XML 1.0 cannot carry, not even as character references (C0 controls but tab, line
+# feed and carriage return; U+FFFE, U+FFFF), which pyoxigraph's XML writers put in as they are.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
 
 @dataclass(frozen=True)
 class QueryResult:
@@ -83,6 +87,14 @@ def render(result: QueryResult, fmt: str) -> bytes:
     else:
         data = result.solutions().serialize(format=RESULTS_FORMATS[fmt])
     assert data is not None
+    found = _NOT_XML.search(data) if fmt == "xml" else None
+    if found:
+        character = ord(found.group().decode("utf-8"))
+        others = ", ".join(name for name in formats if name != "xml")
+        raise QueryError(
+            f"the answer holds the character U+{character:04X}, which XML cannot carry; "
+            f"choose another format: {others}"
+        )
     return data
 
 
