@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -116,6 +117,20 @@ def test_serve_on_a_damaged_store_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.stderr == (
         f"Error: {store}: the store is damaged (Corruption: CURRENT file corrupted); "
         "load the books again into a new folder\n"
+    )
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with open_store(store) as opened:
+        load([SEED_RECORD], opened)
+    with socket.create_server((LOOPBACK, 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--store", str(store), "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {LOOPBACK}:{port}: cannot listen there: Address already in use; "
+        "choose another --port or --host, or stop what listens there\n"
     )
 
 

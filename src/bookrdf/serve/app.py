@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -32,7 +33,7 @@ from starlette.responses import (
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bookrdf.errors import QueryError, StoreError
+from bookrdf.errors import ConfigError, QueryError, StoreError
 from bookrdf.serve.cors import CorsHeaders
 from bookrdf.serve.describe import Description, describe
 from bookrdf.serve.negotiate import choose
@@ -278,6 +279,23 @@ class _DumpFiles(StaticFiles):
         if any(part.startswith(".") for part in Path(path).parts):
             return "", None
         return super().lookup_path(path)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port (port 0: a free one), for the server to answer on."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as err:
+        raise ConfigError(f"{where}: cannot listen there: {err.strerror}; check --host") from None
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as err:  # the port is taken, the address is not this machine's…
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        raise ConfigError(
+            f"{where}: cannot listen there: {reason}; "
+            "choose another --port or --host, or stop what listens there"
+        ) from None
 
 
 def create_app(settings: Settings) -> Starlette:
