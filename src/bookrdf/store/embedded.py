@@ -19,6 +19,8 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | None = None, *, create: bool = True) -> None:
         self.path = path
+        # a store this run creates is removed again when the run fails before writing to it
+        self._new = path is not None and not path.exists()
         self._store: ox.Store | None = ox.Store() if path is None else _open(path, create)
         if self.staging_folder:
             # what a killed load staged: this process holds the store's lock, so it is stale
@@ -181,8 +183,14 @@ class EmbeddedStore:
         if error is None:
             self.close()
             return
+        unused = self._new and self._store is not None and self._store_is_empty()
         with suppress(StoreError):  # a failed write fails the flush too: report the first
             self.close()
+        if unused and self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def _store_is_empty(self) -> bool:
+        return next(iter(self.oxigraph.quads_for_pattern(None, None, None, None)), None) is None
 
 
 class _Change:
