@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -106,7 +106,7 @@ class _Server:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.base = settings.minter.base
-        self.prefix = urlsplit(self.base).path
+        self.prefix = urlsplit(self.base).path  # as in the IRIs, for links
         self.reader = StoreReader(settings.store)
         self.pool = QueryPool(
             settings.store,
@@ -125,7 +125,9 @@ class _Server:
         """A book, chapter, edition, person or organisation: negotiate, or give a document."""
         raw = request.scope.get("raw_path") or quote(request.url.path).encode()
         path = raw.decode("latin-1")
-        rest = path[len(self.prefix) :]
+        # the IRI's rest as the client spelled it (a name's %-escapes kept), after the base's
+        # path, which the client may have escaped otherwise ('bücher' comes as 'b%C3%BCcher')
+        rest = path.split("/", self.prefix.count("/"))[-1]
         stem, dot, suffix = rest.rpartition(".")
         if dot and suffix in MEDIA_TYPES:
             found = await asyncio.to_thread(self.rendered, self.base + stem, suffix)
@@ -254,7 +256,7 @@ class _Server:
         return await sparql_endpoint(request, self.pool, self.settings.max_body_bytes)
 
     def routes(self) -> list[BaseRoute]:
-        p = self.prefix
+        p = unquote(self.prefix)  # routes match the decoded path
         routes: list[BaseRoute] = [
             Route(p, self.landing),
             Route(f"{p}index.html", self.index),
