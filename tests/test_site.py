@@ -19,6 +19,8 @@ from bookrdf.mapping import BookGraph, map_book
 from bookrdf.pipeline import read_books, read_rdf
 from bookrdf.publish import refuse_remote_context, write_release
 from bookrdf.site import (
+    HTACCESS_FILE,
+    NGINX_FILE,
     SiteWriter,
     chapter_triples,
     htaccess,
@@ -297,6 +299,22 @@ def test_nginx_config_negotiates_each_type_with_303_vary_and_cors() -> None:
     assert 'add_header Vary "Accept" always;' in config
     assert 'add_header Access-Control-Allow-Origin "*" always;' in config
     assert config.count("{") == config.count("}")
+
+
+def test_server_configs_name_the_base_path_as_servers_match_it_decoded(tmp_path: Path) -> None:
+    configs: list[dict[str, str]] = []
+    for base in ("https://example.org/b%C3%BCcher/", "https://example.org/bücher/"):
+        minter = Minter(base)
+        out = tmp_path / str(len(configs))
+        write_site(books_of(SEED_RECORD, minter=minter), out, minter=minter)
+        configs.append(
+            {name: (out / name).read_text("utf-8") for name in (NGINX_FILE, HTACCESS_FILE)}
+        )
+    assert (
+        configs[0]
+        == configs[1]
+        == {NGINX_FILE: nginx_config("/bücher/"), HTACCESS_FILE: htaccess("/bücher/")}
+    )
 
 
 def test_htaccess_negotiates_each_type_with_303_vary_and_cors() -> None:

@@ -171,7 +171,8 @@ class SiteWriter:
         info.sparql = self.sparql
         folder.write("index.html", index_page(self.title, entries))
         folder.write("dataset.html", dataset_page(info))
-        base_path = urlsplit(self.minter.base).path
+        # nginx and Apache match and rewrite the decoded path: '/bücher/', not '/b%C3%BCcher/'
+        base_path = unquote(urlsplit(self.minter.base).path)
         folder.write(NGINX_FILE, nginx_config(base_path))
         folder.write(HTACCESS_FILE, htaccess(base_path))
         summary.files = folder.files
