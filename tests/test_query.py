@@ -546,6 +546,27 @@ def test_xml_refuses_an_answer_holding_a_character_xml_cannot_carry(tmp_path: Pa
     assert json.loads(json_answer.stdout)["results"]["bindings"][0]["o"]["value"] == "a\x00b\x01"
 
 
+@pytest.mark.parametrize("predicate", ["http://x/p/1", "http://x/p#", "urn:x:1"])
+def test_rdf_xml_refuses_a_predicate_it_cannot_write_as_an_element(
+    tmp_path: Path, predicate: str
+) -> None:
+    data = tmp_path / "d.nt"
+    data.write_text(f'<http://x/a> <{predicate}> "o" .\n', "utf-8")
+    construct = "CONSTRUCT WHERE { ?s ?p ?o }"
+    result = run_cli("query", "-e", construct, "--data", str(data), "-f", "xml")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: the answer has the predicate <{predicate}>, which RDF/XML cannot write (it ends "
+        "in no XML name); choose another format: table, turtle, ttl, nt, jsonld\n"
+    )
+    written = run_cli("query", "-e", construct, "--data", str(data), "-f", "nt")
+    assert [
+        str(t.predicate.value)
+        for t in ox.parse(written.stdout_bytes, format=ox.RdfFormat.N_TRIPLES)
+    ] == [predicate]
+
+
 def test_a_query_that_fails_while_evaluated_is_one_error_line(tmp_path: Path) -> None:
     data = tmp_path / "d.ttl"
     data.write_text("<http://x/a> <http://x/b> <http://x/c> .\n", "utf-8")
