@@ -459,6 +459,18 @@ def test_a_full_disk_is_one_clear_error_and_nothing_changes(
         assert snapshot(tiny_disk) == before
 
 
+def test_a_new_store_on_a_full_disk_is_one_clear_error_and_no_folder(tiny_disk: Path) -> None:
+    filled = subprocess.run(
+        ["dd", "if=/dev/zero", f"of={tiny_disk / 'filler'}", "bs=4096"],
+        capture_output=True,
+        check=False,
+    )
+    assert b"No space left" in filled.stderr
+    done = run_limited(["load", str(SEED_RECORD), "--store", str(tiny_disk / "store")])
+    assert_one_error(done, re.escape(str(tiny_disk / "store")), NO_SPACE)
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]
+
+
 def test_stdout_on_a_full_disk_is_one_clear_error(tmp_path: Path) -> None:
     with open("/dev/full", "wb") as full:  # a real ENOSPC on every write
         done = run_limited(["map", str(SEED_RECORD)], stdout=full)

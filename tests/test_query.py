@@ -528,6 +528,45 @@ def test_a_query_that_is_not_utf8_names_its_file_and_line(tmp_path: Path) -> Non
     ]
 
 
+def test_xml_refuses_an_answer_holding_a_character_xml_cannot_carry(tmp_path: Path) -> None:
+    data = tmp_path / "d.nt"
+    data.write_text('<http://x/a> <http://x/b> "a\\u0000b\\u0001" .\n', "utf-8")
+    select = run_cli("query", "-e", "SELECT ?o { ?s ?p ?o }", "--data", str(data), "-f", "xml")
+    graph = run_cli("query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }", "--data", str(data), "-f", "xml")
+    assert [select.exit_code, graph.exit_code] == [2, 2]
+    assert select.stdout == graph.stdout == ""
+    assert select.stderr == (
+        "Error: the answer holds the character U+0000, which XML cannot carry; "
+        "choose another format: table, csv, tsv, json\n"
+    )
+    assert graph.stderr.startswith("Error: the answer holds the character U+0000")
+    json_answer = run_cli(
+        "query", "-e", "SELECT ?o { ?s ?p ?o }", "--data", str(data), "-f", "json"
+    )
+    assert json.loads(json_answer.stdout)["results"]["bindings"][0]["o"]["value"] == "a\x00b\x01"
+
+
+@pytest.mark.parametrize("predicate", ["http://x/p/1", "http://x/p#", "urn:x:1"])
+def test_rdf_xml_refuses_a_predicate_it_cannot_write_as_an_element(
+    tmp_path: Path, predicate: str
+) -> None:
+    data = tmp_path / "d.nt"
+    data.write_text(f'<http://x/a> <{predicate}> "o" .\n', "utf-8")
+    construct = "CONSTRUCT WHERE { ?s ?p ?o }"
+    result = run_cli("query", "-e", construct, "--data", str(data), "-f", "xml")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: the answer has the predicate <{predicate}>, which RDF/XML cannot write (it ends "
+        "in no XML name); choose another format: table, turtle, ttl, nt, jsonld\n"
+    )
+    written = run_cli("query", "-e", construct, "--data", str(data), "-f", "nt")
+    assert [
+        str(t.predicate.value)
+        for t in ox.parse(written.stdout_bytes, format=ox.RdfFormat.N_TRIPLES)
+    ] == [predicate]
+
+
 def test_a_query_that_fails_while_evaluated_is_one_error_line(tmp_path: Path) -> None:
     data = tmp_path / "d.ttl"
     data.write_text("<http://x/a> <http://x/b> <http://x/c> .\n", "utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gzip
 import hashlib
 import json
@@ -600,6 +601,30 @@ def test_a_folder_named_like_a_temporary_file_is_left_alone(
     published(catalogue, out)
     assert (out / ".books.ttl.mine.tmp").is_dir()
     assert (out / "books.ttl").is_file()
+
+
+def test_a_run_writing_into_a_folder_another_run_writes_is_refused(
+    catalogue: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    published(catalogue, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / ".books.ttl.live.tmp").write_text("the other run's\n", "utf-8")
+    held = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a run of bookrdf does while it writes there
+        result = CliRunner().invoke(cli, ["publish", str(catalogue), "--out", str(out), "--force"])
+    finally:
+        os.close(held)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {out}: another bookrdf run is writing into this folder; "
+        "wait for it to finish, or write elsewhere\n"
+    )
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {
+        **before,
+        ".books.ttl.live.tmp": b"the other run's\n",
+    }
 
 
 def temp_files(folder: Path) -> Iterator[Path]:

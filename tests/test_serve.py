@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
@@ -25,6 +27,7 @@ from bookrdf.pipeline import load, read_books
 from bookrdf.publish import write_release
 from bookrdf.serve import choose, parse_accept
 from bookrdf.store import open_store
+from bookrdf.vocab import SCHEMA, Minter
 from tests.conftest import SEED_RECORD, WORK, own_isbns
 from tests.servers import LOOPBACK, free_port
 from tests.test_site import EDGE_RECORD, rdf_of_jsonld
@@ -65,14 +68,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         page_book.write_text(text, "utf-8")
         load([SEED_RECORD, page_book], store)
     write_release((map_book(b) for b in read_books([SEED_RECORD])), root / "release")
+    (root / "release" / ".git").mkdir()
+    (root / "release" / ".git" / "config").write_text("[remote]\n", "utf-8")
+    options = ["--dumps", str(root / "release"), "--query-timeout", "1.5"]
+    with _serving(root / "store", PREFIX, *options) as url:
+        yield Server(url, root / "store")
+
+
+@contextmanager
+def _serving(store: Path, prefix: str, *options: str) -> Iterator[str]:
+    """`bookrdf serve` on the store, answering at `prefix`: its URL; stopped at the end."""
     port = free_port()
-    command = [bookrdf_command(), "serve", "--store", str(root / "store"), "--port", str(port)]
-    command += ["--dumps", str(root / "release"), "--query-timeout", "1.5"]
+    command = [bookrdf_command(), "serve", "--store", str(store), "--port", str(port), *options]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://{LOOPBACK}:{port}"
     try:
-        _wait_until_answering(f"{url}{PREFIX}", process)
-        yield Server(url, root / "store")
+        _wait_until_answering(f"{url}{prefix}", process)
+        yield url
     finally:
         process.terminate()
         try:
@@ -118,6 +130,39 @@ def test_serve_on_a_damaged_store_says_so_in_one_line(tmp_path: Path) -> None:
         f"Error: {store}: the store is damaged (Corruption: CURRENT file corrupted); "
         "load the books again into a new folder\n"
     )
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with open_store(store) as opened:
+        load([SEED_RECORD], opened)
+    with socket.create_server((LOOPBACK, 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--store", str(store), "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {LOOPBACK}:{port}: cannot listen there: Address already in use; "
+        "choose another --port or --host, or stop what listens there\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "base", ["https://example.org/bücher/", "https://example.org/b%C3%BCcher/"]
+)
+def test_a_base_with_an_escaped_or_non_ascii_path_is_served_at_it(
+    tmp_path: Path, base: str
+) -> None:
+    store = tmp_path / "store"
+    with open_store(store) as opened:
+        load([SEED_RECORD], opened, minter=Minter(base))
+    prefix = "/b%C3%BCcher/"
+    with _serving(store, prefix, "--base", base) as url, httpx.Client(base_url=url) as client:
+        redirect = client.get(f"{prefix}book/crisis-in-north-korea", headers={"Accept": "*/*"})
+        turtle = client.get(f"{prefix}book/crisis-in-north-korea.ttl")
+    assert redirect.status_code == 303
+    assert redirect.headers["location"] == f"{prefix}book/crisis-in-north-korea.ttl"
+    graph = Graph().parse(data=turtle.content, format="turtle")
+    assert (URIRef(f"{base}book/crisis-in-north-korea"), RDF.type, SCHEMA.Book) in graph
 
 
 # --- negotiation, in memory -------------------------------------------------------------
@@ -270,6 +315,8 @@ def test_chapters_editions_people_and_organisations_negotiate_too(
     graph = Graph().parse(data=turtle.content, format="turtle")
     assert shows in turtle.text
     assert isomorphic(rdf_of_jsonld(jsonld.json()), graph)
+    # rdflib too, which tells "x"^^xsd:string from "x": the JSON-LD writes plain strings plain
+    assert isomorphic(Graph().parse(data=jsonld.content, format="json-ld"), graph)
     assert page.status_code == 200
     assert iri in page.text
     if "/chapter/" not in path:  # people, organisations and editions: the links to them too
@@ -435,10 +482,12 @@ def test_dumps_are_served_from_their_folder_only(server: Server) -> None:
         dump = client.get(f"{PREFIX}dumps/books.ttl")
         escape = client.get(f"{PREFIX}dumps/%2e%2e/store/CURRENT")
         escape_raw = client.get(f"{PREFIX}dumps/..%2fstore%2fCURRENT")
+        hidden = client.get(f"{PREFIX}dumps/.git/config")
     assert dump.status_code == 200
     assert dump.text.startswith("@prefix")
     assert escape.status_code == 404
     assert escape_raw.status_code == 404
+    assert hidden.status_code == 404
 
 
 def test_search_finds_titles_and_contributors_as_html_and_json(server: Server) -> None:

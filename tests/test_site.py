@@ -19,6 +19,8 @@ from bookrdf.mapping import BookGraph, map_book
 from bookrdf.pipeline import read_books, read_rdf
 from bookrdf.publish import refuse_remote_context, write_release
 from bookrdf.site import (
+    HTACCESS_FILE,
+    NGINX_FILE,
     SiteWriter,
     chapter_triples,
     htaccess,
@@ -299,6 +301,22 @@ def test_nginx_config_negotiates_each_type_with_303_vary_and_cors() -> None:
     assert config.count("{") == config.count("}")
 
 
+def test_server_configs_name_the_base_path_as_servers_match_it_decoded(tmp_path: Path) -> None:
+    configs: list[dict[str, str]] = []
+    for base in ("https://example.org/b%C3%BCcher/", "https://example.org/bücher/"):
+        minter = Minter(base)
+        out = tmp_path / str(len(configs))
+        write_site(books_of(SEED_RECORD, minter=minter), out, minter=minter)
+        configs.append(
+            {name: (out / name).read_text("utf-8") for name in (NGINX_FILE, HTACCESS_FILE)}
+        )
+    assert (
+        configs[0]
+        == configs[1]
+        == {NGINX_FILE: nginx_config("/bücher/"), HTACCESS_FILE: htaccess("/bücher/")}
+    )
+
+
 def test_htaccess_negotiates_each_type_with_303_vary_and_cors() -> None:
     config = htaccess("/bookrdf/")
     assert "RewriteBase /bookrdf/" in config
@@ -358,7 +376,7 @@ def test_site_writer_follows_a_release_book_by_book(tmp_path: Path, edge_record:
     assert "<title>Press</title>" in (tmp_path / "index.html").read_text("utf-8")
     with pytest.raises(OutputError, match="the release failed"):
         _fail_after_one_book(tmp_path / "new", books[0])
-    assert list((tmp_path / "new").iterdir()) == []
+    assert not (tmp_path / "new").exists()
 
 
 def _fail_after_one_book(out: Path, book: BookGraph) -> None:
@@ -382,6 +400,16 @@ def test_site_command_writes_the_site(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "wrote the site of 1 books and 20 chapters" in result.stderr
     assert (tmp_path / "s/book/crisis-in-north-korea/chapter/20.html").is_file()
+
+
+@pytest.mark.parametrize("command", [["site"], ["publish", "--site"]])
+def test_a_failed_site_build_leaves_no_folder_behind(tmp_path: Path, command: list[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: [\n", "utf-8")
+    out = tmp_path / "new" / "site"
+    result = CliRunner().invoke(cli, [*command, str(bad), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "new").exists()
 
 
 def test_site_command_reports_bad_input_in_one_line(tmp_path: Path) -> None:

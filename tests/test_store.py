@@ -169,6 +169,30 @@ def test_a_bad_record_file_among_good_ones_changes_nothing(
     assert dump(store) == before
 
 
+def test_a_failed_load_into_a_new_store_leaves_no_store_behind(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nt"
+    bad.write_text("not N-Triples\n", "utf-8")
+    for inputs in ([bad], [tmp_path / "missing.yaml"]):
+        result = CliRunner().invoke(
+            cli, ["load", *map(str, inputs), "--store", str(tmp_path / "s")]
+        )
+        assert result.exit_code == 2, result.output
+        assert not (tmp_path / "s").exists()
+        query = CliRunner().invoke(cli, ["query", "toc", "--store", str(tmp_path / "s")])
+        assert query.stderr.endswith("there is no store here yet; load books into it first\n")
+    assert (
+        CliRunner()
+        .invoke(cli, ["load", str(SEED_RECORD), "--store", str(tmp_path / "s")])
+        .exit_code
+        == 0
+    )
+    assert (
+        CliRunner().invoke(cli, ["load", str(bad), "--store", str(tmp_path / "s")]).exit_code == 2
+    )
+    with open_store(tmp_path / "s", create=False) as kept:
+        assert len(kept.oxigraph) > 0
+
+
 def test_a_second_process_is_told_the_store_is_in_use(tmp_path: Path, seed: Book) -> None:
     path = tmp_path / "store"
     script = (

@@ -128,7 +128,7 @@ def serve_(
     # imported here: the web stack takes a quarter of a second to import, for this command only
     import uvicorn
 
-    from bookrdf.serve import Settings, create_app
+    from bookrdf.serve import Settings, create_app, listen
 
     minter = _minter(ctx, base)
     settings = Settings(
@@ -140,10 +140,14 @@ def serve_(
         workers=workers,
     )
     app = create_app(settings)
+    sock = listen(host, port)  # before saying where it serves: a port in use is one line
+    port = sock.getsockname()[1]
     path = urlsplit(minter.base).path
+    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     stderr.print(
-        f"serving {settings.store} (read-only) at http://{host}:{port}{path} — Ctrl-C stops",
+        f"serving {settings.store} (read-only) at http://{authority}{path} — Ctrl-C stops",
         markup=False,
         soft_wrap=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", server_header=False))
+    server.run(sockets=[sock])

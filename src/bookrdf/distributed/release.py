@@ -276,7 +276,7 @@ class _Release:
             previous=self.previous is not None,
         )
         try:
-            with atomic_files(self.out, names) as handles:
+            with atomic_files(self.out, names, alone=True) as handles:
                 sums = {file.name: file.sha256 for r in self.results for file in r.files}
                 description = describe_release(facts)
                 for name, write in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import io
 import os
@@ -10,7 +11,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -31,11 +32,13 @@ _FILE_MODE = _default_file_mode()
 
 @contextmanager
 def atomic_files(
-    folder: Path, names: Sequence[str], keep: set[str] | None = None
+    folder: Path, names: Sequence[str], keep: set[str] | None = None, *, alone: bool = False
 ) -> Iterator[dict[str, IO[bytes]]]:
     """Open temporary files beside their targets; rename them all into place only on success.
 
     Names added to `keep` before the block ends are discarded: the previous file stays.
+    `alone` (a release): no other run may write into the folder meanwhile, and temporary files
+    of these names that a killed run left are removed.
     """
     if folder.is_symlink() and not folder.exists():
         target = os.readlink(folder)
@@ -45,34 +48,57 @@ def atomic_files(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"{folder}: cannot create the output folder: {err.strerror}") from None
-    temps: dict[str, Path] = {}
-    with ExitStack() as stack:
-        handles: dict[str, IO[bytes]] = {}
-        try:
-            for name in names:
-                fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-                temps[name] = Path(tmp_name)
-                os.fchmod(fd, _FILE_MODE)
-                raw = _TargetFile(fd, folder / name)
-                handles[name] = stack.enter_context(io.BufferedWriter(raw))
-            yield handles
-            for name, handle in handles.items():
-                handle.flush()
-                try:
-                    os.fsync(handle.fileno())
-                except OSError as err:
-                    raise OutputError(f"{folder / name}: {write_failure(err)}") from None
-        except OSError as err:
-            # creating a temporary file, or a write outside the handles (a gzip trailer…)
-            _discard(stack, temps)
-            remove_empty(made)
-            raise OutputError(f"{folder}: {write_failure(err)}") from None
-        except BaseException:
-            _discard(stack, temps)
-            remove_empty(made)  # a run refused for bad input leaves no empty folder behind
-            raise
-    with _signals_held():
-        _move_into_place(folder, temps, keep or set())
+    with _folder_lock(folder, made) if alone else nullcontext():
+        if alone:
+            remove_stale_temps(folder, names)  # under the lock: no other run's are live
+        temps: dict[str, Path] = {}
+        with ExitStack() as stack:
+            handles: dict[str, IO[bytes]] = {}
+            try:
+                for name in names:
+                    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+                    temps[name] = Path(tmp_name)
+                    os.fchmod(fd, _FILE_MODE)
+                    raw = _TargetFile(fd, folder / name)
+                    handles[name] = stack.enter_context(io.BufferedWriter(raw))
+                yield handles
+                for name, handle in handles.items():
+                    handle.flush()
+                    try:
+                        os.fsync(handle.fileno())
+                    except OSError as err:
+                        raise OutputError(f"{folder / name}: {write_failure(err)}") from None
+            except OSError as err:
+                # creating a temporary file, or a write outside the handles (a gzip trailer…)
+                _discard(stack, temps)
+                remove_empty(made)
+                raise OutputError(f"{folder}: {write_failure(err)}") from None
+            except BaseException:
+                _discard(stack, temps)
+                remove_empty(made)  # a run refused for bad input leaves no empty folder behind
+                raise
+        with _signals_held():
+            _move_into_place(folder, temps, keep or set())
+
+
+@contextmanager
+def _folder_lock(folder: Path, made: list[Path]) -> Iterator[None]:
+    """This run alone writes into the folder until its files are in place: another run's
+    renames between ours, or its clearing of our temporary files, would fail one of them."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        remove_empty(made)
+        raise OutputError(
+            f"{folder}: another bookrdf run is writing into this folder; "
+            "wait for it to finish, or write elsewhere"
+        ) from None
+    try:
+        yield
+    finally:
+        os.close(fd)  # and with it the lock
 
 
 @contextmanager

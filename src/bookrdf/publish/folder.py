@@ -20,7 +20,7 @@ from bookrdf.errors import OutputError
 from bookrdf.mapping import BookGraph
 from bookrdf.publish.chunks import RenderedChunk, batched, render_chunk
 from bookrdf.publish.dumps import DumpWriter
-from bookrdf.publish.files import Digest, atomic_files, remove_stale_temps
+from bookrdf.publish.files import Digest, atomic_files
 from bookrdf.publish.formats import DEFAULT_FORMATS, FORMATS, MEDIA_TYPES
 from bookrdf.release.describe import (
     DumpFile,
@@ -173,10 +173,8 @@ def write_chunks(
     )
     summary = ReleaseSummary(out=out, previous=plan.previous is not None)
     keep: set[str] = set()
-    if out.is_dir():
-        remove_stale_temps(out, plan.names)
     try:
-        with atomic_files(out, plan.names, keep) as handles, void_counter() as counter:
+        with atomic_files(out, plan.names, keep, alone=True) as handles, void_counter() as counter:
             writer = _Writer(plan, handles, counter)
             for chunk in chunks:
                 writer.add(chunk)

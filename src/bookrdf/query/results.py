@@ -29,6 +29,13 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat | None] = {
     "xml": ox.RdfFormat.RDF_XML,
 }
 
+# Characters XML 1.0 cannot carry, not even as character references (C0 controls but tab, line
+# feed and carriage return; U+FFFE, U+FFFF), which pyoxigraph's XML writers put in as they are.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+# RDF/XML writes a predicate as an element name: a namespace plus a local name (an XML NCName)
+# that ends the IRI. pyoxigraph writes a broken element for one with none (`…/p/1`, `…#`).
+_LOCAL_NAME = re.compile(r"[^\W\d][\w.\-\u00b7\u0300-\u036f\u203f\u2040]*\Z")
+
 
 @dataclass(frozen=True)
 class QueryResult:
@@ -78,11 +85,26 @@ def render(result: QueryResult, fmt: str) -> bytes:
     if fmt == "table":
         header, rows = table(result)
         return _aligned(header, rows).encode("utf-8")
+    others = ", ".join(name for name in formats if name != "xml")
     if result.kind == "graph":
-        data = ox.serialize(result.triples(), format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
+        triples = result.triples()
+        for triple in triples if fmt == "xml" else ():
+            if not _LOCAL_NAME.search(triple.predicate.value):
+                raise QueryError(
+                    f"the answer has the predicate {triple.predicate}, which RDF/XML cannot "
+                    f"write (it ends in no XML name); choose another format: {others}"
+                )
+        data = ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
     else:
         data = result.solutions().serialize(format=RESULTS_FORMATS[fmt])
     assert data is not None
+    found = _NOT_XML.search(data) if fmt == "xml" else None
+    if found:
+        character = ord(found.group().decode("utf-8"))
+        raise QueryError(
+            f"the answer holds the character U+{character:04X}, which XML cannot carry; "
+            f"choose another format: {others}"
+        )
     return data
 
 

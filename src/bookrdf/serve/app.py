@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -31,7 +33,7 @@ from starlette.responses import (
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bookrdf.errors import QueryError, StoreError
+from bookrdf.errors import ConfigError, QueryError, StoreError
 from bookrdf.serve.cors import CorsHeaders
 from bookrdf.serve.describe import Description, describe
 from bookrdf.serve.negotiate import choose
@@ -104,7 +106,7 @@ class _Server:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.base = settings.minter.base
-        self.prefix = urlsplit(self.base).path
+        self.prefix = urlsplit(self.base).path  # as in the IRIs, for links
         self.reader = StoreReader(settings.store)
         self.pool = QueryPool(
             settings.store,
@@ -123,7 +125,9 @@ class _Server:
         """A book, chapter, edition, person or organisation: negotiate, or give a document."""
         raw = request.scope.get("raw_path") or quote(request.url.path).encode()
         path = raw.decode("latin-1")
-        rest = path[len(self.prefix) :]
+        # the IRI's rest as the client spelled it (a name's %-escapes kept), after the base's
+        # path, which the client may have escaped otherwise ('bücher' comes as 'b%C3%BCcher')
+        rest = path.split("/", self.prefix.count("/"))[-1]
         stem, dot, suffix = rest.rpartition(".")
         if dot and suffix in MEDIA_TYPES:
             found = await asyncio.to_thread(self.rendered, self.base + stem, suffix)
@@ -252,7 +256,7 @@ class _Server:
         return await sparql_endpoint(request, self.pool, self.settings.max_body_bytes)
 
     def routes(self) -> list[BaseRoute]:
-        p = self.prefix
+        p = unquote(self.prefix)  # routes match the decoded path
         routes: list[BaseRoute] = [
             Route(p, self.landing),
             Route(f"{p}index.html", self.index),
@@ -261,12 +265,39 @@ class _Server:
             Route(f"{p}sparql", self.sparql, methods=["GET", "POST"]),
         ]
         if self.settings.dumps is not None:
-            # StaticFiles serves only files inside this one folder (no path traversal)
-            routes.append(Mount(f"{p}dumps", StaticFiles(directory=self.settings.dumps)))
+            routes.append(Mount(f"{p}dumps", _DumpFiles(directory=self.settings.dumps)))
         routes.append(Route(p + "{rest:path}", self.resource))
         if p != "/":
             routes.append(Route("/", RedirectResponse(p, 303)))
         return routes
+
+
+class _DumpFiles(StaticFiles):
+    """The files inside the dumps folder (StaticFiles: no path traversal, no link out of it),
+    but none hidden: a `.git` or `.env` beside the dumps, or a release being written
+    (`.books.ttl.*.tmp`, `.site.*.tmp`), is not for the web."""
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if any(part.startswith(".") for part in Path(path).parts):
+            return "", None
+        return super().lookup_path(path)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port (port 0: a free one), for the server to answer on."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as err:
+        raise ConfigError(f"{where}: cannot listen there: {err.strerror}; check --host") from None
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as err:  # the port is taken, the address is not this machine's…
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        raise ConfigError(
+            f"{where}: cannot listen there: {reason}; "
+            "choose another --port or --host, or stop what listens there"
+        ) from None
 
 
 def create_app(settings: Settings) -> Starlette:

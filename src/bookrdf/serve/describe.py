@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from itertools import islice
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF
 from rdflib.term import Node
 
 from bookrdf.site import AnyTriple, chapter_triples
+from bookrdf.validation.shapes import to_rdflib
 from bookrdf.vocab import SCHEMA
 
 _CHAPTER = re.compile(r"^(?P<work>.+/book/[^/]+)/chapter/[^/]+$")
@@ -34,19 +35,6 @@ class Description:
     triples: list[AnyTriple]
     work: str | None = None
     book: list[AnyTriple] | None = None
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Node:
-    """A pyoxigraph term as an rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"bookrdf does not describe RDF-star triples or graphs: {term!r}")
 
 
 def _triples(quads: Iterator[ox.Quad]) -> list[AnyTriple]:

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from bookrdf.errors import OutputError, write_failure
 from bookrdf.mapping import BookGraph
+from bookrdf.publish.files import missing_folders, remove_empty
 from bookrdf.site.conneg import HTACCESS_FILE, NGINX_FILE, htaccess, nginx_config
 from bookrdf.site.describe import RDF_FORMATS, chapter_triples, document
 from bookrdf.site.html import book_page, chapter_page, last_segment
@@ -111,9 +112,11 @@ class SiteWriter:
         self.sparql = sparql
         self._entries: list[Entry] = []
         self._folder: _Folder | None = None
+        self._made: list[Path] = []
 
     def __enter__(self) -> SiteWriter:
         out = self.summary.out
+        self._made = missing_folders(out)
         try:
             out.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".site.", suffix=".tmp", dir=out))
@@ -144,14 +147,18 @@ class SiteWriter:
         folder, self._folder = self._folder, None
         if folder is None:
             return
+        installed = False
         try:
             if error is None:
                 self._finish(folder)
                 _install(folder.root, self.summary.out)
+                installed = True
         except OSError as err:
             raise OutputError(f"{self.summary.out}: {write_failure(err)}") from None
         finally:
             shutil.rmtree(folder.root, ignore_errors=True)
+            if not installed:
+                remove_empty(self._made)  # a failed build leaves no empty folder behind
 
     def _finish(self, folder: _Folder) -> None:
         """The index, the dataset page and the server configuration."""
@@ -164,7 +171,8 @@ class SiteWriter:
         info.sparql = self.sparql
         folder.write("index.html", index_page(self.title, entries))
         folder.write("dataset.html", dataset_page(info))
-        base_path = urlsplit(self.minter.base).path
+        # nginx and Apache match and rewrite the decoded path: '/bücher/', not '/b%C3%BCcher/'
+        base_path = unquote(urlsplit(self.minter.base).path)
         folder.write(NGINX_FILE, nginx_config(base_path))
         folder.write(HTACCESS_FILE, htaccess(base_path))
         summary.files = folder.files

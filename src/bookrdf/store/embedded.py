@@ -19,6 +19,8 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | None = None, *, create: bool = True) -> None:
         self.path = path
+        # a store this run creates is removed again when the run fails before writing to it
+        self._new = path is not None and not path.exists()
         self._store: ox.Store | None = ox.Store() if path is None else _open(path, create)
         if self.staging_folder:
             # what a killed load staged: this process holds the store's lock, so it is stale
@@ -181,8 +183,14 @@ class EmbeddedStore:
         if error is None:
             self.close()
             return
+        unused = self._new and self._store is not None and self._store_is_empty()
         with suppress(StoreError):  # a failed write fails the flush too: report the first
             self.close()
+        if unused and self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def _store_is_empty(self) -> bool:
+        return next(iter(self.oxigraph.quads_for_pattern(None, None, None, None)), None) is None
 
 
 class _Change:
@@ -247,17 +255,20 @@ def _open(path: Path, create: bool) -> ox.Store:
     if not create and not (path / "CURRENT").exists():
         # RocksDB would create a store in an empty folder: reading must not
         raise StoreError(f"{path}: there is no store here yet; load books into it first")
-    if not path.exists():
+    created = not path.exists()
+    if created:
         try:
             path.mkdir(parents=True)
         except OSError as err:
             raise StoreError(f"{path}: cannot create the store folder: {err.strerror}") from None
     try:
         return ox.Store(str(path))
-    except OSError as err:
+    except (OSError, RuntimeError) as err:
+        if created:  # the files RocksDB began (a full disk…) are not a store
+            shutil.rmtree(path, ignore_errors=True)
+        if isinstance(err, RuntimeError):  # how pyoxigraph reports RocksDB's "Corruption: …"
+            raise damaged_store(path, err) from None
         raise _open_error(path, err) from None
-    except RuntimeError as err:  # how pyoxigraph reports RocksDB's "Corruption: …"
-        raise damaged_store(path, err) from None
 
 
 def damaged_store(path: Path, err: RuntimeError) -> StoreError:
@@ -270,8 +281,11 @@ def damaged_store(path: Path, err: RuntimeError) -> StoreError:
 
 
 def _open_error(path: Path, err: OSError) -> StoreError:
-    """RocksDB's lock failure becomes 'store is in use'; anything else says what failed."""
+    """Why RocksDB would not open the store: in use, a full disk, or else in its own words."""
     text = str(err)
+    failure = write_failure(err)
+    if not failure.startswith("cannot write"):  # no room (even for the LOCK file): say so
+        return StoreError(f"{path}: cannot open the store: {failure}")
     if "LOCK" in text or "lock hold" in text:
         return StoreError(
             f"{path}: store is in use by another process (a server, or another bookrdf "
