@@ -43,7 +43,7 @@ EBOOK = str(MINTER.edition("9780824862039"))
 ADA = str(MINTER.person("full", "orcid:0000-0002-1825-0097"))
 BO = str(MINTER.person("full", "isni:0000000121032683"))
 DI = str(MINTER.person("full", "wikidata:Q42"))
-ORG = str(MINTER.organization("Example Press"))
+ORG = str(MINTER.organization("Example Press", "Honolulu"))
 CELL = f"{WORK}/authors/1"
 UNTYPED = "https://example.org/elsewhere/thing"
 
@@ -470,6 +470,8 @@ CASES: list[Case] = [
     Case("PersonGivenNameShape", "NodeKind", BO, on_graph(put(BO, SCHEMA.givenName, U(UNTYPED)))),
     Case("PersonFamilyNameShape", "MaxCount", BO, on_graph(add(BO, SCHEMA.familyName, Literal("Writes")))),
     Case("PersonFamilyNameShape", "NodeKind", BO, on_graph(put(BO, SCHEMA.familyName, U(UNTYPED)))),
+    Case("PersonAlternateNameShape", "NodeKind", ADA, on_graph(add(ADA, SCHEMA.alternateName, U(UNTYPED))),
+         good=on_graph(add(ADA, SCHEMA.alternateName, Literal("A. Author")))),
     Case("PersonSameAsShape", "NodeKind", ADA, on_graph(add(ADA, OWL.sameAs, Literal("0000-0002-1825-0097")))),
     Case("PersonSameAsShape", "Pattern", ADA, on_graph(add(ADA, OWL.sameAs, U("https://example.org/ada")))),
     Case("PersonSchemaSameAsShape", "Equals", ADA, on_graph(drop(ADA, SCHEMA.sameAs))),
