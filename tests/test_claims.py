@@ -14,6 +14,7 @@ from bookrdf.cli import cli
 from bookrdf.pipeline.claims import RunClaims
 from bookrdf.store import RemoteStore
 from bookrdf.vocab import Minter
+from tests.conftest import SEED_RECORD
 from tests.servers import oxigraph_server
 
 A, B = "9780824862039", "9780824828097"
@@ -184,3 +185,29 @@ def test_a_sparql_server_is_asked_too(tmp_path: Path) -> None:
         answer = json.loads(asked.body)
         graphs = {row["g"]["value"] for row in answer["results"]["bindings"]}
         assert graphs == {str(Minter().graph("a"))}
+
+
+def test_a_server_whose_endpoint_takes_no_queries_is_warned_and_loaded(tmp_path: Path) -> None:
+    # the Graph Store URL given as --endpoint: it answers a query 415, and loading went on
+    # before this check, so it goes on with a warning
+    with oxigraph_server() as server:
+        first = run("load", str(SEED_RECORD), "--endpoint", server.store_url)
+        again = run("load", str(SEED_RECORD), "--endpoint", server.store_url)
+        graphs = json.loads(
+            RemoteStore(server.query_url)
+            .query(
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                "application/sparql-results+json",
+            )
+            .body
+        )
+    for result in (first, again):
+        assert result.exit_code == 0, result.output
+        [warning] = [line for line in result.stderr.splitlines() if line.startswith("Warning")]
+        assert warning.startswith(
+            f"Warning: {server.store_url}: the check for ISBNs that books in the store already "
+            "have was skipped (the server answered 415"
+        )
+        assert warning.endswith("give --endpoint the server's SPARQL query URL to have it")
+    loaded = {row["g"]["value"] for row in graphs["results"]["bindings"]}
+    assert loaded == {str(Minter().graph("crisis-in-north-korea"))}

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bookrdf.cli import cli
-from tests.conftest import SEED_RECORD
+from tests.conftest import SEED_RECORD, SEED_WITHOUT_ISBNS
 from tests.servers import LOOPBACK, free_port
 
 USER = "reader"
@@ -124,7 +124,7 @@ def assert_no_secret(*texts: str) -> None:
 
 
 def load(endpoint: str, *more: str) -> Result:
-    args = ["load", str(SEED_RECORD), "--no-validate", "--endpoint", endpoint, "--verbose"]
+    args = ["load", str(SEED_WITHOUT_ISBNS), "--no-validate", "--endpoint", endpoint, "--verbose"]
     return CliRunner().invoke(cli, [*args, "--retries", "1", "--timeout", "5", *more])
 
 
@@ -161,6 +161,15 @@ def test_a_load_and_a_query_send_the_credentials_and_never_show_them(
     assert VERBOSE.match(post), post
     assert " -> 200 in " in post
     assert_no_secret(loaded.stdout, loaded.stderr, queried.stdout, queried.stderr)
+
+
+@pytest.mark.usefixtures("env_credentials")
+def test_the_check_for_isbns_in_the_store_sends_the_credentials_too(server: AuthServer) -> None:
+    args = ["load", str(SEED_RECORD), "--no-validate", "--verbose"]
+    loaded = CliRunner().invoke(cli, [*args, "--endpoint", f"{server.url}/ok/store"])
+    assert loaded.exit_code == 0, loaded.output
+    assert [(method, auth) for method, _, auth in server.seen] == [("POST", GOOD), ("PUT", GOOD)]
+    assert_no_secret(loaded.stdout, loaded.stderr)
 
 
 @pytest.mark.usefixtures("env_credentials")
@@ -277,7 +286,7 @@ def test_a_real_process_shows_no_credential_on_any_stream(
     for endpoint in ("ok", "broken"):
         url = f"{server.url}/{endpoint}/store"
         done = subprocess.run(
-            [bookrdf, "load", str(SEED_RECORD), "--no-validate", "-v", "--endpoint", url],
+            [bookrdf, "load", str(SEED_WITHOUT_ISBNS), "--no-validate", "-v", "--endpoint", url],
             capture_output=True,
             env=env,
             check=False,

@@ -27,7 +27,7 @@ from bookrdf.cli import cli
 from bookrdf.errors import StoreError
 from bookrdf.store import Client, RemoteStore
 from bookrdf.store.http import retry_after
-from tests.conftest import SEED_RECORD
+from tests.conftest import SEED_WITHOUT_ISBNS
 from tests.servers import LOOPBACK
 
 RESULTS = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
@@ -131,7 +131,9 @@ def query(endpoint: str, *options: str) -> Result:
 
 
 def load(endpoint: str, *options: str) -> Result:
-    return CliRunner().invoke(cli, ["load", str(SEED_RECORD), "--endpoint", endpoint, *options])
+    return CliRunner().invoke(
+        cli, ["load", str(SEED_WITHOUT_ISBNS), "--endpoint", endpoint, *options]
+    )
 
 
 def one_error_line(result: Result) -> str:

@@ -306,7 +306,10 @@ def load(
     sources = Sources(paths, warn)
     settings = Settings(minter.base, validate=validate, shapes=shapes, staged=True)
     run = _Run(
-        sources, collected, progress, against=lambda c: isbns_held_elsewhere(c, target, minter)
+        sources,
+        collected,
+        progress,
+        against=lambda claims: isbns_held_elsewhere(claims, target, minter, warn),
     )
     with closing(process_books(sources, settings, jobs)) as results:
         staged = (book for result in run.conforming(results) for book in result.staged)

@@ -13,21 +13,35 @@ from collections.abc import Iterable
 
 from bookrdf.errors import Problem, QueryError, StoreError
 from bookrdf.pipeline.claims import RunClaims
+from bookrdf.pipeline.inputs import Warn
 from bookrdf.query.run import run_query
-from bookrdf.store import EmbeddedStore, Target
+from bookrdf.store import EmbeddedStore, HttpStatusError, Target
 from bookrdf.vocab import SCHEMA, Minter
 
 BATCH = 500  # editions asked about in one query
+_SKIPPED = "the check for ISBNs that books in the store already have was skipped"
+_SKIPPED_ADVICE = "give --endpoint the server's SPARQL query URL to have it"
+_CANNOT_ASK = "cannot ask the store which books already have this run's ISBNs"
 
 
-def isbns_held_elsewhere(claims: RunClaims, target: Target, minter: Minter) -> list[Problem]:
-    """A problem for each ISBN of this run that a book not in this run has in the store."""
+def isbns_held_elsewhere(
+    claims: RunClaims, target: Target, minter: Minter, warn: Warn | None = None
+) -> list[Problem]:
+    """A problem for each ISBN of this run that a book not in this run has in the store. A
+    server that answers the question with an error (its `--endpoint` takes no queries) gets a
+    warning, and the load goes on as before this check; one that cannot be reached stops it."""
     if isinstance(target, EmbeddedStore) and _empty(target):
         return []  # the common first load of a catalogue: nothing to ask
     problems: list[Problem] = []
     run_works: set[str] | None = None  # made only when a clash needs it: clashes are rare
     for batch in claims.claims(BATCH):
-        holders = _works_of_editions(target, {minter.edition_iri(isbn) for isbn, *_ in batch})
+        try:
+            holders = _works_of_editions(target, {minter.edition_iri(i) for i, *_ in batch})
+        except (HttpStatusError, QueryError) as err:
+            if warn is not None:
+                answer = str(err).removeprefix(f"{target.where}: ")
+                warn(Problem(target.where, None, "", f"{_SKIPPED} ({answer}); {_SKIPPED_ADVICE}"))
+            return []
         for isbn, book_id, source, line in batch:
             others = holders.get(minter.edition_iri(isbn), set()) - {minter.work_iri(book_id)}
             if others and run_works is None:
@@ -50,13 +64,15 @@ def _works_of_editions(target: Target, editions: Iterable[str]) -> dict[str, set
     )
     try:
         rows = run_query(query, target, source="the check for ISBNs in the store").rows()
-    except QueryError as err:
-        raise StoreError(
-            f"{target.where}: cannot ask the store which books have this run's ISBNs: {err}"
-        ) from None
+    except (HttpStatusError, QueryError):
+        raise
+    except StoreError as err:
+        raise StoreError(f"{_CANNOT_ASK}: {err}") from None
     found: dict[str, set[str]] = {}
     for row in rows:
-        found.setdefault(row["edition"][1:-1], set()).add(row["work"][1:-1])
+        edition, work = row.get("edition", ""), row.get("work", "")
+        if edition.startswith("<") and work.startswith("<"):  # IRIs, as asked
+            found.setdefault(edition[1:-1], set()).add(work[1:-1])
     return found
 
 
