@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import gzip
 import hashlib
@@ -625,6 +626,20 @@ def test_a_run_writing_into_a_folder_another_run_writes_is_refused(
         **before,
         ".books.ttl.live.tmp": b"the other run's\n",
     }
+
+
+def test_a_folder_on_a_file_system_without_locks_is_written_unguarded(
+    catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an NFS mount without lockd answers flock with ENOLCK: the lock is a guard, not a need
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["publish", str(catalogue), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "books.ttl").is_file()
 
 
 def temp_files(folder: Path) -> Iterator[Path]:

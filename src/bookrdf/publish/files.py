@@ -95,6 +95,8 @@ def _folder_lock(folder: Path, made: list[Path]) -> Iterator[None]:
             f"{folder}: another bookrdf run is writing into this folder; "
             "wait for it to finish, or write elsewhere"
         ) from None
+    except OSError:
+        pass  # a file system without locks (an NFS mount without lockd): written unguarded
     try:
         yield
     finally:
