@@ -13,7 +13,7 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from bookrdf.cli import cli
 from bookrdf.errors import RecordError
-from bookrdf.importers.marc import looks_like_marc, read_marc
+from bookrdf.importers.marc import MarcImport, looks_like_marc, read_marc
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.model import book_to_dict
 
@@ -395,6 +395,13 @@ def _book_record(title: str, leader: str = "00000nam a2200000 i 4500") -> Record
     return record
 
 
+def _read_back(tmp_path: Path, record: Record) -> MarcImport:
+    """The record written as ISO 2709 and read by the importer."""
+    path = tmp_path / "record.mrc"
+    path.write_bytes(record.as_marc())
+    return read_marc([path])
+
+
 def _with_entry(raw: bytes, tag: bytes, length: bytes | None, start: bytes | None) -> bytes:
     """The record with the directory entry of one tag given another length or start."""
     base = int(raw[12:17])
@@ -522,9 +529,7 @@ def test_the_url_is_the_resource_not_a_part_of_it(tmp_path: Path) -> None:
     record.add_field(Field(tag="856", indicators=Indicators("4", "0"),
                            subfields=[Subfield("u", "https://muse.jhu.edu/book/8048"),
                                       Subfield("u", "https://mirror.example/8048")]))  # fmt: skip
-    path = tmp_path / "links.mrc"
-    path.write_bytes(record.as_marc())
-    result = read_marc([path])
+    result = _read_back(tmp_path, record)
     assert book_to_dict(result.books[0])["url"] == "https://muse.jhu.edu/book/8048"
     assert [(w.field, w.message) for w in result.warnings] == [
         (
@@ -540,9 +545,7 @@ def test_an_isbn_written_with_its_name_is_read(tmp_path: Path) -> None:
     record = _book_record("Prefixed")
     record.add_field(Field(tag="020", indicators=Indicators(" ", " "),
                            subfields=[Subfield("a", "ISBN 0-8248-2809-7 (pbk.)")]))  # fmt: skip
-    path = tmp_path / "prefixed.mrc"
-    path.write_bytes(record.as_marc())
-    result = read_marc([path])
+    result = _read_back(tmp_path, record)
     assert book_to_dict(result.books[0])["isbn"] == [
         {"value": "9780824828097", "format": "paperback"}
     ]
@@ -569,9 +572,7 @@ def test_a_meeting_names_its_unit_in_e_and_its_role_in_j(tmp_path: Path) -> None
                            subfields=[Subfield("a", "Conference on Light."),
                                       Subfield("e", "Steering Committee,"),
                                       Subfield("j", "editor.")]))  # fmt: skip
-    path = tmp_path / "meeting.mrc"
-    path.write_bytes(record.as_marc())
-    result = read_marc([path])
+    result = _read_back(tmp_path, record)
     assert book_to_dict(result.books[0])["contributors"] == [
         {"name": "Conference on Light. Steering Committee", "role": "editor"}
     ]
@@ -594,9 +595,7 @@ def test_a_contents_note_is_read_by_its_subfields_not_its_indicator(
     record = _book_record("Contents")
     record.add_field(Field(tag="505", indicators=Indicators(*indicators),
                            subfields=[Subfield(code, value) for code, value in subfields]))  # fmt: skip
-    path = tmp_path / "contents.mrc"
-    path.write_bytes(record.as_marc())
-    result = read_marc([path])
+    result = _read_back(tmp_path, record)
     assert book_to_dict(result.books[0])["chapters"] == [
         {"title": "Intro", "contributors": [_person("Jane Doe", "author", "Jane", "Doe")]},
         {"label": "1", "title": "Beginnings", "pages": "1-20"},
@@ -610,9 +609,7 @@ def test_aacr2_joint_relators_keep_their_role(tmp_path: Path) -> None:
     for name, term in (("Doe, Jane,", "joint author."), ("Roe, John,", "jt. ed.")):
         record.add_field(Field(tag="700", indicators=Indicators("1", " "),
                                subfields=[Subfield("a", name), Subfield("e", term)]))  # fmt: skip
-    path = tmp_path / "joint.mrc"
-    path.write_bytes(record.as_marc())
-    result = read_marc([path])
+    result = _read_back(tmp_path, record)
     assert book_to_dict(result.books[0])["contributors"] == [
         _person("Jane Doe", "author", "Jane", "Doe"),
         _person("John Roe", "editor", "John", "Roe"),
@@ -627,9 +624,7 @@ def test_an_enhanced_label_before_a_title_begins_an_entry_without_dashes(tmp_pat
                  ("t", "Beginnings"), ("g", "(p. 1-20)")]  # fmt: skip
     record.add_field(Field(tag="505", indicators=Indicators("0", "0"),
                            subfields=[Subfield(code, value) for code, value in subfields]))  # fmt: skip
-    path = tmp_path / "numbered.mrc"
-    path.write_bytes(record.as_marc())
-    result = read_marc([path])
+    result = _read_back(tmp_path, record)
     assert book_to_dict(result.books[0])["chapters"] == [
         {"label": "1", "title": "Intro", "contributors": [_person("Jane Doe", "author", "Jane", "Doe")]},
         {"label": "2", "title": "Beginnings", "pages": "1-20"},
@@ -651,9 +646,7 @@ def test_an_entry_that_skips_pages_keeps_them(
     record = _book_record("Skipping")
     record.add_field(Field(tag="505", indicators=Indicators("0", "0"),
                            subfields=[Subfield(code, value) for code, value in subfields]))  # fmt: skip
-    path = tmp_path / "skipping.mrc"
-    path.write_bytes(record.as_marc())
-    result = read_marc([path])
+    result = _read_back(tmp_path, record)
     assert book_to_dict(result.books[0])["chapters"] == [
         {"label": "1", "title": "Beginnings", "pages": "1-20, 25-30"},
         {"label": "2", "title": "Plates", "pages": "21-24"},
