@@ -2,7 +2,8 @@
 
 from bookrdf.model.dump import book_to_dict
 from bookrdf.model.kinds import entry_kinds, told_kind
-from bookrdf.model.parse import PAGE, book_from_dict, page_range
+from bookrdf.model.pages import PAGE, page_range
+from bookrdf.model.parse import book_from_dict
 from bookrdf.model.values import (
     ROMAN_PAGE,
     Book,
