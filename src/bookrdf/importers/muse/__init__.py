@@ -25,10 +25,19 @@ from bookrdf.importers.muse.layout import (
     following_texts,
     joined_text,
     label_and_title,
+    page_lines,
     page_paragraphs,
     split_gap,
 )
 from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
+from bookrdf.importers.muse.rows import (
+    ISBN_FORMATS,
+    ISBN_LINE,
+    KEYED,
+    LANGUAGES,
+    NO_FIELD,
+    page_key,
+)
 from bookrdf.importers.names import name_parts, people_in
 from bookrdf.importers.text import utf8_text
 from bookrdf.model import Book, page_range
@@ -53,37 +62,7 @@ _ISSUE = re.compile(
     r"|(?:(?:Print|Online|E-?)\s*)?ISSN:?\s*[0-9]{4}-?[0-9]{3}[0-9Xx]",
     re.I,
 )
-# Invisible characters a saved page may carry at the ends of a line (a zero-width space, a word
-# joiner, a byte order mark): trimmed like spaces, or "read more\u200b" would be a title.
-_INVISIBLE = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
-_HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
-_ISBN = re.compile(
-    r"(?:(?P<kind>e|electronic|print|hardcover|cloth|paperback|paper|related)[- ]?)?isbn"
-    r"(?:-?1[03])?(?:\s*\((?P<kind2>[a-z]+)\))?\s*:?\s*(?P<value>[0-9][0-9xX -]{8,16})"
-    # the format as catalogues print it after the ISBN: "(pbk.)", "(cloth)", "(alk. paper)"
-    r"(?:\s*\((?P<qualifier>[^()]*)\))?",
-    re.I,
-)
-_ISBN_FORMATS = {"e": "electronic", "electronic": "electronic", "ebook": "electronic",
-                 "print": "print", "hardcover": "hardcover", "hardback": "hardcover",
-                 "hbk": "hardcover", "cloth": "hardcover", "paperback": "paperback",
-                 "paper": "paperback", "pbk": "paperback"}  # fmt: skip
-# Keys MUSE prints as "Key: value" on the page, or as rows under "Additional Information".
-_KEYED = re.compile(
-    r"(?P<key>publication year|copyright year|published by|series|language|oclc|pages"
-    r"|launched on muse|open access|marc record|creative commons)\s*(?P<colon>:)?\s*(?P<value>.*)",
-    re.I,
-)
-_PAGE_KEYS = {"publication year", "copyright year", "published by", "series"}
-_NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
-# Rows of the "Additional Information" table, told by their values where the page lost the
-# table's heading: no entry's excerpt and no title.
-_ROW_VALUES = {"oclc": r"[0-9]+", "pages": r"[0-9]+", "launched on muse": r"[0-9-]+",
-               "open access": r"yes|no", "marc record": r"download"}  # fmt: skip
-_LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
-              "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja",
-              "korean": "ko"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -112,7 +91,7 @@ def read_muse_page(path: Path, book_id: str | None = None) -> MuseImport:
 def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = None) -> MuseImport:
     """Parse the text of one MUSE book page; lines it cannot place come back as warnings."""
     reader = _Reader(source)
-    page = _page_lines(text, source)
+    page = page_lines(text, source, _ADVICE)
     lines = reader.keyed_lines(page)
     issue = next((line for line in page if _ISSUE.fullmatch(line[1])), None)
     if issue and not reader.isbns:
@@ -130,38 +109,12 @@ def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = Non
     return MuseImport(book, tuple(sorted(reader.warnings, key=lambda w: w.line or 0)))
 
 
-def _page_lines(text: str, source: str) -> list[Line]:
-    text = text.removeprefix("\ufeff")
-    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
-    for bad, what in (
-        (not text.strip(), "is empty"),
-        ("\x00" in text or controls > len(text) // 100, "is a binary file, not a text page"),
-        (_HTML.match(text), "is HTML, not a page saved as text"),
-    ):
-        if bad:
-            raise RecordError(Problem(source, 1, "", f"{what}; {_ADVICE}"))
-    return [
-        (n, " ".join(_INVISIBLE.sub(" ", raw).split()))
-        for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)
-    ]
-
-
 def _is_page_range(text: str) -> bool:
     try:
         page_range(text.strip())
     except ValueError:
         return False
     return True
-
-
-def _page_key(key: str, value: str) -> bool:
-    key = key.lower()
-    row = _ROW_VALUES.get(key)
-    return (
-        key in _PAGE_KEYS
-        or (key == "language" and value.lower() in _LANGUAGES)
-        or (row is not None and re.fullmatch(row, value, re.I) is not None)
-    )
 
 
 @dataclass
@@ -214,23 +167,23 @@ class _Reader:
             code = "-".join(CC_WORDS.get(word, "?") for word in words)
             self.licence((number, text), code, statement["version"])
             return True
-        if isbn := _ISBN.fullmatch(text):
+        if isbn := ISBN_LINE.fullmatch(text):
             value = re.sub(r"[ -]", "", isbn["value"]).upper()
             qualifier = re.sub(r"[\s.-]", "", isbn["qualifier"] or "").lower()
             kind = (isbn["kind"] or isbn["kind2"] or "").lower()
-            fmt = _ISBN_FORMATS.get(qualifier) or _ISBN_FORMATS.get(kind)
+            fmt = ISBN_FORMATS.get(qualifier) or ISBN_FORMATS.get(kind)
             if all(i["value"] != value for i in self.isbns):
                 self.lines[f"isbn[{len(self.isbns)}]"] = number
                 self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
             return True
-        if _ISBN.match(text):  # "Print ISBN: …; E-ISBN: …": no excerpt, and no guess
+        if ISBN_LINE.match(text):  # "Print ISBN: …; E-ISBN: …": no excerpt, and no guess
             why = "reads like an ISBN line but has more on it than an ISBN and its format; give "
             self.unplaced((number, text), "isbn", why + "the ISBNs in the record by hand")
             return True
-        keyed = _KEYED.fullmatch(text)
+        keyed = KEYED.fullmatch(text)
         # Outside "Additional Information" only the page's own "Key: value" lines count, and a
         # "Language: …" line that names a language.
-        if keyed and (info or (keyed["colon"] and _page_key(keyed["key"], keyed["value"]))):
+        if keyed and (info or (keyed["colon"] and page_key(keyed["key"], keyed["value"]))):
             self.keyed_value((number, text), keyed["key"].lower(), keyed["value"])
             return True
         if info and text.lower() not in _CHROME:
@@ -243,8 +196,8 @@ class _Reader:
             self.put("publisher", {"name": value}, line[0])
         elif key == "publication year" and year and "published" not in self.data:
             self.put("published", value, line[0])
-        elif key == "language" and value.lower() in _LANGUAGES:
-            self.put("language", _LANGUAGES[value.lower()], line[0])
+        elif key == "language" and value.lower() in LANGUAGES:
+            self.put("language", LANGUAGES[value.lower()], line[0])
         elif key == "creative commons":
             code = CC_CODE.fullmatch(value)
             if code is None:
@@ -256,7 +209,7 @@ class _Reader:
             key in ("publication year", "copyright year") and self.data.get("published") == value
         ):
             pass
-        elif key in _NO_FIELD:
+        elif key in NO_FIELD:
             self.unplaced(line, why="was left out: a bookrdf record has no such field")
         else:
             self.unplaced(line)

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import re
 
+from bookrdf.errors import Problem, RecordError
 from bookrdf.importers.names import people_in
 from bookrdf.model import roman_to_int
 
 Line = tuple[int, str]  # 1-based line number, whitespace-normalised text
 Para = list[Line]
+
+# Invisible characters a saved page may carry at the ends of a line (a zero-width space, a word
+# joiner, a byte order mark): trimmed like spaces, or "read more\u200b" would be a title.
+_INVISIBLE = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
+_HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
 
 # A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3", "PART TWO"
 PART = re.compile(
@@ -136,3 +142,21 @@ def page_paragraphs(lines: list[Line]) -> list[Para]:
 
 def joined_text(paras: list[Para]) -> str:
     return "\n\n".join(" ".join(text for _, text in para) for para in paras)
+
+
+def page_lines(text: str, source: str, advice: str) -> list[Line]:
+    """The page's lines, numbered, spaces and invisible characters trimmed; a page that is empty,
+    binary or HTML is one problem, with `advice`."""
+    text = text.removeprefix("\ufeff")
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
+    for bad, what in (
+        (not text.strip(), "is empty"),
+        ("\x00" in text or controls > len(text) // 100, "is a binary file, not a text page"),
+        (_HTML.match(text), "is HTML, not a page saved as text"),
+    ):
+        if bad:
+            raise RecordError(Problem(source, 1, "", f"{what}; {advice}"))
+    return [
+        (n, " ".join(_INVISIBLE.sub(" ", raw).split()))
+        for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)
+    ]
