@@ -102,8 +102,7 @@ def _refuse_release(folder: Path) -> None:
 def record_lines(path: Path) -> bool:
     """Whether a file is JSON Lines of records, a book a line (Crossref's dumps, also JSON
     Lines, are read whole: a chapter may be on any line)."""
-    suffix = path.suffix.lower()
-    return suffix in JSON_LINES and not looks_like_crossref(_head(path).decode("utf-8", "replace"))
+    return path.suffix.lower() in JSON_LINES and not _is_crossref(path)
 
 
 def _without_chapters_csvs(files: list[Path]) -> list[Path]:

@@ -30,7 +30,7 @@ def isbns_held_elsewhere(
     """A problem for each ISBN of this run that a book not in this run has in the store. A
     server that answers the question with an error (its `--endpoint` takes no queries) gets a
     warning, and the load goes on as before this check; one that cannot be reached stops it."""
-    if isinstance(target, EmbeddedStore) and _empty(target):
+    if isinstance(target, EmbeddedStore) and target.is_empty():
         return []  # the common first load of a catalogue: nothing to ask
     problems: list[Problem] = []
     run_works: set[str] | None = None  # made only when a clash needs it: clashes are rare
@@ -49,10 +49,6 @@ def isbns_held_elsewhere(
             for other in sorted(others - (run_works or set())):
                 problems.append(Problem(source, line, "isbn", _message(isbn, other, target)))
     return problems
-
-
-def _empty(store: EmbeddedStore) -> bool:
-    return next(store.oxigraph.quads_for_pattern(None, None, None, None), None) is None
 
 
 def _works_of_editions(target: Target, editions: Iterable[str]) -> dict[str, set[str]]:

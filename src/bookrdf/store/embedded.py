@@ -97,9 +97,11 @@ class EmbeddedStore:
 
     def takes_bulk_load(self) -> bool:
         """Whether a load goes through the bulk loader: an empty store on disk."""
-        if self.path is None:
-            return False
-        return next(self.oxigraph.quads_for_pattern(None, None, None, None), None) is None
+        return self.path is not None and self.is_empty()
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no quad."""
+        return next(iter(self.oxigraph.quads_for_pattern(None, None, None, None)), None) is None
 
     @property
     def loading_marker(self) -> Path | None:
@@ -183,14 +185,11 @@ class EmbeddedStore:
         if error is None:
             self.close()
             return
-        unused = self._new and self._store is not None and self._store_is_empty()
+        unused = self._new and self._store is not None and self.is_empty()
         with suppress(StoreError):  # a failed write fails the flush too: report the first
             self.close()
         if unused and self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
-
-    def _store_is_empty(self) -> bool:
-        return next(iter(self.oxigraph.quads_for_pattern(None, None, None, None)), None) is None
 
 
 class _Change:
