@@ -229,6 +229,24 @@ def test_crossref_json_lines_are_never_cut(tmp_path: Path) -> None:
     assert len(book.chapters) == 20
 
 
+def test_crossref_files_are_read_together_in_one_slice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the chapters in one file, their book in another: read apart, every chapter was left out
+    for name in ("monograph.json", "monograph-chapters.json"):
+        (tmp_path / name).write_bytes((FIXTURES / "crossref" / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    files = [Path("monograph-chapters.json"), Path("monograph.json")]
+    (partition,) = plan_partitions(files, 4, tmp_path)
+    (piece,) = partition.slices
+    (book,) = read_slice(piece, partition.cwd)
+    local = list(read_books(files))
+    assert [len(b.chapters) for b in local] == [len(book.chapters)]
+    assert len(book.chapters) > 1
+    assert {c.title for c in book.chapters} == {c.title for c in local[0].chapters}
+    assert book.source in {"monograph.json", "monograph-chapters.json"}  # as given
+
+
 def test_a_relative_path_reads_as_given(catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(catalogue)
     plan = plan_partitions([Path("big.jsonl")], 3, catalogue)

@@ -11,6 +11,7 @@ from pathlib import Path
 from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
 from bookrdf.model import Book
 from bookrdf.pipeline import Warn, read_file, record_lines
+from bookrdf.pipeline.inputs import file_groups, read_group
 from bookrdf.records import RecordLine, parse_line
 
 _CHUNK = 1 << 20  # bytes read at a time while looking for block ends
@@ -24,6 +25,9 @@ class Slice:
     start: int = 0
     end: int | None = None  # None: to the end of the file
     line: int = 1  # the number of the line at `start`
+    # files read together with this one: the other Crossref files of the run, where a
+    # chapter's book may be (`pipeline.inputs.file_groups`)
+    together: tuple[str, ...] = ()
 
     @property
     def whole(self) -> bool:
@@ -44,17 +48,19 @@ class Partition:
 
 
 def plan_partitions(files: Sequence[Path], count: int, cwd: Path) -> list[Partition]:
-    """At most `count` partitions of about equal bytes; only JSON Lines files are cut."""
-    sizes = [_size(path) for path in files]
+    """At most `count` partitions of about equal bytes; only JSON Lines files of records are
+    cut, and files read together (Crossref's) stay in one slice."""
+    groups = file_groups(files)
+    sizes = [sum(_size(path) for path in group) for group in groups]
     target = max(1, -(-sum(sizes) // max(1, count)))
     partitions: list[Partition] = []
     current: list[Slice] = []
     filled = 0
-    for path, size in zip(files, sizes, strict=True):
+    for (path, *others), size in zip(groups, sizes, strict=True):
         pieces = (
             list(line_blocks(path, target))
-            if size > target and record_lines(path)
-            else [(Slice(str(path)), size)]
+            if size > target and not others and record_lines(path)
+            else [(Slice(str(path), together=tuple(map(str, others))), size)]
         )
         for piece, piece_size in pieces:
             current.append(piece)
@@ -99,7 +105,10 @@ def _size(path: Path) -> int:
 def read_slice(piece: Slice, cwd: str, warn: Warn | None = None) -> Iterator[Book]:
     """The books of a slice; their sources (and problems) name the file as it was given."""
     path = Path(cwd, piece.path)
-    books = read_file(path, warn) if piece.whole else _read_lines(path, piece)
+    if piece.together:
+        books = read_group([path, *(Path(cwd, other) for other in piece.together)], warn)
+    else:
+        books = read_file(path, warn) if piece.whole else _read_lines(path, piece)
     if Path(piece.path).is_absolute():
         yield from books
         return
