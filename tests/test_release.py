@@ -33,6 +33,7 @@ from bookrdf.config import DatasetConfig, load_config
 from bookrdf.errors import ConfigError
 from bookrdf.pipeline import publish
 from bookrdf.publish import write_release
+from bookrdf.publish.files import atomic_files
 from bookrdf.publish.formats import refuse_remote_context
 from bookrdf.release import read_manifest
 from tests.conftest import BASE, SEED_RECORD, with_own_isbns
@@ -640,6 +641,27 @@ def test_a_folder_on_a_file_system_without_locks_is_written_unguarded(
     result = CliRunner().invoke(cli, ["publish", str(catalogue), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "books.ttl").is_file()
+
+
+def test_a_forked_worker_does_not_keep_the_release_folder_locked(tmp_path: Path) -> None:
+    # a flock belongs to the open file: a worker forked while a run held it kept it locked
+    # after the run was killed, and the next publish was refused as "another bookrdf run"
+    out = tmp_path / "out"
+    with atomic_files(out, ["books.nt"], alone=True) as handles:
+        handles["books.nt"].write(b"")
+        child = os.fork()
+        if child == 0:  # a worker: lives on after its parent's run
+            time.sleep(30)
+            os._exit(0)
+    try:
+        fd = os.open(out, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: still locked
+        finally:
+            os.close(fd)
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
 
 
 def temp_files(folder: Path) -> Iterator[Path]:

@@ -11,7 +11,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -81,6 +81,22 @@ def atomic_files(
             _move_into_place(folder, temps, keep or set())
 
 
+# The folder locks this process holds. A forked worker (`--jobs`) closes its copies: a flock
+# belongs to the open file, which a child's copy would keep locked after this process ends
+# (killed, its workers still finishing a chunk), refusing the next run.
+_HELD: set[int] = set()
+
+
+def _close_held_locks() -> None:
+    for fd in _HELD:
+        with suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
+
+
 @contextmanager
 def _folder_lock(folder: Path, made: list[Path]) -> Iterator[None]:
     """This run alone writes into the folder until its files are in place: another run's
@@ -97,9 +113,11 @@ def _folder_lock(folder: Path, made: list[Path]) -> Iterator[None]:
         ) from None
     except OSError:
         pass  # a file system without locks (an NFS mount without lockd): written unguarded
+    _HELD.add(fd)
     try:
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # and with it the lock
 
 
