@@ -16,7 +16,7 @@ from typing import Any
 
 from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
 from bookrdf.importers.crossref.markup import plain_text
-from bookrdf.importers.crossref.work import Fields, Work, isbns, strings
+from bookrdf.importers.crossref.work import Fields, Work, isbns, shown, strings
 from bookrdf.importers.origins import lines_of, relocate
 from bookrdf.importers.text import utf8_text
 from bookrdf.model import Book, roman_to_int
@@ -172,8 +172,7 @@ class _NotAWork(ValueError):
         if not self.path:
             message = 'is not Crossref JSON: give a work, {"message": …} or a list of works'
             return Problem(source, line, "", message)
-        text = json.dumps(self.value, ensure_ascii=False)
-        text = text if len(text) <= 60 else text[:57] + "..."
+        text = shown(self.value)
         message = f'{text} is not a Crossref work (one has "DOI" and "type"); take it out'
         return Problem(source, line, self.path, message)
 

@@ -63,8 +63,7 @@ class Fields:
         self.warnings.append(Problem(work.source, work.line, key, message))
 
     def unmapped(self, work: Work, key: str, value: Any) -> None:
-        text = json.dumps(value, ensure_ascii=False)
-        text = text if len(text) <= 60 else text[:57] + "..."
+        text = shown(value)
         self.warn(work, key, f"{text} of {work.doi} has no field in a bookrdf record; left out")
 
     def record(self, book: Work, chapters: list[Work]) -> Record:
@@ -95,8 +94,7 @@ class Fields:
         published, date_key = _date(d)
         put("published", date_key, published)
         for key, value in odd_dates(d):
-            text = json.dumps(value, ensure_ascii=False)
-            text = text if len(text) <= 60 else text[:57] + "..."
+            text = shown(value)
             message = f'{text} of {book.doi} is not a date like {{"date-parts": [[2019, 3]]}}'
             self.warn(book, key, f"{message}; left out")
         put("language", "language", d.get("language"))
@@ -157,8 +155,7 @@ class Fields:
                     self.not_text(work, key, item)
 
     def not_text(self, work: Work, key: str, value: Any) -> None:
-        text = json.dumps(value, ensure_ascii=False)
-        text = text if len(text) <= 60 else text[:57] + "..."
+        text = shown(value)
         self.warn(work, key, f"{text} of {work.doi} is not text; left out")
 
     def text(self, work: Work, key: str, paragraphs: bool = False) -> str | None:
@@ -233,6 +230,12 @@ class Fields:
         for other in sorted({str(x["URL"]) for x in found} - {kept}):
             self.warn(work, "license", f"{other} of {work.doi} is a second licence; one is kept")
         return kept
+
+
+def shown(value: Any) -> str:
+    """A JSON value as a message quotes it: at most 60 characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _name_key(name: str) -> str:
