@@ -35,15 +35,16 @@ def isbns_held_elsewhere(
     problems: list[Problem] = []
     run_works: set[str] | None = None  # made only when a clash needs it: clashes are rare
     for batch in claims.claims(BATCH):
+        editions = [minter.edition_iri(isbn) for isbn, *_ in batch]
         try:
-            holders = _works_of_editions(target, {minter.edition_iri(i) for i, *_ in batch})
+            holders = _works_of_editions(target, set(editions))
         except (HttpStatusError, QueryError) as err:
             if warn is not None:
                 answer = str(err).removeprefix(f"{target.where}: ")
                 warn(Problem(target.where, None, "", f"{_SKIPPED} ({answer}); {_SKIPPED_ADVICE}"))
-            return []
-        for isbn, book_id, source, line in batch:
-            others = holders.get(minter.edition_iri(isbn), set()) - {minter.work_iri(book_id)}
+            return problems  # what earlier batches found still stands
+        for edition, (isbn, book_id, source, line) in zip(editions, batch, strict=True):
+            others = holders.get(edition, set()) - {minter.work_iri(book_id)}
             if others and run_works is None:
                 run_works = {minter.work_iri(other) for other in claims.book_ids()}
             for other in sorted(others - (run_works or set())):
