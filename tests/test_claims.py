@@ -211,3 +211,60 @@ def test_a_server_whose_endpoint_takes_no_queries_is_warned_and_loaded(tmp_path:
         assert warning.endswith("give --endpoint the server's SPARQL query URL to have it")
     loaded = {row["g"]["value"] for row in graphs["results"]["bindings"]}
     assert loaded == {str(Minter().graph("crisis-in-north-korea"))}
+
+
+# --- the same check for a load of RDF files (a release's dumps) -----------------------------
+
+
+def released(tmp_path: Path, record: str, fmt: str) -> Path:
+    """A one-book release of `record` (YAML text) in format `fmt`; its dump's path."""
+    source = tmp_path / f"{fmt}-{len(list(tmp_path.iterdir()))}.yaml"
+    source.write_text(record, "utf-8")
+    out = tmp_path / f"release-{source.stem}"
+    assert run("publish", str(source), "--out", str(out), "-f", fmt).exit_code == 0
+    [dump] = [path for path in out.iterdir() if path.name.startswith("books.")]
+    return dump
+
+
+def file_clash_line(dump: Path, where: str) -> str:
+    return (
+        f"Error: {dump}: isbn: ISBN {A} is already the ISBN of the book "
+        f"<{Minter().work_iri('a')}> in {where}; an ISBN names one edition of one book: "
+        "correct the ISBN, or load that book again in this run with its ISBN corrected"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["nt.gz", "ttl", "jsonld"])
+def test_a_release_whose_book_has_an_isbn_of_a_stored_book_is_refused(
+    tmp_path: Path, fmt: str
+) -> None:
+    store = tmp_path / "store"
+    a = released(tmp_path, f"id: a\ntitle: A\nisbn:\n  - value: '{A}'\n", fmt)
+    assert run("load", str(a), "--store", str(store)).exit_code == 0
+    x = released(tmp_path, f"id: x\ntitle: X\nisbn:\n  - value: '{B}'\n  - value: '{A}'\n", fmt)
+    result = run("load", str(x), "--store", str(store))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [file_clash_line(x, str(store))]
+    assert stored_works(ox.Store(str(store))) == {Minter().work_iri("a")}
+    again = run("load", str(a), "--store", str(store))  # a book reloaded keeps its ISBN
+    assert again.exit_code == 0, again.output
+    fixed = released(tmp_path, "id: a\ntitle: A\n", fmt)  # …or gives it up in the same run
+    moved = run("load", str(fixed), str(x), "--store", str(store))
+    assert moved.exit_code == 0, moved.output
+    assert stored_works(ox.Store(str(store))) == {Minter().work_iri("x")}
+
+
+def test_a_server_is_asked_about_a_release_too(tmp_path: Path) -> None:
+    a = released(tmp_path, f"id: a\ntitle: A\nisbn:\n  - value: '{A}'\n", "nt.gz")
+    x = released(tmp_path, f"id: x\ntitle: X\nisbn:\n  - value: '{A}'\n", "nt.gz")
+    with oxigraph_server() as server:
+        target = ["--endpoint", server.query_url, "--gsp-endpoint", server.store_url]
+        assert run("load", str(a), *target).exit_code == 0
+        result = run("load", str(x), *target)
+        asked = RemoteStore(server.query_url).query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "application/sparql-results+json"
+        )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [file_clash_line(x, server.query_url)]
+    graphs = {row["g"]["value"] for row in json.loads(asked.body)["results"]["bindings"]}
+    assert graphs == {str(Minter().graph("a"))}

@@ -25,11 +25,11 @@ from bookrdf.pipeline.inputs import (
     read_group,
     record_lines,
 )
-from bookrdf.pipeline.stored import isbns_held_elsewhere
+from bookrdf.pipeline.stored import editions_held_elsewhere, isbns_held_elsewhere
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
 from bookrdf.publish.folder import render_books, write_chunks
 from bookrdf.records import json_lines
-from bookrdf.store import LoadSummary, Target, load_files, load_staged
+from bookrdf.store import LoadSummary, Staging, Target, load_files, load_staged
 from bookrdf.store.files import parse_quads, rdf_format
 from bookrdf.validation import BookReport, load_shapes, new_validator, summary
 from bookrdf.validation.shapes import to_rdflib
@@ -273,6 +273,23 @@ def is_rdf_file(path: Path) -> bool:
     return True
 
 
+def _held_isbns_check(
+    files: Sequence[Path], target: Target, warn: Warn | None
+) -> Callable[[Staging], None]:
+    """The check of `isbns_held_elsewhere` for a load of RDF files, on what they staged."""
+    source = str(files[0]) if len(files) == 1 else f"{files[0]} (one of {len(files)} files)"
+
+    def check(staging: Staging) -> None:
+        links = staging.edition_links()
+        if links:
+            graphs = set(staging.labels)
+            problems = editions_held_elsewhere(links, graphs, target, source, warn)
+            if problems:
+                raise RecordErrors(problems)
+
+    return check
+
+
 def load(
     paths: Sequence[Path],
     target: Target,
@@ -299,7 +316,9 @@ def load(
             "so that each run is all or nothing"
         )
     if rdf_files:
-        return load_files(rdf_files, target, base=minter.base)
+        return load_files(
+            rdf_files, target, base=minter.base, check=_held_isbns_check(rdf_files, target, warn)
+        )
     if validate:
         load_shapes(shapes)  # broken shapes: one error here, before any worker starts
     collected = reports if reports is not None else ReportTally()

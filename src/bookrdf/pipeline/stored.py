@@ -9,7 +9,8 @@ claiming book's, and not reloaded in this run, is a problem (and the run loads n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from bookrdf.errors import Problem, QueryError, StoreError
 from bookrdf.pipeline.claims import RunClaims
@@ -32,31 +33,81 @@ def isbns_held_elsewhere(
     warning, and the load goes on as before this check; one that cannot be reached stops it."""
     if isinstance(target, EmbeddedStore) and target.is_empty():
         return []  # the common first load of a catalogue: nothing to ask
+    run_graphs: set[str] | None = None  # made only when a clash needs it: clashes are rare
+
+    def in_run(graph: str) -> bool:
+        nonlocal run_graphs
+        if run_graphs is None:
+            run_graphs = {str(minter.graph(book_id)) for book_id in claims.book_ids()}
+        return graph in run_graphs
+
+    batches = (
+        [
+            _Claim(minter.edition_iri(isbn), minter.work_iri(book_id), isbn, source, line)
+            for isbn, book_id, source, line in batch
+        ]
+        for batch in claims.claims(BATCH)
+    )
+    return _held_elsewhere(batches, in_run, target, warn)
+
+
+def editions_held_elsewhere(
+    links: list[tuple[str, str, str]],
+    run_graphs: set[str],
+    target: Target,
+    source: str,
+    warn: Warn | None = None,
+) -> list[Problem]:
+    """`isbns_held_elsewhere` for RDF files: `links` are (edition IRI, work IRI, ISBN) as the
+    files give them, `run_graphs` the named graphs the load replaces."""
+    claims = [_Claim(edition, work, isbn, source, None) for edition, work, isbn in links]
+    batches = (claims[at : at + BATCH] for at in range(0, len(claims), BATCH))
+    return _held_elsewhere(batches, run_graphs.__contains__, target, warn)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    edition: str
+    work: str
+    isbn: str
+    source: str
+    line: int | None
+
+
+def _held_elsewhere(
+    batches: Iterable[list[_Claim]],
+    in_run: Callable[[str], bool],
+    target: Target,
+    warn: Warn | None,
+) -> list[Problem]:
+    """A problem for each claim whose edition another work links in the store, in a graph
+    that this run does not replace."""
     problems: list[Problem] = []
-    run_works: set[str] | None = None  # made only when a clash needs it: clashes are rare
-    for batch in claims.claims(BATCH):
-        editions = [minter.edition_iri(isbn) for isbn, *_ in batch]
+    for batch in batches:
         try:
-            holders = _works_of_editions(target, set(editions))
+            holders = _works_of_editions(target, {claim.edition for claim in batch})
         except (HttpStatusError, QueryError) as err:
             if warn is not None:
                 answer = str(err).removeprefix(f"{target.where}: ")
                 warn(Problem(target.where, None, "", f"{_SKIPPED} ({answer}); {_SKIPPED_ADVICE}"))
             return problems  # what earlier batches found still stands
-        for edition, (isbn, book_id, source, line) in zip(editions, batch, strict=True):
-            others = holders.get(edition, set()) - {minter.work_iri(book_id)}
-            if others and run_works is None:
-                run_works = {minter.work_iri(other) for other in claims.book_ids()}
-            for other in sorted(others - (run_works or set())):
-                problems.append(Problem(source, line, "isbn", _message(isbn, other, target)))
+        for claim in batch:
+            others = {
+                work
+                for work, graph in holders.get(claim.edition, set())
+                if work != claim.work and not in_run(graph)
+            }
+            for other in sorted(others):
+                message = _message(claim.isbn, other, target)
+                problems.append(Problem(claim.source, claim.line, "isbn", message))
     return problems
 
 
-def _works_of_editions(target: Target, editions: Iterable[str]) -> dict[str, set[str]]:
-    """Edition IRI -> the works that link it in the store (in any book's graph)."""
+def _works_of_editions(target: Target, editions: Iterable[str]) -> dict[str, set[tuple[str, str]]]:
+    """Edition IRI -> the (work, named graph) pairs that link it in the store."""
     values = " ".join(f"<{edition}>" for edition in sorted(editions))
     query = (
-        f"SELECT ?edition ?work WHERE {{ VALUES ?edition {{ {values} }} "
+        f"SELECT ?edition ?work ?graph WHERE {{ VALUES ?edition {{ {values} }} "
         f"GRAPH ?graph {{ ?work <{SCHEMA.workExample}> ?edition }} }}"
     )
     try:
@@ -65,11 +116,11 @@ def _works_of_editions(target: Target, editions: Iterable[str]) -> dict[str, set
         raise
     except StoreError as err:
         raise StoreError(f"{_CANNOT_ASK}: {err}") from None
-    found: dict[str, set[str]] = {}
+    found: dict[str, set[tuple[str, str]]] = {}
     for row in rows:
-        edition, work = row.get("edition", ""), row.get("work", "")
-        if edition.startswith("<") and work.startswith("<"):  # IRIs, as asked
-            found.setdefault(edition[1:-1], set()).add(work[1:-1])
+        edition, work, graph = row.get("edition", ""), row.get("work", ""), row.get("graph", "")
+        if all(term.startswith("<") for term in (edition, work, graph)):  # IRIs, as asked
+            found.setdefault(edition[1:-1], set()).add((work[1:-1], graph[1:-1]))
     return found
 
 

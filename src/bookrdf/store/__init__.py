@@ -112,10 +112,13 @@ def load_files(
     *,
     base: str = DEFAULT_BASE,
     on_file: Callable[[Path], None] | None = None,
+    check: Callable[[Staging], None] | None = None,
 ) -> LoadSummary:
     """Load RDF files (see `read_quads` for the graphs their triples go to), all or nothing.
 
     N-Triples and N-Quads dumps are routed as text (`lines.route_lines`), other files as quads.
+    `check` sees what is staged for a store that holds data (or a server) before it is written,
+    and raises to stop the load.
     """
     started = time.perf_counter()
     with staging_area(target.staging_folder, grouped=_grouped(target)) as staging:
@@ -128,6 +131,8 @@ def load_files(
                 staging.add_nquads(path, routed)
             if on_file:
                 on_file(path)
+        if check and staging.grouped:
+            check(staging)
         written = target.write(staging)
     return _summary(written, started)
 

@@ -27,6 +27,7 @@ from bookrdf.publish import to_oxigraph
 from bookrdf.rows import BookGraph, Term
 from bookrdf.store.lines import load_nquads, refused
 from bookrdf.store.routes import Routed
+from bookrdf.vocab import SCHEMA
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,26 @@ class Staging:
                 out.write(block.nquads)
                 count += block.quads
         return count
+
+    def edition_links(self) -> list[tuple[str, str, str]]:
+        """(edition IRI, work IRI, ISBN) for each edition with an ISBN that a work staged from
+        RDF files links (`schema:workExample`), for the check of ISBNs already in a store."""
+        if self._store is None:
+            return []
+        query = (
+            f"SELECT DISTINCT ?edition ?work ?isbn WHERE {{ GRAPH ?graph {{ "
+            f"?work <{SCHEMA.workExample}> ?edition . ?edition <{SCHEMA.isbn}> ?isbn "
+            "FILTER (isIRI(?work) && isIRI(?edition)) } }"
+        )
+        solutions = self._store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions), "a SELECT answers solutions"
+        return [
+            (edition.value, work.value, isbn.value)
+            for edition, work, isbn in (
+                (row["edition"], row["work"], row["isbn"]) for row in solutions
+            )
+            if edition is not None and work is not None and isbn is not None
+        ]
 
     def refusal(self) -> InputError:
         """The syntax error of a file whose text a bulk loader refused (`read_quads`'s)."""
