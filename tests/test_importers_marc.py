@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rdflib
 from click.testing import CliRunner
 from pymarc import Field, Indicators, Record, Subfield
 
@@ -652,3 +653,57 @@ def test_an_entry_that_skips_pages_keeps_them(
         {"label": "2", "title": "Plates", "pages": "21-24"},
     ]
     assert result.warnings == ()
+
+
+def _volume(title: str, own: str, extent: str) -> Record:
+    """A volume of a two-volume set whose 020s give its own ISBN and the set's, as catalogues
+    write them."""
+    record = _book_record(title)
+    record.add_field(Field(tag="020", indicators=Indicators(" ", " "),
+                           subfields=[Subfield("a", own), Subfield("q", "(v. 1 ;"),
+                                      Subfield("q", "hardcover)")]))  # fmt: skip
+    record.add_field(Field(tag="020", indicators=Indicators(" ", " "),
+                           subfields=[Subfield("a", "9780000000071 (set)")]))  # fmt: skip
+    record.add_field(Field(tag="300", indicators=Indicators(" ", " "),
+                           subfields=[Subfield("a", extent)]))  # fmt: skip
+    return record
+
+
+def test_the_isbn_of_a_set_is_not_a_volume_s(tmp_path: Path) -> None:
+    # every volume's record carries the set's ISBN: read as each volume's own, two volumes
+    # claimed one ISBN and a library's export could not be published at all
+    path = tmp_path / "volumes.mrc"
+    volumes = [_volume("Volume One", "9780000000057", "xii, 300 p. ;"),
+               _volume("Volume Two", "9780000000064", "viii, 280 p. ;")]  # fmt: skip
+    path.write_bytes(b"".join(volume.as_marc() for volume in volumes))
+    result = read_marc([path])
+    assert [[isbn.value for isbn in book.isbns] for book in result.books] == [
+        ["9780000000057"],
+        ["9780000000064"],
+    ]
+    assert [(w.field, w.message) for w in result.warnings if "set" in w.message] == [
+        (
+            f"record {n} 020$a",
+            '"9780000000071 (set)" is the ISBN of the set this book belongs to, not of this '
+            "book (its 300 gives no volumes); left out",
+        )
+        for n in (1, 2)
+    ]
+    out = tmp_path / "release"
+    published = CliRunner().invoke(cli, ["publish", str(path), "--out", str(out), "-f", "nt"])
+    assert published.exit_code == 0, published.output
+    graph = rdflib.Graph().parse(out / "books.nt")
+    answer = graph.query("SELECT ?i WHERE { ?e <http://schema.org/isbn> ?i }")
+    isbns = {str(row[0]) for row in answer}  # type: ignore[index]
+    assert isbns == {"9780000000057", "9780000000064"}
+
+
+@pytest.mark.parametrize(("extent", "kept"), [("2 v. ;", True), ("three volumes", True),
+                                              ("1 v. (xii, 300 p.) ;", False)])  # fmt: skip
+def test_a_record_of_the_whole_set_keeps_the_set_s_isbn(
+    tmp_path: Path, extent: str, kept: bool
+) -> None:
+    result = _read_back(tmp_path, _volume("The Set", "9780000000057", extent))
+    isbns = [isbn.value for isbn in result.books[0].isbns]
+    assert isbns == ["9780000000057", "9780000000071"] if kept else ["9780000000057"]
+    assert bool([w for w in result.warnings if "set" in w.message]) is not kept

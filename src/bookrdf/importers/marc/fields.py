@@ -22,6 +22,7 @@ from bookrdf.importers.marc.reader import MarcRecord
 _SUBJECTS = {"600", "610", "611", "630", "648", "650", "651"}
 _PEOPLE = ("100", "110", "111", "700", "710", "711")
 _KEEP_QUIET = {"020": "c68", "245": "c68", "264": "368", "260": "368", "520": "68"}
+_SET_ISBN = "the ISBN of the set this book belongs to, not of this book (its 300 gives no volumes)"
 _FORMATS = (  # 020 qualifiers, first match wins; "alk. paper" names the paper, not a binding
     ("electronic", r"e-?book|ebk|electronic|online|pdf|epub|e-isbn|kindle|mobi"),
     ("paperback", r"pbk|paperback|softcover|soft cover|paper"),
@@ -90,7 +91,7 @@ def map_record(found: MarcRecord) -> tuple[dict[str, Any], Mapper]:
     record = found.record
     handled = {"008", "020", "024", "041", "245", "260", "264", "505", "520", "540", "653", "856"}
     handled |= _SUBJECTS | set(_PEOPLE)
-    _isbns(read, record.get_fields("020"))
+    _isbns(read, record.get_fields("020"), _in_volumes(record.get_fields("300")))
     _title(read, record.get_fields("245"), any(record.get_fields(*_PEOPLE)))
     people: list[dict[str, Any]] = list(read.data.pop("contributors", []))
     for field in record.get_fields(*_PEOPLE):
@@ -126,8 +127,23 @@ def _bookkeeping(tag: str) -> bool:
     return tag < "010" or (tag < "050" and tag not in ("020", "024", "041")) or tag >= "900"
 
 
-def _isbns(read: Mapper, fields: list[Field]) -> None:
-    """020 $a ISBNs with the binding or medium their qualifiers ($q, or "(pbk.)" in $a) name."""
+_SET = re.compile(r"\bset\b", re.I)
+# "3 v.", "two volumes"; not "1 v. (xii, 300 p.)", which some catalogues write for one volume
+_VOLUMES = re.compile(
+    r"^\s*(?:[2-9]|[1-9][0-9]+|two|three|four|five|six|seven|eight|nine|ten)\s+v(?:ols?|olumes?)?\b",
+    re.I,
+)
+
+
+def _in_volumes(fields: list[Field]) -> bool:
+    """Whether 300 $a gives the extent in volumes: the record describes a multi-volume set."""
+    return any(_VOLUMES.match(value) for field in fields for value in field.get_subfields("a"))
+
+
+def _isbns(read: Mapper, fields: list[Field], whole_set: bool) -> None:
+    """020 $a ISBNs with the binding or medium their qualifiers ($q, or "(pbk.)" in $a) name.
+    A volume's record carries its set's ISBN too, qualified "set": that ISBN names the set,
+    and kept it would be every volume's (one edition claimed by several books)."""
     found: dict[str, dict[str, str]] = {}
     for field in fields:
         for value in field.get_subfields("z"):
@@ -141,6 +157,9 @@ def _isbns(read: Mapper, fields: list[Field]) -> None:
                 read.warn(field, "a", f'"{value.strip()}" is not an ISBN; left out')
                 continue
             qualifiers = " ".join([match[2], *field.get_subfields("q")])
+            if _SET.search(qualifiers) and not whole_set:
+                read.warn(field, "a", f'"{value.strip()}" is {_SET_ISBN}; left out')
+                continue
             isbn = re.sub(r"[ -]", "", match[1]).upper()
             key = isbn_key(isbn)
             fmt = _format(qualifiers)
