@@ -155,3 +155,35 @@ def test_a_one_megabyte_title(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     triples = ox.parse(path=str(tmp_path / "out" / "books.nt"), format=ox.RdfFormat.N_TRIPLES)
     assert max(len(str(quad.object.value)) for quad in triples) == len(title.strip())
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (
+            "organization_with_person_names.yaml",
+            [
+                ":6: contributors[0].given_name: an organisation has no given name; remove it, "
+                "or drop 'kind: organization' if this is a person",
+                ":7: contributors[0].family_name: an organisation has no family name; remove it, "
+                "or drop 'kind: organization' if this is a person",
+            ],
+        ),
+        (
+            "organization_blank_name.yaml",
+            [":4: contributors[0].name: is blank; give the organisation's name"],
+        ),
+        (
+            "contributor_unknown_kind.yaml",
+            [":5: contributors[0].kind: 'corporation' is not one of person, organization"],
+        ),
+    ],
+)
+def test_an_organisation_the_record_gets_wrong_is_one_clear_line_each(
+    case: str, expected: list[str], tmp_path: Path
+) -> None:
+    path = FIXTURES / "organizations" / case
+    result = run("publish", str(path), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [f"Error: {path}{line}" for line in expected]

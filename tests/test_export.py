@@ -37,9 +37,22 @@ IDENTIFIERS = st.fixed_dictionaries(
         "wikidata": st.just("Q42"),
     },
 )
-PERSON = st.fixed_dictionaries(
-    {"name": TEXT, "role": st.sampled_from(["author", "editor", "translator", "contributor"])},
-    optional={"given_name": TEXT, "family_name": TEXT, "identifiers": IDENTIFIERS},
+ROLE = st.sampled_from(["author", "editor", "translator", "contributor"])
+# An organisation has no name parts and no ORCID iD (a person's).
+ORGANIZATION = st.fixed_dictionaries(
+    {"name": TEXT, "role": ROLE, "kind": st.just("organization")},
+    optional={
+        "identifiers": st.fixed_dictionaries(
+            {}, optional={"isni": st.just("0000000121032683"), "wikidata": st.just("Q7817")}
+        )
+    },
+)
+PERSON = st.one_of(
+    st.fixed_dictionaries(
+        {"name": TEXT, "role": ROLE},
+        optional={"given_name": TEXT, "family_name": TEXT, "identifiers": IDENTIFIERS},
+    ),
+    ORGANIZATION,
 )
 KIND = st.sampled_from(list(KINDS))
 CHAPTER = st.fixed_dictionaries(
@@ -307,3 +320,20 @@ def test_each_book_comes_back_from_its_own_graph(tmp_path: Path) -> None:
     assert places_back == {"a": "Oxford", "b": "New York"}
     assert [i.format for i in books["a"].isbns] == ["print"]
     assert [i.format for i in books["b"].isbns] == ["electronic"]
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_organisations_come_back_as_organisations(tmp_path: Path, fmt: str) -> None:
+    report = tmp_path / "report.yaml"
+    report.write_text(
+        "id: report\ntitle: Annual Report\ncontributors:\n"
+        "- {name: World Health Organization, kind: organization, identifiers: {isni: '0000000121032683'}}\n"
+        "- {name: Jane Doe, role: editor}\n"
+        "chapters:\n- {title: One, contributors: [{name: Working Group 3, kind: organization}]}\n",
+        "utf-8",
+    )
+    published = _publish(tmp_path, report, fmt=fmt)
+    (book,) = books_from_rdf([published], Minter(BASE))
+    assert book_to_dict(book) == book_to_dict(next(read_records(report)))
+    assert [c.kind for c in book.contributors] == ["organization", "person"]
+    assert [c.kind for c in book.chapters[0].contributors] == ["organization"]

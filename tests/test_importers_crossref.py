@@ -93,7 +93,8 @@ def test_chapters_join_by_isbn_and_go_by_first_page_roman_first() -> None:
     chapters = books(PRESS)["9781925550016"]["chapters"]
     assert chapters == [
         {"title": "Foreword", "pages": "ix-xi", "doi": "10.1234/voices.fm",
-         "contributors": [{"name": "Peter Ackroyd", "role": "author"}]},
+         "contributors": [{"name": "Peter Ackroyd", "role": "author", "given_name": "Peter",
+                           "family_name": "Ackroyd"}]},
         {"title": "Beginnings: A Letter", "pages": "1-20", "doi": "10.1234/voices.1",
          "excerpt": "It began, as these things do, with a letter.",
          "contributors": [
@@ -543,3 +544,35 @@ def test_an_initial_after_a_roman_number_is_no_label(
     title: str, expected: tuple[str | None, str]
 ) -> None:
     assert label_title(title) == expected
+
+
+def test_a_contributor_named_by_name_alone_is_an_organisation() -> None:
+    # Crossref writes a person as given + family and an organisation as "name" alone; it was
+    # published as a schema:Person
+    text = work(
+        author=[
+            {"name": "ATLAS Collaboration", "sequence": "first", "affiliation": []},
+            {"given": "Jane", "family": "Doe", "sequence": "additional"},
+            {"name": "Working Group on Light", "ORCID": "https://orcid.org/0000-0002-1825-0097"},
+        ],
+        editor=[{"name": "Light Consortium", "sequence": "first"}],
+    )
+    result = parse_crossref([("x.json", text)])
+    (book,) = result.books
+    assert [(c.name, c.kind, c.role) for c in book.contributors] == [
+        ("ATLAS Collaboration", "organization", "author"),
+        ("Jane Doe", "person", "author"),
+        ("Working Group on Light", "organization", "author"),
+        ("Light Consortium", "organization", "editor"),
+    ]
+    assert book.contributors[2].identifiers.orcid is None
+    assert [w.field for w in result.warnings] == ["author.ORCID"]
+    graph = graph_of(book)
+    found = graph.query(
+        f"SELECT ?name WHERE {{ ?b <{SCHEMA.author}> ?c . ?c a <{SCHEMA.Organization}> ; "
+        f"<{SCHEMA.name}> ?name FILTER NOT EXISTS {{ ?c <{SCHEMA.givenName}> ?g }} }}"
+    )
+    assert sorted(str(row[0]) for row in found) == [  # type: ignore[index]
+        "ATLAS Collaboration",
+        "Working Group on Light",
+    ]

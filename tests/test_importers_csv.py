@@ -16,7 +16,8 @@ from bookrdf.importers.csv import chapters_csv_for, parse_csv, read_csv, sniff_c
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.model import book_to_dict
 from bookrdf.records import dump_record
-from tests.conftest import FIXTURES, SEED_PAGE
+from bookrdf.vocab import SCHEMA
+from tests.conftest import FIXTURES, SEED_PAGE, graph_of
 
 SEED = FIXTURES / "csv" / "seed"
 PRESS = FIXTURES / "csv" / "press"
@@ -451,3 +452,42 @@ def _problems(books: str, chapters: str | None) -> list[str]:
     except RecordError as err:
         return [str(problem) for problem in err.problems]
     return []
+
+
+def test_an_organisation_is_written_org_colon_and_keeps_its_commas() -> None:
+    books = (
+        "book_id,title,authors,editors\n"
+        'b,T,"org: University of California, Berkeley <Q168756>; Lankov, Andrei N.",'
+        '"ORG:Light Consortium; Kim, Jiyoung"\n'
+    )
+    chapters = 'book_id,title,authors\nb,One,"org: Working Group 3"\n'
+    (book,) = parse_csv(books, chapters).books
+    assert [(c.name, c.kind, c.role, c.given_name) for c in book.contributors] == [
+        ("University of California, Berkeley", "organization", "author", None),
+        ("Andrei N. Lankov", "person", "author", "Andrei N."),
+        ("Light Consortium", "organization", "editor", None),
+        ("Jiyoung Kim", "person", "editor", "Jiyoung"),
+    ]
+    assert book.contributors[0].identifiers.wikidata == "Q168756"
+    assert [(c.name, c.kind) for c in book.chapters[0].contributors] == [
+        ("Working Group 3", "organization")
+    ]
+    graph = graph_of(book)
+    found = graph.query(
+        f"SELECT ?name WHERE {{ ?w <{SCHEMA.author}> ?c . ?c a <{SCHEMA.Organization}> ; "
+        f"<{SCHEMA.name}> ?name }}"
+    )
+    assert sorted(str(row[0]) for row in found) == [  # type: ignore[index]
+        "University of California, Berkeley",
+        "Working Group 3",
+    ]
+
+
+def test_an_organisation_without_a_name_or_with_an_orcid_is_an_error() -> None:
+    assert errors('book_id,title,authors\nb,T,"org: "\n') == [
+        "books.csv:2: authors: is empty; give a value or leave the field out"
+    ]
+    assert errors("book_id,title,editors\nb,T,org: WHO <0000-0002-1825-0097>\n") == [
+        'books.csv:2: editors: "org: WHO <0000-0002-1825-0097>": an ORCID iD names a person, '
+        'not an organisation; give its ISNI, VIAF or Wikidata id, or write a person without "org:"'
+    ]

@@ -11,11 +11,13 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 from pymarc import Field, Indicators, Record, Subfield
+from rdflib import Graph
 
 from bookrdf.cli import cli
 from bookrdf.errors import RecordError
 from bookrdf.importers.marc import MarcImport, looks_like_marc, read_marc
 from bookrdf.importers.muse import read_muse_page
+from bookrdf.mapping import to_triples
 from bookrdf.model import book_to_dict
 
 HERE = Path(__file__).parent
@@ -55,7 +57,8 @@ def test_full_record(utf8: Any) -> None:
         _person("Ana Lima", "editor", "Ana", "Lima"),  # $4 edt
         _person("Ana Lima", "translator", "Ana", "Lima"),  # $4 trl
         _person("John Smith", "contributor", "John", "Smith"),  # a 700 without relator
-        {"name": "Studio Nord", "role": "contributor"},  # 710, illustrator
+        # 710, illustrator: a corporate name, so an organisation
+        {"name": "Studio Nord", "kind": "organization", "role": "contributor"},
     ]
     assert data["publisher"] == {"name": "Northfield University Press", "place": "Northfield"}
     assert (data["published"], data["language"]) == ("2021", "en")
@@ -575,7 +578,11 @@ def test_a_meeting_names_its_unit_in_e_and_its_role_in_j(tmp_path: Path) -> None
                                       Subfield("j", "editor.")]))  # fmt: skip
     result = _read_back(tmp_path, record)
     assert book_to_dict(result.books[0])["contributors"] == [
-        {"name": "Conference on Light. Steering Committee", "role": "editor"}
+        {
+            "name": "Conference on Light. Steering Committee",
+            "kind": "organization",
+            "role": "editor",
+        }
     ]
     assert result.warnings == ()
 
@@ -707,3 +714,45 @@ def test_a_record_of_the_whole_set_keeps_the_set_s_isbn(
     isbns = [isbn.value for isbn in result.books[0].isbns]
     assert isbns == ["9780000000057", "9780000000071"] if kept else ["9780000000057"]
     assert bool([w for w in result.warnings if "set" in w.message]) is not kept
+
+
+def test_corporate_names_and_meetings_are_organisations(tmp_path: Path) -> None:
+    # 110/710 (corporate names) and 111/711 (meetings) were published as schema:Person
+    record = _book_record("Annual report")
+    record.add_field(Field(tag="110", indicators=Indicators("2", " "),
+                           subfields=[Subfield("a", "World Health Organization."),
+                                      Subfield("b", "Regional Office for Europe,"),
+                                      Subfield("e", "author."),
+                                      Subfield("0", "(isni) 0000000121032683"),
+                                      Subfield("0", "https://orcid.org/0000-0002-1825-0097")]))  # fmt: skip
+    record.add_field(Field(tag="700", indicators=Indicators("1", " "),
+                           subfields=[Subfield("a", "Doe, Jane,"), Subfield("e", "editor.")]))  # fmt: skip
+    record.add_field(Field(tag="710", indicators=Indicators("2", " "),
+                           subfields=[Subfield("a", "Light Consortium,"), Subfield("4", "trl")]))  # fmt: skip
+    record.add_field(Field(tag="711", indicators=Indicators("2", " "),
+                           subfields=[Subfield("a", "Conference on Light")]))  # fmt: skip
+    result = _read_back(tmp_path, record)
+    (book,) = result.books
+    assert [(c.name, c.kind, c.role) for c in book.contributors] == [
+        ("World Health Organization. Regional Office for Europe", "organization", "author"),
+        ("Jane Doe", "person", "editor"),
+        ("Light Consortium", "organization", "translator"),
+        ("Conference on Light", "organization", "contributor"),
+    ]
+    who = book.contributors[0]
+    assert (who.given_name, who.family_name, who.identifiers.isni, who.identifiers.orcid) == (
+        None, None, "0000000121032683", None
+    )  # fmt: skip
+    assert any("ORCID iD, which names a person" in w.message for w in result.warnings)
+    graph = Graph()
+    for triple in to_triples(book):
+        graph.add(triple)
+    found = graph.query(
+        "SELECT ?name WHERE { ?book <http://purl.org/dc/terms/contributor> ?c . "
+        "?c a <http://schema.org/Organization> ; <http://schema.org/name> ?name . "
+        "FILTER NOT EXISTS { ?c a <http://schema.org/Person> } }"
+    )
+    assert sorted(str(row[0]) for row in found) == [  # type: ignore[index]
+        "Conference on Light",
+        "Light Consortium",
+    ]

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import Graph
 
 from bookrdf.errors import InputError, RecordError
 from bookrdf.importers.muse import _Reader, looks_like_muse_page, parse_muse_page, read_muse_page
 from bookrdf.importers.names import people_in
+from bookrdf.mapping import to_triples
 from bookrdf.model import Chapter, Contributor, PageRange, Pdf, int_to_roman
 
 HERE = Path(__file__).parent
@@ -862,3 +864,19 @@ def test_a_page_of_many_lines_is_read_in_linear_time() -> None:
     out = _Reader("<page>").keyed_lines(lines)
     assert time.perf_counter() - start < 5
     assert out == lines
+
+
+def test_people_of_a_muse_page_are_people_and_stay_schema_person() -> None:
+    # MUSE pages name people only: none becomes an organisation, and each is a schema:Person
+    book = read_muse_page(muse("edited_volume")).book
+    everyone = [*book.contributors, *(p for ch in book.chapters for p in ch.contributors)]
+    assert len(everyone) > 5
+    assert {p.kind for p in everyone} == {"person"}
+    graph = Graph()
+    for triple in to_triples(book):
+        graph.add(triple)
+    found = graph.query(
+        "SELECT DISTINCT ?type WHERE { ?owner <http://purl.org/dc/terms/creator>"
+        "|<http://purl.org/dc/terms/contributor> ?who . ?who a ?type }"
+    )
+    assert [str(row[0]) for row in found] == ["http://schema.org/Person"]  # type: ignore[index]

@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from lxml import etree  # type: ignore[import-untyped]
+from rdflib import Graph
 
 from bookrdf.cli import cli
 from bookrdf.errors import InputError, RecordError
 from bookrdf.importers.muse import read_muse_page
 from bookrdf.importers.onix import codes, looks_like_onix, read_onix
 from bookrdf.importers.onix.text import short_tags
+from bookrdf.mapping import to_triples
 from bookrdf.model import Book, book_to_dict
 
 HERE = Path(__file__).parent
@@ -75,7 +77,8 @@ def test_product_fields(reference: Any) -> None:
             "given_name": "Marie",
             "family_name": "Curieux",
         },
-        {"name": "Studio Nord", "role": "contributor"},  # A12 illustrated by
+        # A12 illustrated by; a CorporateName, so an organisation
+        {"name": "Studio Nord", "kind": "organization", "role": "contributor"},
     ]
     assert work["publisher"] == {"name": "Northfield University Press", "place": "Northfield"}
     assert work["language"] == "en"
@@ -792,3 +795,116 @@ def test_a_volume_titled_by_its_collection_and_number(tmp_path: Path, elements: 
     result = read_onix([path])
     assert [book.title for book in result.books] == ["Works. Volume 2"]
     assert result.warnings == ()
+
+
+# Contributors that are organisations ------------------------------------------------------------
+
+_ONIX21_SHORT = """<?xml version="1.0" encoding="UTF-8"?>
+<ONIXmessage release="2.1"><header><m174>t</m174></header>
+<product><a001>r</a001><a002>03</a002>
+<productidentifier><b221>15</b221><b244>9780000000088</b244></productidentifier>
+<b012>BC</b012><title><b202>01</b202><b203>Annual Report</b203></title>
+<contributor><b034>1</b034><b035>A01</b035>{body}</contributor>
+<contributor><b034>2</b034><b035>B01</b035><b036>Ana Lima</b036></contributor>
+<contributor><b034>3</b034><b035>A01</b035><b037>Consortium, Light</b037></contributor>
+</product></ONIXmessage>
+"""
+_ONIX21_TAGS = {"b034": "SequenceNumber", "b035": "ContributorRole", "b036": "PersonName",
+                "b037": "PersonNameInverted", "b047": "CorporateName",
+                "x443": "CorporateNameInverted", "a001": "RecordReference",
+                "a002": "NotificationType", "b221": "ProductIDType", "b244": "IDValue",
+                "b012": "ProductForm", "b202": "TitleType", "b203": "TitleText",
+                "m174": "FromCompany", "productidentifier": "ProductIdentifier",
+                "contributor": "Contributor", "product": "Product", "title": "Title",
+                "header": "Header", "ONIXmessage": "ONIXMessage"}  # fmt: skip
+
+
+def _onix21(body: str, reference: bool) -> str:
+    text = _ONIX21_SHORT.format(body=body)
+    return _renamed(text, _ONIX21_TAGS) if reference else text
+
+
+def _renamed(text: str, names: dict[str, str]) -> str:
+    """The XML text with its element names renamed (short tags to reference names, or back)."""
+    return re.sub(r"(</?)(\w+)", lambda m: m[1] + names.get(m[2], m[2]), text)
+
+
+def _onix3(body: str, reference: bool) -> str:
+    people = (
+        f"<Contributor><SequenceNumber>1</SequenceNumber><ContributorRole>A01</ContributorRole>"
+        f"{body}</Contributor><Contributor><SequenceNumber>2</SequenceNumber>"
+        "<ContributorRole>B01</ContributorRole><PersonName>Ana Lima</PersonName></Contributor>"
+        "<Contributor><SequenceNumber>3</SequenceNumber><ContributorRole>A01</ContributorRole>"
+        "<PersonNameInverted>Consortium, Light</PersonNameInverted></Contributor>"
+    )
+    text = _message(_product("9780000000088", "Annual Report", people=people))
+    if not reference:
+        shorts = {long: short for short, long in _ONIX21_TAGS.items()} | {
+            "ONIXMessage": "ONIXmessage", "DescriptiveDetail": "descriptivedetail",
+            "ProductComposition": "x314", "TitleDetail": "titledetail",
+            "TitleElement": "titleelement", "TitleElementLevel": "x409",
+            "NameIdentifier": "nameidentifier", "NameIDType": "x415",
+        }  # fmt: skip
+        text = _renamed(text, shorts).replace("3.0/reference", "3.0/short")
+    return text
+
+
+@pytest.mark.parametrize("version", ["3.0", "2.1"])
+@pytest.mark.parametrize("reference", [True, False], ids=["reference", "short"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<CorporateName>World Health Organization</CorporateName>",
+        "<CorporateNameInverted>World Health Organization</CorporateNameInverted>",
+        "<CorporateName>World Health Organization</CorporateName>"
+        "<CorporateNameInverted>Health Organization, World</CorporateNameInverted>",
+    ],
+    ids=["direct", "inverted", "both"],
+)
+def test_a_corporate_name_is_an_organisation(
+    tmp_path: Path, version: str, reference: bool, body: str
+) -> None:
+    path = tmp_path / "corporate.xml"
+    if not reference:
+        body = body.replace("CorporateNameInverted>", "x443>").replace("CorporateName>", "b047>")
+    path.write_text((_onix3 if version == "3.0" else _onix21)(body, reference), "utf-8")
+    result = read_onix([path])
+    (book,) = result.books
+    assert [(c.name, c.kind, c.role) for c in book.contributors] == [
+        ("World Health Organization", "organization", "author"),
+        ("Ana Lima", "person", "editor"),
+        ("Light Consortium", "person", "author"),  # a PersonNameInverted stays a person
+    ]
+    assert (book.contributors[0].given_name, book.contributors[0].family_name) == (None, None)
+    assert result.warnings == ()  # both corporate names are read: one body, two spellings
+    graph = Graph()
+    for triple in to_triples(book):
+        graph.add(triple)
+    found = graph.query(
+        "SELECT ?name ?cls WHERE { ?b <http://purl.org/dc/terms/creator> ?c . "
+        "?c a ?cls ; <http://schema.org/name> ?name }"
+    )
+    types = {str(row[0]): str(row[1]) for row in found}  # type: ignore[index]
+    assert types == {
+        "World Health Organization": "http://schema.org/Organization",
+        "Light Consortium": "http://schema.org/Person",
+    }
+
+
+def test_an_orcid_on_a_corporate_name_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    body = (
+        "<NameIdentifier><NameIDType>21</NameIDType><IDValue>0000-0002-1825-0097</IDValue>"
+        "</NameIdentifier><NameIdentifier><NameIDType>16</NameIDType>"
+        "<IDValue>0000000121032683</IDValue></NameIdentifier>"
+        "<CorporateName>World Health Organization</CorporateName>"
+    )
+    path = tmp_path / "corporate.xml"
+    path.write_text(_onix3(body, reference=True), "utf-8")
+    result = read_onix([path])
+    (book,) = result.books
+    assert book.contributors[0].kind == "organization"
+    assert (book.contributors[0].identifiers.isni, book.contributors[0].identifiers.orcid) == (
+        "0000000121032683",
+        None,
+    )
+    assert [w.message for w in result.warnings if "ORCID" in w.message] != []

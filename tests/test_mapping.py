@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, XSD
 from bookrdf.crosswalk import CROSSWALK
 from bookrdf.errors import ConfigError, RecordErrors
 from bookrdf.mapping import map_book, to_triples
-from bookrdf.model import Book, Chapter, told_kind
+from bookrdf.model import Book, Chapter, book_to_dict, told_kind
 from bookrdf.model.kinds import _KIND_WORDS
 from bookrdf.publish.formats import book_document
 from bookrdf.resources import resource_path
@@ -679,3 +679,115 @@ def test_one_identified_person_printed_two_ways_has_one_name_and_the_other_as_an
     assert found == [(Literal("Jane A. Doe"), Literal("J. Doe"))]
     results = new_validator(load_shapes(None), Minter()).validate_graph(graph)
     assert [r for r in results if r.shape.endswith("PersonNameShape")] == []
+
+
+# --- contributors that are organisations -----------------------------------------------------
+
+ORG_BOOK = {
+    "id": "report",
+    "title": "Annual Report",
+    "contributors": [
+        {"name": "World Health Organization", "kind": "organization",
+         "identifiers": {"wikidata": "Q7817"}},
+        {"name": "Jane Doe", "role": "editor", "given_name": "Jane", "family_name": "Doe"},
+        {"name": "Consortium on Light", "kind": "organization", "role": "translator"},
+    ],
+    "publisher": {"name": "World Health Organization"},
+    "chapters": [{"title": "One", "contributors": [
+        {"name": "Working Group 3", "kind": "organization", "role": "contributor"}]}],
+}  # fmt: skip
+REPORT = "https://example.org/bookrdf/book/report"
+
+
+def test_an_organisation_contributor_is_an_organization_in_a_persons_roles() -> None:
+    graph = graph_of(book_from(**ORG_BOOK))
+    found = rows(
+        graph,
+        f"""SELECT ?org ?name WHERE {{
+              <{REPORT}> dcterms:creator ?org ; schema:author ?org ; bibo:authorList/rdf:first ?org .
+              ?org a schema:Organization ; schema:name ?name ;
+                   owl:sameAs <http://www.wikidata.org/entity/Q7817> .
+              FILTER NOT EXISTS {{ ?org a schema:Person }}
+              FILTER NOT EXISTS {{ ?org schema:givenName|schema:familyName ?part }} }}""",
+    )
+    assert found == [
+        (URIRef("https://example.org/bookrdf/organization/wikidata/Q7817"),
+         Literal("World Health Organization"))
+    ]  # fmt: skip
+    assert ask(
+        graph,
+        f"""<{REPORT}> dcterms:contributor ?body ; schema:translator ?body ;
+              bibo:contributorList/rdf:first ?body .
+            ?body a schema:Organization ; schema:name "Consortium on Light" .
+            <{REPORT}/chapter/1> dcterms:contributor ?group ; schema:contributor ?group .
+            ?group a schema:Organization ; schema:name "Working Group 3" .""",
+    )
+    # the order across roles keeps organisations and people in record order
+    names = rows(
+        graph,
+        f"""SELECT ?name WHERE {{ <{REPORT}> bookrdf:contributorsInOrder ?list .
+              ?list rdf:rest* ?cell . ?cell rdf:first/schema:name ?name .
+              {{ SELECT ?cell (COUNT(?mid) AS ?n) WHERE {{
+                   <{REPORT}> bookrdf:contributorsInOrder ?l . ?l rdf:rest* ?mid .
+                   ?mid rdf:rest* ?cell }} GROUP BY ?cell }} }} ORDER BY ?n""",
+    )
+    assert [str(n) for (n,) in names] == [
+        "World Health Organization", "Jane Doe", "Consortium on Light"
+    ]  # fmt: skip
+
+
+def test_a_person_of_a_record_is_still_a_person_beside_an_organisation(crisis: Book) -> None:
+    body = {"name": "Korea Institute for National Unification", "kind": "organization"}
+    record = book_to_dict(crisis)
+    record["contributors"].append(body)
+    graph = graph_of(book_from(**record))
+    found = rows(graph, "SELECT ?p ?t WHERE { ?w dcterms:creator ?p . ?p a ?t } ORDER BY ?p")
+    assert found == [
+        (URIRef(f"{WORK}/organization/korea-institute-for-national-unification"),
+         SCHEMA.Organization),
+        (URIRef(f"{WORK}/person/andrei-n-lankov"), SCHEMA.Person),
+    ]  # fmt: skip
+    assert ask(
+        graph,
+        f"""<{WORK}/person/andrei-n-lankov> schema:givenName "Andrei N." ;
+                          schema:familyName "Lankov" .""",
+    )
+
+
+def test_an_organisation_never_shares_an_iri_with_a_person_or_the_publisher() -> None:
+    # one body that wrote and published the book, and a person and a body of one name
+    record = {
+        **ORG_BOOK,
+        "contributors": [
+            {"name": "World Health Organization", "kind": "organization"},
+            {"name": "Ada Lovelace"},
+            {"name": "Ada Lovelace", "kind": "organization", "role": "contributor"},
+        ],
+    }
+    graph = graph_of(book_from(**record))
+    typed = rows(
+        graph,
+        f"""SELECT ?node (GROUP_CONCAT(STR(?type); separator=" ") AS ?types) WHERE {{
+              {{ <{REPORT}> dcterms:creator|dcterms:contributor|dcterms:publisher ?node }}
+              ?node a ?type }} GROUP BY ?node ORDER BY ?node""",
+    )
+    assert [(str(node), str(types)) for node, types in typed] == [
+        ("https://example.org/bookrdf/book/report/organization/ada-lovelace", str(SCHEMA.Organization)),
+        ("https://example.org/bookrdf/book/report/organization/world-health-organization",
+         str(SCHEMA.Organization)),
+        ("https://example.org/bookrdf/book/report/person/ada-lovelace", str(SCHEMA.Person)),
+        ("https://example.org/bookrdf/org/world-health-organization", str(SCHEMA.Organization)),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_every_format_writes_the_organisations_as_the_mapping_makes_them(fmt: str) -> None:
+    mapped = map_book(book_from(**ORG_BOOK))
+    written = Graph().parse(data=book_document(mapped, fmt), format=_RDFLIB_FORMATS[fmt])
+    organizations = set(written.subjects(RDF.type, SCHEMA.Organization))
+    assert len(organizations) == 4  # three contributors and the publisher
+    expected = graph_of(book_from(**ORG_BOOK))
+    assert set(written) == set(expected)
+
+
+_RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}

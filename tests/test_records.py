@@ -506,3 +506,55 @@ def test_a_bad_character_written_raw_in_json_lines_is_refused(tmp_path: Path) ->
     assert problems_of(tmp_path, "x.jsonl", text) == [
         "x.jsonl:1: description: contains the character U+007F at position 2; remove it"
     ]
+
+
+# --- contributors that are organisations -----------------------------------------------------
+
+
+def test_a_contributor_is_a_person_unless_the_record_says_organization(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        "id: x\ntitle: T\ncontributors:\n  - name: Jane Doe\n"
+        "  - {name: World Health Organization, kind: organization, role: editor,"
+        " identifiers: {wikidata: Q7817}}\n",
+        "utf-8",
+    )
+    (book,) = read_records(path)
+    assert [(c.name, c.kind, c.role) for c in book.contributors] == [
+        ("Jane Doe", "person", "author"),
+        ("World Health Organization", "organization", "editor"),
+    ]
+    # written back, a person says nothing of its kind; an organisation keeps it
+    people = book_to_dict(book)["contributors"]
+    assert [p.get("kind") for p in people] == [None, "organization"]
+    assert conforms_to_schema(book_to_dict(book))
+
+
+def test_an_organisation_with_a_persons_names_or_orcid_is_refused(tmp_path: Path) -> None:
+    text = (
+        "id: x\ntitle: T\ncontributors:\n  - name: WHO\n    kind: organization\n"
+        "    given_name: World\n    family_name: Health\n"
+        "    identifiers: {orcid: 0000-0002-1825-0097}\n"
+    )
+    assert problems_of(tmp_path, "x.yaml", text) == [
+        "x.yaml:6: contributors[0].given_name: an organisation has no given name; remove it, "
+        "or drop 'kind: organization' if this is a person",
+        "x.yaml:7: contributors[0].family_name: an organisation has no family name; remove it, "
+        "or drop 'kind: organization' if this is a person",
+        "x.yaml:8: contributors[0].identifiers.orcid: an ORCID iD names a person, not an "
+        "organisation; give its ISNI, VIAF or Wikidata id, or drop 'kind: organization' if this "
+        "is a person",
+    ]
+
+
+def test_an_organisation_needs_a_name_and_a_known_kind(tmp_path: Path) -> None:
+    text = (
+        'id: x\ntitle: T\ncontributors:\n  - {name: " ", kind: organization}\n'
+        "  - {name: WHO, kind: corporation}\n"
+    )
+    assert problems_of(tmp_path, "x.yaml", text) == [
+        "x.yaml:5: contributors[1].kind: 'corporation' is not one of person, organization",
+    ]
+    assert problems_of(tmp_path, "y.yaml", text.replace("corporation", "organization")) == [
+        "y.yaml:4: contributors[0].name: is blank; give the organisation's name",
+    ]

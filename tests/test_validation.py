@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.extras.shacl import parse_shacl_path
 from rdflib.namespace import DCTERMS, OWL, RDF, SH, XSD
 from rdflib.term import Node
 from rich.text import Text
 
+from bookrdf.cli import cli
 from bookrdf.errors import ShapesError
 from bookrdf.mapping import BookGraph, Triple, map_book, to_triples
 from bookrdf.records import parse_record, read_records
@@ -44,6 +46,8 @@ ADA = str(MINTER.person("full", "orcid:0000-0002-1825-0097"))
 BO = str(MINTER.person("full", "isni:0000000121032683"))
 DI = str(MINTER.person("full", "wikidata:Q42"))
 ORG = str(MINTER.organization("Example Press", "Honolulu"))
+# A contributor that is an organisation, identified by its Wikidata item.
+BODY = str(MINTER.contributor_organization("full", "wikidata:Q7817"))
 CELL = f"{WORK}/authors/1"
 UNTYPED = "https://example.org/elsewhere/thing"
 
@@ -73,6 +77,12 @@ FULL: dict[str, Any] = {
             "name": "Ed Helper",
             "role": "contributor",
             "identifiers": {"orcid": "0000-0002-1694-233X"},
+        },
+        {
+            "name": "World Health Organization",
+            "kind": "organization",
+            "role": "contributor",
+            "identifiers": {"wikidata": "Q7817"},
         },
     ],
     "publisher": {"name": "Example Press", "place": "Honolulu"},
@@ -324,13 +334,13 @@ CASES: list[Case] = [
          message="The book has no author, editor or other contributor; add them as printed on the title page."),
     # --- contributors and their ordered lists (works and chapters) ------------------------
     Case("CreatorShape", "NodeKind", WORK, on_graph(add(WORK, DCTERMS.creator, Literal("Ada")))),
-    Case("CreatorShape", "Class", WORK, on_graph(add(WORK, DCTERMS.creator, U(UNTYPED)))),
+    Case("CreatorShape", "Or", WORK, on_graph(add(WORK, DCTERMS.creator, U(UNTYPED)))),
     Case("AuthorShape", "NodeKind", WORK, on_graph(add(WORK, SCHEMA.author, Literal("Ada")))),
-    Case("AuthorShape", "Class", CH2, on_graph(add(CH2, SCHEMA.author, U(UNTYPED)))),
+    Case("AuthorShape", "Or", CH2, on_graph(add(CH2, SCHEMA.author, U(UNTYPED)))),
     Case("ContributorShape", "NodeKind", WORK, on_graph(add(WORK, DCTERMS.contributor, Literal("Cy")))),
-    Case("ContributorShape", "Class", WORK, on_graph(add(WORK, DCTERMS.contributor, U(UNTYPED)))),
+    Case("ContributorShape", "Or", WORK, on_graph(add(WORK, DCTERMS.contributor, U(UNTYPED)))),
     Case("RoleShape", "NodeKind", WORK, on_graph(add(WORK, SCHEMA.editor, Literal("Cy")))),
-    Case("RoleShape", "Class", WORK, on_graph(add(WORK, SCHEMA.translator, U(UNTYPED)))),
+    Case("RoleShape", "Or", WORK, on_graph(add(WORK, SCHEMA.translator, U(UNTYPED)))),
     Case("AuthorListShape", "MaxCount", WORK, on_graph(add(WORK, BIBO.authorList, U(f"{WORK}/authors/9")))),
     Case("AuthorListShape", "NodeKind", WORK, on_graph(put(WORK, BIBO.authorList, BNode()))),
     Case("EditorListShape", "MaxCount", WORK, on_graph(add(WORK, BIBO.editorList, U(f"{WORK}/authors/1")))),
@@ -479,7 +489,7 @@ CASES: list[Case] = [
          on_record(set_field("contributors.0.identifiers", None)), severity="info", message=NO_ID),
     Case("ListCellFirstShape", "MaxCount", CELL, on_graph(add(CELL, RDF.first, U(BO)))),
     Case("ListCellFirstShape", "NodeKind", CELL, on_graph(put(CELL, RDF.first, Literal("Ada")))),
-    Case("ListCellFirstShape", "Class", CELL, on_graph(put(CELL, RDF.first, U(UNTYPED)))),
+    Case("ListCellFirstShape", "Or", CELL, on_graph(put(CELL, RDF.first, U(UNTYPED)))),
     Case("ListCellRestShape", "MinCount", CELL, on_graph(drop(CELL, RDF.rest))),
     Case("ListCellRestShape", "MaxCount", CELL, on_graph(add(CELL, RDF.rest, RDF.nil))),
     Case("ListCellRestShape", "NodeKind", CELL, on_graph(put(CELL, RDF.rest, BNode()))),
@@ -504,6 +514,22 @@ CASES: list[Case] = [
     Case("OrganizationNameShape", "NodeKind", ORG, on_graph(put(ORG, SCHEMA.name, U(UNTYPED)))),
     Case("OrganizationPlaceShape", "MaxCount", ORG, on_graph(add(ORG, SCHEMA.location, Literal("Paris")))),
     Case("OrganizationPlaceShape", "NodeKind", ORG, on_graph(put(ORG, SCHEMA.location, U(UNTYPED)))),
+    # --- a contributor that is an organisation ---------------------------------------------
+    Case("OrganizationNameShape", "MaxCount", BODY, on_graph(add(BODY, SCHEMA.name, Literal("WHO")))),
+    Case("OrganizationGivenNameShape", "MaxCount", BODY, on_graph(add(BODY, SCHEMA.givenName, Literal("World")))),
+    Case("OrganizationFamilyNameShape", "MaxCount", BODY,
+         on_graph(add(BODY, SCHEMA.familyName, Literal("Organization")))),
+    Case("OrganizationAlternateNameShape", "NodeKind", BODY, on_graph(add(BODY, SCHEMA.alternateName, U(UNTYPED))),
+         good=on_graph(add(BODY, SCHEMA.alternateName, Literal("WHO")))),
+    Case("OrganizationSameAsShape", "NodeKind", BODY, on_graph(add(BODY, OWL.sameAs, Literal("Q7817")))),
+    Case("OrganizationSameAsShape", "Pattern", BODY,
+         on_graph(add(BODY, OWL.sameAs, U("https://orcid.org/0000-0002-1825-0097")))),
+    Case("OrganizationSchemaSameAsShape", "Equals", BODY, on_graph(drop(BODY, SCHEMA.sameAs))),
+    Case("OrganizationNotPersonShape", "Not", BODY, on_graph(add(BODY, RDF.type, SCHEMA.Person))),
+    # an organisation is an author as a person is; not when it is neither
+    Case("CreatorShape", "Or", WORK,
+         Change(set_field("contributors.5.role", "author"), (put(BODY, RDF.type, U(UNTYPED)),)),
+         good=on_record(set_field("contributors.5.role", "author"))),
     # --- PDFs -----------------------------------------------------------------------------
     Case("PdfChapterShape", "MinCount", PDF, on_graph(drop(PDF, SCHEMA.encodesCreativeWork))),
     Case("PdfChapterShape", "MaxCount", PDF, on_graph(add(PDF, SCHEMA.encodesCreativeWork, U(CH3)))),
@@ -538,6 +564,7 @@ COMPONENTS = {
     SH.pattern: "Pattern",
     SH["in"]: "In",
     SH["or"]: "Or",
+    SH["not"]: "Not",
     SH.equals: "Equals",
     SH.minInclusive: "MinInclusive",
     SH.sparql: "SPARQL",
@@ -957,3 +984,27 @@ def test_list_nodes_are_located_in_their_record_field() -> None:
     located = {locator.places(URIRef(cell))[0].field for cell in cells}
     assert located == {"contributors", "chapters[0].contributors"}
     assert any("/contributors/" in cell for cell in cells)
+
+
+def test_an_organisation_with_a_persons_names_is_reported_and_fails(tmp_path: Path) -> None:
+    """A graph whose organisation contributor has name parts and two names, beside a node typed
+    both person and organisation: each is a violation a publisher can find in the report."""
+    fixture = FIXTURES / "organization-contributor.ttl"
+    result = CliRunner().invoke(cli, ["validate", str(fixture), "--report", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    who = "https://example.org/bookrdf/book/report/organization/who"
+    jane = "https://example.org/bookrdf/book/report/person/jane-doe"
+    violations = {
+        (r["focus"], r["shape"].removeprefix(SHAPES_NS), r["field"])
+        for r in report["results"]
+        if r["severity"] == "violation"
+    }
+    assert violations == {
+        (who, "OrganizationNameShape", "contributors.name"),
+        (who, "OrganizationGivenNameShape", "contributors.given_name"),
+        (who, "OrganizationFamilyNameShape", "contributors.family_name"),
+        (jane, "OrganizationNotPersonShape", "contributors"),
+    }
+    # the person shapes judge only the person: never the organisation
+    assert not [r for r in report["results"] if r["focus"] == who and "Person" in r["shape"]]

@@ -85,6 +85,12 @@ CROSSWALK: dict[str, Route] = dict(
             note="EBook, Hardcover, Paperback; bookrdf:Print (a schema:BookFormatType)",
         ),
         _route("edition.name", SCHEMA.name),
+        _route(
+            "contributor.kind",
+            RDF.type,
+            note="schema:Person; schema:Organization for kind: organization (a corporate body "
+            "or a meeting), in the same roles and lists",
+        ),
         _route("person.name", SCHEMA.name),
         _route("person.given_name", SCHEMA.givenName),
         _route("person.family_name", SCHEMA.familyName),
@@ -95,6 +101,18 @@ CROSSWALK: dict[str, Route] = dict(
         ),
         _route(
             "person.identifiers", OWL.sameAs, SCHEMA.sameAs, note="ORCID, ISNI, VIAF, Wikidata IRIs"
+        ),
+        _route("organization.name", SCHEMA.name, note="a contributor; never given or family names"),
+        _route(
+            "organization.alternate_name",
+            SCHEMA.alternateName,
+            note="another name one identified organisation is printed with in the same book",
+        ),
+        _route(
+            "organization.identifiers",
+            OWL.sameAs,
+            SCHEMA.sameAs,
+            note="ISNI, VIAF, Wikidata IRIs",
         ),
         _route("publisher.name", SCHEMA.name),
         _route("publisher.place", SCHEMA.location),

@@ -45,6 +45,7 @@ _LISTS = (
     ("book.contributors.order[other]", ("translator", "contributor")),
 )
 _ROLES = ("author", "editor", "translator", "contributor")
+_ORGANIZATION = ox.NamedNode(str(SCHEMA.Organization))
 
 
 def books_from_rdf(paths: Sequence[Path], minter: Minter | None = None) -> Iterator[Book]:
@@ -221,17 +222,21 @@ class _Reader:
         return out
 
     def person(self, node: Node, role: str) -> dict[str, Any]:
+        """A contributor's record fields: a person's, or an organisation's (its type says)."""
+        organization = _ORGANIZATION in node.get(str(RDF.type), [])
+        entity = "organization" if organization else "person"
         ids = {}
-        for iri in _values(node, "person.identifiers"):
+        for iri in _values(node, f"{entity}.identifiers"):
             for scheme, prefix in _ID_PREFIXES.items():
                 if iri.value.startswith(prefix):
                     ids[scheme] = iri.value[len(prefix) :]
         return _compact(
             {
-                "name": _text(node, "person.name"),
+                "name": _text(node, f"{entity}.name"),
+                "kind": "organization" if organization else None,
                 "role": role,
-                "given_name": _text(node, "person.given_name"),
-                "family_name": _text(node, "person.family_name"),
+                "given_name": None if organization else _text(node, "person.given_name"),
+                "family_name": None if organization else _text(node, "person.family_name"),
                 "identifiers": ids,
             }
         )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from bookrdf.crosswalk import CROSSWALK
+from bookrdf.identity import contributor_iri_text, name_keys, person_iri, person_key
 from bookrdf.model import Book, Chapter, Contributor, entry_kinds
 from bookrdf.rows import (
     BookGraph,
@@ -29,7 +29,6 @@ from bookrdf.vocab import (
     Minter,
     doi_iri,
     safe_iri,
-    slug,
 )
 
 # The rows' types are part of the mapping's API: most callers import them from here.
@@ -276,19 +275,23 @@ def _add_contributors(
     lists: dict[str, list[str]] = {}
     everyone: list[str] = []
     for person in people:
-        node = minter.person_iri(book_id, person_key(person, names))
+        node = contributor_iri_text(minter, book_id, person, names)
         out.add(owner, f"book.contributors[{person.role}]", node)
-        out.add_type(node, _PERSON)
+        # An organisation (a corporate body, a meeting) takes the same roles as a person, but
+        # is a schema:Organization and has no given or family name.
+        entity = "organization" if person.is_organization else "person"
+        out.add(node, "contributor.kind", _ORGANIZATION if person.is_organization else _PERSON)
         # One identified person printed two ways ("Andrei N. Lankov", in a chapter "A. Lankov"):
         # the first is the name, the others are other names, so the node never has two names.
         if named.setdefault(node, person.name) == person.name:
-            out.add(node, "person.name", Lit(person.name))
-            out.add(node, "person.given_name", _text(person.given_name, None))
-            out.add(node, "person.family_name", _text(person.family_name, None))
+            out.add(node, f"{entity}.name", Lit(person.name))
+            if not person.is_organization:
+                out.add(node, "person.given_name", _text(person.given_name, None))
+                out.add(node, "person.family_name", _text(person.family_name, None))
         else:
-            out.add(node, "person.alternate_name", Lit(person.name))
+            out.add(node, f"{entity}.alternate_name", Lit(person.name))
         for uri in person.identifiers.uris():
-            out.add(node, "person.identifiers", str(uri))
+            out.add(node, f"{entity}.identifiers", str(uri))
         lists.setdefault(_ROLE_LISTS[person.role], []).append(node)
         everyone.append(node)
     for name, members in lists.items():
@@ -297,43 +300,6 @@ def _add_contributors(
     # role lists or more (an editor named before the authors), so one more list keeps it.
     if len(lists) > 1:
         _add_list(out, minter, owner, "contributors", everyone)
-
-
-def person_key(person: Contributor, names: Mapping[str, str] | None = None) -> str:
-    """What a contributor's IRI is minted from: the strongest identifier, else the name (then
-    scoped to the book), as `name_keys` keys it for the book."""
-    found = person.identifiers.primary()
-    if found:
-        return f"{found[0]}:{found[1]}"
-    return (names or {}).get(person.name) or slug(person.name)
-
-
-def name_keys(book: Book) -> dict[str, str]:
-    """The key of each name of a person without an identifier in one book: its slug, numbered
-    when names differ but slug alike ('Mary-Jane Smith', 'Mary Jane Smith'), so that two people
-    never become one IRI with two names. The same name is the same person in a book."""
-    keys: dict[str, str] = {}
-    used: set[str] = set()
-    people = [*book.contributors, *(p for chapter in book.chapters for p in chapter.contributors)]
-    for person in people:
-        if person.name in keys or person.identifiers.primary():
-            continue
-        base = key = slug(person.name)
-        number = 1
-        while key in used:
-            number += 1
-            key = f"{base}-{number}"
-        used.add(key)
-        keys[person.name] = key
-    return keys
-
-
-def person_iri(
-    minter: Minter, book_id: str, person: Contributor, names: Mapping[str, str] | None = None
-) -> URIRef:
-    """A contributor's IRI: from the strongest identifier, else from the name within the book
-    (`names`: the book's `name_keys`)."""
-    return minter.person(book_id, person_key(person, names))
 
 
 def _add_list(out: _Triples, minter: Minter, owner: str, name: str, members: Sequence[str]) -> None:

@@ -249,6 +249,19 @@ class Minter:
     def person(self, book_id: str, key: str) -> URIRef:
         return URIRef(self.person_iri(book_id, key))
 
+    def contributor_organization_iri(self, book_id: str, key: str) -> str:
+        """An organisation that is a contributor, minted as a person is (global when
+        identified, else scoped to the book) under its own segment, 'organization': it never
+        meets a person's IRI, nor a publisher's ('{base}org/…', minted from name and place
+        and carrying no identifiers), even when one body is both author and publisher."""
+        if ":" in key:
+            scheme, value = key.split(":", 1)
+            return f"{self.base}organization/{scheme}/{segment(value)}"
+        return f"{self.work_iri(book_id)}/organization/{key}"
+
+    def contributor_organization(self, book_id: str, key: str) -> URIRef:
+        return URIRef(self.contributor_organization_iri(book_id, key))
+
     def organization_iri(self, name: str, place: str | None = None) -> str:
         """A publisher by its name and, when given, its place: a press printing in two places
         is two nodes, each with its one place, so books of both never give one node two."""

@@ -49,6 +49,7 @@ def _contributor_to_dict(person: Contributor) -> dict[str, Any]:
     return _compact(
         {
             "name": person.name,
+            "kind": person.kind if person.is_organization else None,  # "person" goes unsaid
             "role": person.role,
             "given_name": person.given_name,
             "family_name": person.family_name,

@@ -147,8 +147,10 @@ class _Parser:
 
     def contributor(self, data: Mapping[str, Any], path: str) -> Contributor:
         ids = data.get("identifiers") or {}
-        return Contributor(
-            name=self.required(data["name"], f"{path}.name", "the person's name"),
+        kind = data.get("kind", "person")
+        what = "the organisation's name" if kind == "organization" else "the person's name"
+        contributor = Contributor(
+            name=self.required(data["name"], f"{path}.name", what),
             role=data.get("role", "author"),
             given_name=self.text(data.get("given_name")),
             family_name=self.text(data.get("family_name")),
@@ -158,7 +160,27 @@ class _Parser:
                     for scheme in ("orcid", "isni", "viaf", "wikidata")
                 },
             ),
+            kind=kind,
         )
+        if contributor.is_organization:
+            self.organization(contributor, path)
+        return contributor
+
+    def organization(self, contributor: Contributor, path: str) -> None:
+        """What an organisation cannot have: a given or family name, an ORCID iD (a person's)."""
+        for part in ("given_name", "family_name"):
+            if getattr(contributor, part) is not None:
+                self.fail(
+                    f"{path}.{part}",
+                    f"an organisation has no {part.replace('_', ' ')}; remove it, or drop "
+                    "'kind: organization' if this is a person",
+                )
+        if contributor.identifiers.orcid:
+            self.fail(
+                f"{path}.identifiers.orcid",
+                "an ORCID iD names a person, not an organisation; give its ISNI, VIAF or "
+                "Wikidata id, or drop 'kind: organization' if this is a person",
+            )
 
     def publisher(self, data: Mapping[str, Any] | None) -> Publisher | None:
         if data is None:

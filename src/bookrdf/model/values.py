@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["author", "editor", "translator", "contributor"]
+# What a contributor is: schema:Person, or schema:Organization (a corporate body, a meeting).
+ContributorKind = Literal["person", "organization"]
 IsbnFormat = Literal["print", "electronic", "hardcover", "paperback"]
 DatePrecision = Literal["year", "month", "day"]
 
@@ -75,7 +77,8 @@ class Identifiers:
     wikidata: str | None = None
 
     def primary(self) -> tuple[str, str] | None:
-        """The most authoritative identifier, as (scheme, value), used to mint the person IRI."""
+        """The most authoritative identifier, as (scheme, value), used to mint the contributor's
+        IRI."""
         for scheme in ("orcid", "isni", "viaf", "wikidata"):
             value = getattr(self, scheme)
             if value:
@@ -97,11 +100,18 @@ class Identifiers:
 
 @dataclass(frozen=True)
 class Contributor:
+    """A person or an organisation, in one role; an organisation has no given or family name."""
+
     name: str
     role: Role = "author"
     given_name: str | None = None
     family_name: str | None = None
     identifiers: Identifiers = field(default_factory=Identifiers)
+    kind: ContributorKind = "person"
+
+    @property
+    def is_organization(self) -> bool:
+        return self.kind == "organization"
 
 
 @dataclass(frozen=True)

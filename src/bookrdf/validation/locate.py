@@ -11,7 +11,7 @@ from rdflib.paths import AlternativePath, MulPath, Path, SequencePath
 from rdflib.term import Node
 
 from bookrdf.crosswalk import CROSSWALK
-from bookrdf.mapping import name_keys, person_iri
+from bookrdf.identity import name_keys, person_iri
 from bookrdf.model import Book, Contributor
 from bookrdf.vocab import Minter
 
@@ -22,7 +22,9 @@ _ENTITY_ROUTES = {
     "chapter": ("chapter", "book"),
     "pdf": ("pdf",),
     "edition": ("edition",),
-    "person": ("person",),
+    "person": ("person", "contributor"),
+    # an organisation's given or family name is a field of its record entry all the same
+    "organization": ("organization", "contributor", "person"),
     "publisher": ("publisher",),
 }
 # Crosswalk fields whose record field is not the first segment after the entity.
@@ -39,11 +41,13 @@ _SUBFIELD_EXCEPTIONS = {
     "pdf.format": "",
     "pdf.format.text": "",
 }
-# Nodes minted outside the work's IRI: editions, organisations, identified people.
+# Nodes minted outside the work's IRI: editions, publishers, identified people and
+# organisations.
 _OUTSIDE_WORK = (
     ("isbn/", "isbn", "edition"),
     ("org/", "publisher", "publisher"),
     ("person/", "contributors", "person"),
+    ("organization/", "contributors", "organization"),
 )
 _IN_WORK = (
     (re.compile(r"/chapter/([0-9]+)"), "chapters[{}]", "chapter"),
@@ -55,6 +59,7 @@ _IN_WORK = (
     ),
     (re.compile(r"/(authors|editors|others|contributors)/[0-9]+"), "contributors", ""),
     (re.compile(r"/person/.+"), "contributors", "person"),
+    (re.compile(r"/organization/.+"), "contributors", "organization"),
     # schema:ListItem nodes keeping the order of ISBNs and subjects (mapping._add_items)
     (re.compile(r"/editions/([0-9]+)"), "isbn[{}]", ""),
     (re.compile(r"/subjects/([0-9]+)"), "subjects[{}]", ""),
@@ -131,7 +136,8 @@ class Locator:
     ) -> None:
         for index, person in enumerate(people):
             node = person_iri(self.minter, book_id, person, names)
-            self._add(node, Place(f"{field}[{index}]", "person"))
+            entity = "organization" if person.is_organization else "person"
+            self._add(node, Place(f"{field}[{index}]", entity))
 
     def _add(self, node: URIRef, place: Place) -> None:
         self.known.setdefault(str(node), []).append(place)

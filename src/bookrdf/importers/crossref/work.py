@@ -211,7 +211,15 @@ class Fields:
             if extra not in _PERSON_KEYS and value not in (None, "", [], {}):
                 self.unmapped(work, f"{key}.{extra}", value)
         out: dict[str, Any] = {"name": full, "given_name": given, "family_name": family}
-        if raw.get("ORCID"):  # kept whether or not Crossref marks it authenticated
+        # Crossref's JSON gives a person as given + family, and an organisation (a deposit's
+        # <organization> contributor: a consortium, a working group) as a name alone.
+        if name and not (given or family):
+            out["kind"] = "organization"
+            if raw.get("ORCID"):
+                orcid = f"{shown(raw['ORCID'])} of {work.doi}"
+                why = "is an ORCID iD on an organisation, which names a person; left out"
+                self.warn(work, f"{key}.ORCID", f"{orcid} {why}")
+        elif raw.get("ORCID"):  # kept whether or not Crossref marks it authenticated
             out["identifiers"] = {"orcid": str(raw["ORCID"])}
         return {k: v for k, v in out.items() if v}
 

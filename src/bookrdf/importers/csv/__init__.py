@@ -2,7 +2,8 @@
 
 A row of books.csv is a book; a row of chapters.csv is a contents entry of the book its
 book_id names, in file order or by `position`. People go one column per role, written
-"Family, Given" and separated by ";", identifiers in angle brackets after the name.
+"Family, Given" and separated by ";", identifiers in angle brackets after the name; an
+organisation is written "org: Name", its name kept whole, commas and all.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ CHAPTER_COLUMNS = ("book_id", "position", *_CHAPTER_TEXT, *_PEOPLE, "pdf_size", 
 _CHAPTER_ONLY = set(CHAPTER_COLUMNS) - set(BOOK_COLUMNS)
 _BOOK_ONLY = set(BOOK_COLUMNS) - set(CHAPTER_COLUMNS)
 _PERSON = re.compile(r"(?P<name>[^<>]*?)\s*(?:<(?P<ids>[^<>]*)>)?")
+# "org: University of California, Berkeley": no person's name starts so (a person is
+# "Family, Given"), and the name after it is one body's, commas and all.
+_ORGANIZATION = re.compile(r"org:\s*", re.I)
 # An identifier after a name: a bare ORCID, ISNI or Wikidata item, a scheme prefix or its IRI.
 _IDENTIFIERS = (
     ("orcid", r"(?:orcid:|https?://orcid\.org/)?([0-9]{4}(?:-[0-9]{4}){2}-[0-9]{3}[0-9X])"),
@@ -232,9 +236,36 @@ class _Reader:
     def person(self, text: str, role: str, source: str, line: int, column: str) -> dict[str, Any]:
         match = _PERSON.fullmatch(text)
         name = match["name"] if match else text
+        marked = _ORGANIZATION.match(name)
+        out: dict[str, Any]
+        if marked:
+            out = {"name": name[marked.end() :], "role": role, "kind": "organization"}
+        else:
+            out = self.person_name(text, name, match is None, role, (source, line, column))
+        ids: dict[str, str] = {}
+        for token in _split((match["ids"] if match else None) or "", ","):
+            scheme = next((s for s, rx in _IDENTIFIERS if (m := re.fullmatch(rx, token))), None)
+            if scheme and m:
+                ids[scheme] = m[1]
+            else:
+                message = f'"{token}" is not an ORCID, ISNI, VIAF or Wikidata identifier; left out'
+                self.warnings.append(Problem(source, line, column, message))
+        if marked and ids.pop("orcid", None):
+            message = (
+                f'"{text}": an ORCID iD names a person, not an organisation; give its ISNI, '
+                'VIAF or Wikidata id, or write a person without "org:"'
+            )
+            self.problems.append(Problem(source, line, column, message))
+        return out | ({"identifiers": ids} if ids else {})
+
+    def person_name(
+        self, text: str, name: str, unreadable: bool, role: str, at: tuple[str, int, str]
+    ) -> dict[str, Any]:
+        """A person's name, given and family names from "Family, Given[, Suffix]"."""
+        source, line, column = at
         family, comma, rest = (part.strip() for part in name.partition(","))
         given, second, suffix = (part.strip() for part in rest.partition(","))
-        if match is None or (second and not _NAME_SUFFIX.fullmatch(suffix)):
+        if unreadable or (second and not _NAME_SUFFIX.fullmatch(suffix)):
             # "Lankov, Andrei, Kim, Jiyoung" would be one person "Andrei Lankov, Kim, Jiyoung"
             message = (
                 f'"{text}" reads like more than one person; separate people with ";" and write '
@@ -249,15 +280,7 @@ class _Reader:
             out["name"] = f"{full}, {suffix}" if suffix else full
             out |= {"given_name": given} if given else {}
             out |= {"family_name": family} if family else {}
-        ids: dict[str, str] = {}
-        for token in _split((match["ids"] if match else None) or "", ","):
-            scheme = next((s for s, rx in _IDENTIFIERS if (m := re.fullmatch(rx, token))), None)
-            if scheme and m:
-                ids[scheme] = m[1]
-            else:
-                message = f'"{token}" is not an ORCID, ISNI, VIAF or Wikidata identifier; left out'
-                self.warnings.append(Problem(source, line, column, message))
-        return out | ({"identifiers": ids} if ids else {})
+        return out
 
     def chapters(self, table: Table, records: dict[str, Record], books_source: str) -> None:
         by_book: dict[str, list[Row]] = {}

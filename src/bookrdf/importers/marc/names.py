@@ -35,7 +35,10 @@ _IDENTIFIERS = (
 
 
 def contributor(field: Field, report: Report) -> list[dict[str, Any]]:
-    """One entry per role of a name field; a name/title entry (with $t) is not a person."""
+    """One entry per role of a name field; a name/title entry (with $t) is not a person. A
+    corporate name (X10) or a meeting (X11) is an organisation: schema.org's author and
+    contributor are a Person or an Organization, and a conference as a body is how catalogues
+    treat it (DNB's Körperschaft, LC's corporate heading)."""
     if "t" in field:
         report(field, "", f'"{field.value()}" names a related work; left out')
         return []
@@ -50,10 +53,13 @@ def contributor(field: Field, report: Report) -> list[dict[str, Any]]:
     person: dict[str, Any] = {}
     if corporate:
         person["name"] = ". ".join([name, *(bare(b) for b in field.get_subfields(units))])
+        person["kind"] = "organization"
     else:
         relator = "e"
         person = _personal_name(field, name, report)
     ids = _identifiers(field, report)
+    if corporate and "orcid" in ids:
+        report(field, "0", f'"{ids.pop("orcid")}" is an ORCID iD, which names a person; left out')
     if ids:
         person["identifiers"] = ids
     default: Role = "author" if field.tag.startswith("1") else "contributor"

@@ -81,21 +81,29 @@ def contributors(read: Reader, elements: list[Element], path: str) -> tuple[list
 
 
 def _person(read: Reader, element: Element) -> dict[str, Any] | None:
-    """Name, given and family names and identifiers of one Contributor."""
+    """Name, given and family names and identifiers of one Contributor; a Contributor named
+    only by CorporateName or CorporateNameInverted is an organisation."""
     given = read.text(element, "NamesBeforeKey")
     key_parts = (read.text(element, "PrefixToKey"), read.text(element, "KeyNames"))
     family = " ".join(part for part in key_parts if part) or None
     inverted = read.text(element, "PersonNameInverted")
-    corporate = read.text(element, "CorporateName") or read.text(element, "CorporateNameInverted")
+    # both are the one body's name (the inverted one for sorting): both read, the direct kept
+    corporate, sorted_as = (
+        read.text(element, t) for t in ("CorporateName", "CorporateNameInverted")
+    )
+    corporate = corporate or sorted_as
     if inverted and "," in inverted and not (given or family):
         family, given = (part.strip() for part in inverted.split(",", 1))
     name = read.text(element, "PersonName") or " ".join(p for p in (given, family) if p)
+    organization = not (name or inverted) and corporate is not None
     name = name or inverted or corporate or ""
     if not name:
         read.left_out(element, "names no one")
         return None
     person: dict[str, Any] = {"name": name}
-    if family:
+    if organization:
+        person["kind"] = "organization"
+    elif family:
         person |= {"family_name": family} | ({"given_name": given} if given else {})
     elif not corporate:
         person |= name_parts(name)
@@ -106,6 +114,9 @@ def _person(read: Reader, element: Element) -> dict[str, Any] | None:
     ]
     for ident, table, type_tag in schemes:
         scheme = table.get(read.peek(ident, type_tag) or "")
+        if scheme == "orcid" and organization:
+            read.left_out(ident, "is an ORCID iD, which names a person, on a corporate name")
+            continue
         if scheme and scheme not in ids:
             ids[scheme] = read.code(ident, "IDValue")
             read.take(ident)
