@@ -8,13 +8,14 @@ then contents entries anchored on their "Download PDF" line, then ISBNs. Each en
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from bookrdf.errors import InputError, Problem, RecordError
+from bookrdf.errors import InputError, Problem
 from bookrdf.importers import identifiers
 from bookrdf.importers.muse.layout import (
+    ADVICE,
     PAGES_LINE,
     PART,
     PDF_LINE,
@@ -22,40 +23,18 @@ from bookrdf.importers.muse.layout import (
     Line,
     Para,
     contents_items,
-    following_texts,
     joined_text,
     label_and_title,
     page_lines,
     page_paragraphs,
     split_gap,
 )
-from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
-from bookrdf.importers.muse.rows import (
-    ISBN_FORMATS,
-    ISBN_LINE,
-    KEYED,
-    LANGUAGES,
-    NO_FIELD,
-    page_key,
-)
+from bookrdf.importers.muse.rows import RowReader
 from bookrdf.importers.names import name_parts, people_in
 from bookrdf.importers.text import utf8_text
 from bookrdf.model import Book, page_range
 from bookrdf.records import parse_record
 
-_ADVICE = "save the book's page on muse.jhu.edu as UTF-8 text and import that file"
-_CHROME = {
-    "we cannot verify your location", "browse book and journal content on project muse",
-    "download full book", "table of contents", "book", "or", "search", "buy this book in print",
-    "marc record", "marc record download", "additional information",
-    "skip to main content", "project muse", "project muse logo", "open access",
-    # MUSE's words above a chapter's excerpt when it has no abstract; not part of the excerpt
-    "in lieu of an abstract, here is a brief excerpt of the content:",
-}  # fmt: skip
-# The other ways to open an entry MUSE prints beside "Download PDF": chrome, never text.
-_VIEWS = re.compile(
-    r"(?:view|html|download epub|epub)(?:\s*\|\s*(?:view|html|download epub|epub))*", re.I
-)
 # A journal issue page, which this reader must refuse rather than read as a book
 _ISSUE = re.compile(
     r"(?:Volume|Vol\.)\s*[0-9]+,?\s*(?:Number|Issue|No\.)\s*[0-9]+.*"
@@ -84,14 +63,14 @@ def read_muse_page(path: Path, book_id: str | None = None) -> MuseImport:
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror}); check the path") from None
-    text = utf8_text(raw, str(path), f"is not UTF-8 text; {_ADVICE}")
+    text = utf8_text(raw, str(path), f"is not UTF-8 text; {ADVICE}")
     return parse_muse_page(text, str(path), book_id)
 
 
 def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = None) -> MuseImport:
     """Parse the text of one MUSE book page; lines it cannot place come back as warnings."""
     reader = _Reader(source)
-    page = page_lines(text, source, _ADVICE)
+    page = page_lines(text, source, ADVICE)
     lines = reader.keyed_lines(page)
     issue = next((line for line in page if _ISSUE.fullmatch(line[1])), None)
     if issue and not reader.isbns:
@@ -118,119 +97,8 @@ def _is_page_range(text: str) -> bool:
 
 
 @dataclass
-class _Reader:
-    """Collects one page's record fields, their lines and the warnings."""
-
-    source: str
-    data: dict[str, Any] = field(default_factory=dict)
-    isbns: list[dict[str, str]] = field(default_factory=list)
-    chapters: list[dict[str, Any]] = field(default_factory=list)
-    lines: dict[str, int] = field(default_factory=lambda: {"": 1})
-    warnings: list[Problem] = field(default_factory=list)
-    keyed: list[int] = field(default_factory=list)  # the lines read as "Key: value" or ISBN
-    cc_without_version: tuple[Line, str] | None = None  # "Creative Commons  CC-BY" alone
-
-    def fail(self, line: int, message: str) -> NoReturn:
-        raise RecordError(Problem(self.source, line, "", f"{message}; {_ADVICE}"))
-
-    def unplaced(self, line: Line, path: str = "", why: str = "") -> None:
-        text = line[1] if len(line[1]) <= 60 else line[1][:57] + "..."
-        why = why or "was not placed in the record; add it by hand if needed"
-        self.warnings.append(Problem(self.source, line[0], path, f'"{text}" {why}'))
-
-    def put(self, path: str, value: Any, line: int) -> None:
-        self.data[path] = value
-        self.lines[path] = line
-
-    def keyed_lines(self, lines: list[Line]) -> list[Line]:
-        """Blank out chrome and 'Key: value' lines; chrome right above a PDF line is a title."""
-        out: list[Line] = []
-        info = 0  # 1: after the "Additional Information" heading, 2: in the table below it
-        following = following_texts(lines)
-        for i, (number, text) in enumerate(lines):
-            if text:
-                took = self.keyed_line(number, text, info > 0)
-                info = 1 if text.lower() == "additional information" else 2 if info else 0
-                nxt = following[i]
-                self.keyed += [number] if took else []
-                chrome = text.lower() in _CHROME and not PDF_LINE.fullmatch(nxt)
-                if took or chrome or _VIEWS.fullmatch(text):
-                    text = ""
-            else:
-                info = 0 if info == 2 else info
-            out.append((number, text))
-        return out
-
-    def keyed_line(self, number: int, text: str, info: bool) -> bool:
-        if statement := CC_STATEMENT.fullmatch(text):
-            words = re.split(r"[- ]+", statement["name"].lower())
-            code = "-".join(CC_WORDS.get(word, "?") for word in words)
-            self.licence((number, text), code, statement["version"])
-            return True
-        if isbn := ISBN_LINE.fullmatch(text):
-            value = re.sub(r"[ -]", "", isbn["value"]).upper()
-            qualifier = re.sub(r"[\s.-]", "", isbn["qualifier"] or "").lower()
-            kind = (isbn["kind"] or isbn["kind2"] or "").lower()
-            fmt = ISBN_FORMATS.get(qualifier) or ISBN_FORMATS.get(kind)
-            if all(i["value"] != value for i in self.isbns):
-                self.lines[f"isbn[{len(self.isbns)}]"] = number
-                self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
-            return True
-        if ISBN_LINE.match(text):  # "Print ISBN: …; E-ISBN: …": no excerpt, and no guess
-            why = "reads like an ISBN line but has more on it than an ISBN and its format; give "
-            self.unplaced((number, text), "isbn", why + "the ISBNs in the record by hand")
-            return True
-        keyed = KEYED.fullmatch(text)
-        # Outside "Additional Information" only the page's own "Key: value" lines count, and a
-        # "Language: …" line that names a language.
-        if keyed and (info or (keyed["colon"] and page_key(keyed["key"], keyed["value"]))):
-            self.keyed_value((number, text), keyed["key"].lower(), keyed["value"])
-            return True
-        if info and text.lower() not in _CHROME:
-            self.unplaced((number, text))
-        return info
-
-    def keyed_value(self, line: Line, key: str, value: str) -> None:
-        year = re.fullmatch(r"[0-9]{4}", value)
-        if key == "published by" and "publisher" not in self.data and value:
-            self.put("publisher", {"name": value}, line[0])
-        elif key == "publication year" and year and "published" not in self.data:
-            self.put("published", value, line[0])
-        elif key == "language" and value.lower() in LANGUAGES:
-            self.put("language", LANGUAGES[value.lower()], line[0])
-        elif key == "creative commons":
-            code = CC_CODE.fullmatch(value)
-            if code is None:
-                self.unplaced(line, "license", UNKNOWN_LICENCE)
-            else:
-                self.licence(line, code["code"].lower().replace(" ", "-"), code["version"])
-        elif key == "marc record" or (
-            # MUSE prints the year twice; a copyright year equal to it loses nothing
-            key in ("publication year", "copyright year") and self.data.get("published") == value
-        ):
-            pass
-        elif key in NO_FIELD:
-            self.unplaced(line, why="was left out: a bookrdf record has no such field")
-        else:
-            self.unplaced(line)
-
-    def licence(self, line: Line, code: str, version: str | None) -> None:
-        """A Creative Commons licence named on the page: its deed's URL once the version is
-        known (the statement gives it, the "Creative Commons" row often does not)."""
-        code = "0" if code == "zero" else code
-        known = self.data.get("license")
-        url = cc_url(code, version) if version else None
-        if "?" in code or (code != "0" and not re.fullmatch(r"by(-nc)?(-sa|-nd)?", code)):
-            self.unplaced(line, "license", UNKNOWN_LICENCE)
-        elif url and known and known != url:
-            why = f"names another licence than {known}; the first is kept"
-            self.unplaced(line, "license", why)
-        elif url:
-            self.put("license", url, line[0])
-        elif known and f"/{code}/" not in known:
-            self.unplaced(line, "license", f"names another licence than {known}; left out")
-        else:
-            self.cc_without_version = (line, code)
+class _Reader(RowReader):
+    """Reads one page's head and contents into record fields, with their lines and warnings."""
 
     def read_head(self, paras: list[Para], page: list[Line]) -> None:
         """Title (and subtitle), people, and the description, from above 'Published by:'."""

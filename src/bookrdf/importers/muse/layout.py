@@ -17,6 +17,20 @@ Para = list[Line]
 _INVISIBLE = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
 _HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
 
+ADVICE = "save the book's page on muse.jhu.edu as UTF-8 text and import that file"
+CHROME = {
+    "we cannot verify your location", "browse book and journal content on project muse",
+    "download full book", "table of contents", "book", "or", "search", "buy this book in print",
+    "marc record", "marc record download", "additional information",
+    "skip to main content", "project muse", "project muse logo", "open access",
+    # MUSE's words above a chapter's excerpt when it has no abstract; not part of the excerpt
+    "in lieu of an abstract, here is a brief excerpt of the content:",
+}  # fmt: skip
+# The other ways to open an entry MUSE prints beside "Download PDF": chrome, never text.
+VIEWS = re.compile(
+    r"(?:view|html|download epub|epub)(?:\s*\|\s*(?:view|html|download epub|epub))*", re.I
+)
+
 # A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3", "PART TWO"
 PART = re.compile(
     r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|(?i:one|two|three|four|five|six|seven|eight"

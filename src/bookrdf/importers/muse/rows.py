@@ -1,9 +1,16 @@
 """What a MUSE page prints as rows rather than prose: ISBN lines, and "Key: value" rows on the
-page or under "Additional Information"."""
+page or under "Additional Information"; and RowReader, which holds a page's record fields, their
+lines and warnings while it is read, and reads those rows."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from bookrdf.errors import Problem, RecordError
+from bookrdf.importers.muse.layout import ADVICE, CHROME, PDF_LINE, VIEWS, Line, following_texts
+from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
 
 ISBN_LINE = re.compile(
     r"(?:(?P<kind>e|electronic|print|hardcover|cloth|paperback|paper|related)[- ]?)?isbn"
@@ -42,3 +49,119 @@ def page_key(key: str, value: str) -> bool:
         or (key == "language" and value.lower() in LANGUAGES)
         or (row is not None and re.fullmatch(row, value, re.I) is not None)
     )
+
+
+@dataclass
+class RowReader:
+    """Collects one page's record fields, their lines and the warnings; reads its rows."""
+
+    source: str
+    data: dict[str, Any] = field(default_factory=dict)
+    isbns: list[dict[str, str]] = field(default_factory=list)
+    chapters: list[dict[str, Any]] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=lambda: {"": 1})
+    warnings: list[Problem] = field(default_factory=list)
+    keyed: list[int] = field(default_factory=list)  # the lines read as "Key: value" or ISBN
+    cc_without_version: tuple[Line, str] | None = None  # "Creative Commons  CC-BY" alone
+
+    def fail(self, line: int, message: str) -> NoReturn:
+        raise RecordError(Problem(self.source, line, "", f"{message}; {ADVICE}"))
+
+    def unplaced(self, line: Line, path: str = "", why: str = "") -> None:
+        text = line[1] if len(line[1]) <= 60 else line[1][:57] + "..."
+        why = why or "was not placed in the record; add it by hand if needed"
+        self.warnings.append(Problem(self.source, line[0], path, f'"{text}" {why}'))
+
+    def put(self, path: str, value: Any, line: int) -> None:
+        self.data[path] = value
+        self.lines[path] = line
+
+    def keyed_lines(self, lines: list[Line]) -> list[Line]:
+        """Blank out chrome and 'Key: value' lines; chrome right above a PDF line is a title."""
+        out: list[Line] = []
+        info = 0  # 1: after the "Additional Information" heading, 2: in the table below it
+        following = following_texts(lines)
+        for i, (number, text) in enumerate(lines):
+            if text:
+                took = self.keyed_line(number, text, info > 0)
+                info = 1 if text.lower() == "additional information" else 2 if info else 0
+                nxt = following[i]
+                self.keyed += [number] if took else []
+                chrome = text.lower() in CHROME and not PDF_LINE.fullmatch(nxt)
+                if took or chrome or VIEWS.fullmatch(text):
+                    text = ""
+            else:
+                info = 0 if info == 2 else info
+            out.append((number, text))
+        return out
+
+    def keyed_line(self, number: int, text: str, info: bool) -> bool:
+        if statement := CC_STATEMENT.fullmatch(text):
+            words = re.split(r"[- ]+", statement["name"].lower())
+            code = "-".join(CC_WORDS.get(word, "?") for word in words)
+            self.licence((number, text), code, statement["version"])
+            return True
+        if isbn := ISBN_LINE.fullmatch(text):
+            value = re.sub(r"[ -]", "", isbn["value"]).upper()
+            qualifier = re.sub(r"[\s.-]", "", isbn["qualifier"] or "").lower()
+            kind = (isbn["kind"] or isbn["kind2"] or "").lower()
+            fmt = ISBN_FORMATS.get(qualifier) or ISBN_FORMATS.get(kind)
+            if all(i["value"] != value for i in self.isbns):
+                self.lines[f"isbn[{len(self.isbns)}]"] = number
+                self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
+            return True
+        if ISBN_LINE.match(text):  # "Print ISBN: …; E-ISBN: …": no excerpt, and no guess
+            why = "reads like an ISBN line but has more on it than an ISBN and its format; give "
+            self.unplaced((number, text), "isbn", why + "the ISBNs in the record by hand")
+            return True
+        keyed = KEYED.fullmatch(text)
+        # Outside "Additional Information" only the page's own "Key: value" lines count, and a
+        # "Language: …" line that names a language.
+        if keyed and (info or (keyed["colon"] and page_key(keyed["key"], keyed["value"]))):
+            self.keyed_value((number, text), keyed["key"].lower(), keyed["value"])
+            return True
+        if info and text.lower() not in CHROME:
+            self.unplaced((number, text))
+        return info
+
+    def keyed_value(self, line: Line, key: str, value: str) -> None:
+        year = re.fullmatch(r"[0-9]{4}", value)
+        if key == "published by" and "publisher" not in self.data and value:
+            self.put("publisher", {"name": value}, line[0])
+        elif key == "publication year" and year and "published" not in self.data:
+            self.put("published", value, line[0])
+        elif key == "language" and value.lower() in LANGUAGES:
+            self.put("language", LANGUAGES[value.lower()], line[0])
+        elif key == "creative commons":
+            code = CC_CODE.fullmatch(value)
+            if code is None:
+                self.unplaced(line, "license", UNKNOWN_LICENCE)
+            else:
+                self.licence(line, code["code"].lower().replace(" ", "-"), code["version"])
+        elif key == "marc record" or (
+            # MUSE prints the year twice; a copyright year equal to it loses nothing
+            key in ("publication year", "copyright year") and self.data.get("published") == value
+        ):
+            pass
+        elif key in NO_FIELD:
+            self.unplaced(line, why="was left out: a bookrdf record has no such field")
+        else:
+            self.unplaced(line)
+
+    def licence(self, line: Line, code: str, version: str | None) -> None:
+        """A Creative Commons licence named on the page: its deed's URL once the version is
+        known (the statement gives it, the "Creative Commons" row often does not)."""
+        code = "0" if code == "zero" else code
+        known = self.data.get("license")
+        url = cc_url(code, version) if version else None
+        if "?" in code or (code != "0" and not re.fullmatch(r"by(-nc)?(-sa|-nd)?", code)):
+            self.unplaced(line, "license", UNKNOWN_LICENCE)
+        elif url and known and known != url:
+            why = f"names another licence than {known}; the first is kept"
+            self.unplaced(line, "license", why)
+        elif url:
+            self.put("license", url, line[0])
+        elif known and f"/{code}/" not in known:
+            self.unplaced(line, "license", f"names another licence than {known}; left out")
+        else:
+            self.cc_without_version = (line, code)
