@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from bookrdf.errors import Problem, RecordError
+from bookrdf.importers.identifiers import isbn_key
 from bookrdf.importers.muse.layout import ADVICE, CHROME, PDF_LINE, VIEWS, Line, following_texts
 from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
 
@@ -106,9 +107,7 @@ class RowReader:
             qualifier = re.sub(r"[\s.-]", "", isbn["qualifier"] or "").lower()
             kind = (isbn["kind"] or isbn["kind2"] or "").lower()
             fmt = ISBN_FORMATS.get(qualifier) or ISBN_FORMATS.get(kind)
-            if all(i["value"] != value for i in self.isbns):
-                self.lines[f"isbn[{len(self.isbns)}]"] = number
-                self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
+            self.isbn((number, text), value, fmt)
             return True
         if ISBN_LINE.match(text):  # "Print ISBN: …; E-ISBN: …": no excerpt, and no guess
             why = "reads like an ISBN line but has more on it than an ISBN and its format; give "
@@ -123,6 +122,19 @@ class RowReader:
         if info and text.lower() not in CHROME:
             self.unplaced((number, text))
         return info
+
+    def isbn(self, line: Line, value: str, fmt: str | None) -> None:
+        """One ISBN of the page; printed again (as ISBN-10 beside its ISBN-13, as older pages
+        do), it is the same ISBN, and a format it is given the second time must agree."""
+        known = next((i for i in self.isbns if isbn_key(i["value"]) == isbn_key(value)), None)
+        if known is None:
+            self.lines[f"isbn[{len(self.isbns)}]"] = line[0]
+            self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
+        elif fmt and known.get("format", fmt) != fmt:
+            why = f"is the ISBN {known['value']} again with another format; the first is kept"
+            self.unplaced(line, "isbn", why)
+        elif fmt:
+            known["format"] = fmt
 
     def keyed_value(self, line: Line, key: str, value: str) -> None:
         year = re.fullmatch(r"[0-9]{4}", value)
