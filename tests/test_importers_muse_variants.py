@@ -33,3 +33,13 @@ def test_one_isbn_given_two_formats_keeps_the_first_and_warns() -> None:
     result = parse_muse_page(seed_text().replace(CLOSING_ISBNS, isbns), "page.txt")
     assert [(i.value, i.format) for i in result.book.isbns] == [("9780824862039", "electronic")]
     assert [(w.line, w.field) for w in result.warnings] == [(167, "isbn")]
+
+
+def test_an_open_access_badge_between_a_title_and_its_pdf_is_no_author() -> None:
+    text = seed_text().replace(
+        "3. The Third KWP Congress\n", "3. The Third KWP Congress\nOpen Access\n"
+    )
+    result = parse_muse_page(text, "page.txt")
+    (chapter,) = [ch for ch in result.book.chapters if ch.label == "3"]
+    assert (chapter.title, chapter.contributors) == ("The Third KWP Congress", ())
+    assert result.warnings == ()

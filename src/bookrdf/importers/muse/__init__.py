@@ -16,6 +16,7 @@ from bookrdf.errors import InputError, Problem
 from bookrdf.importers import identifiers
 from bookrdf.importers.muse.layout import (
     ADVICE,
+    CHROME,
     PAGES_LINE,
     PART,
     PDF_LINE,
@@ -224,8 +225,10 @@ class _Reader(RowReader):
             label, entry["title"] = label_and_title(head_lines[0][1])
             entry |= {"label": label} if label else {}
             self.lines[f"{path}.title"] = self.lines[f"{path}.label"] = head_lines[0][0]
-        people = [line for line in head_lines[1:] if people_in(line[1])]
-        for line in (line for line in head_lines[1:] if line not in people):
+        # below the title, chrome is a badge ("Open Access" above the PDF line), not a person
+        below = [line for line in head_lines[1:] if line[1].lower() not in CHROME]
+        people = [line for line in below if people_in(line[1])]
+        for line in (line for line in below if line not in people):
             self.unplaced(line, path)
         if people:
             entry["contributors"] = self.people(people, f"{path}.contributors")
