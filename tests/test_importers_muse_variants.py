@@ -43,3 +43,41 @@ def test_an_open_access_badge_between_a_title_and_its_pdf_is_no_author() -> None
     (chapter,) = [ch for ch in result.book.chapters if ch.label == "3"]
     assert (chapter.title, chapter.contributors) == ("The Third KWP Congress", ())
     assert result.warnings == ()
+
+
+def test_doi_lines_are_the_dois_of_their_entry_and_book() -> None:
+    text = seed_text().replace(
+        "Published by: University of Hawai'i Press\n",
+        "Published by: University of Hawai'i Press\nDOI: 10.1515/9780824862039\n",
+    )
+    text = text.replace("pp. 7-25\n", "pp. 7-25\nDOI: 10.1515/9780824862039-004\n")
+    # below the excerpt, and between the title and the PDF line, as a link
+    text = text.replace(
+        "the sole legitimate authority on ...\n\nread more\n",
+        "the sole legitimate authority on ...\n\nread more\n\n"
+        "https://doi.org/10.1515/9780824862039-004\n",
+    )
+    text = text.replace(
+        "2. The Soviet Faction under Attack\n",
+        "2. The Soviet Faction under Attack\nhttps://doi.org/10.1515/9780824862039-005\n",
+    )
+    result = parse_muse_page(text, "page.txt")
+    book = result.book
+    assert book.doi == "10.1515/9780824862039"
+    dois = {ch.label: ch.doi for ch in book.chapters if ch.doi}
+    assert dois == {"1": "10.1515/9780824862039-004", "2": "10.1515/9780824862039-005"}
+    first, second = [ch for ch in book.chapters if ch.label in ("1", "2")]
+    assert first.excerpt is not None
+    assert "doi" not in first.excerpt
+    assert first.excerpt.startswith("The democratic people's republic of Korea")
+    assert second.contributors == ()
+    assert book.line_of("chapters[6].doi") == 62
+    assert result.warnings == ()
+
+
+def test_an_entry_with_two_dois_keeps_the_first_and_warns() -> None:
+    text = seed_text().replace("pp. 7-25\n", "pp. 7-25\nDOI: 10.1515/a\ndoi:10.1515/b\n")
+    result = parse_muse_page(text, "page.txt")
+    (chapter,) = [ch for ch in result.book.chapters if ch.label == "1"]
+    assert chapter.doi == "10.1515/a"
+    assert [(w.line, w.field) for w in result.warnings] == [(62, "chapters[6].doi")]

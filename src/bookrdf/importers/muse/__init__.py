@@ -7,6 +7,7 @@ then contents entries anchored on their "Download PDF" line, then ISBNs. Each en
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,7 @@ def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = Non
     reader.read_contents(lines[publisher:])
     if not reader.chapters:
         reader.fail(publisher, "has no contents entries ('Download PDF' lines) after it")
+    reader.place_dois()
     reader.check_end(page)
     book = parse_record(reader.record(book_id), source, reader.lines)
     return MuseImport(book, tuple(sorted(reader.warnings, key=lambda w: w.line or 0)))
@@ -165,6 +167,21 @@ class _Reader(RowReader):
                 self.part(para[0])
             if n < len(pdfs):
                 self.start_entry(head, items[pdfs[n]][1])
+
+    def place_dois(self) -> None:
+        """Each DOI line to the entry it is printed in (from the entry's title, or its PDF line
+        when untitled, to the next entry); above the first entry, to the book."""
+        starts = [self.lines[f"chapters[{i}]"] for i in range(len(self.chapters))]
+        for number, doi in self.dois:
+            at = bisect.bisect_right(starts, number) - 1
+            path, data = (
+                (f"chapters[{at}].doi", self.chapters[at]) if at >= 0 else ("doi", self.data)
+            )
+            if "doi" in data and data["doi"] != doi:
+                self.unplaced((number, doi), path, f"is a second DOI; {data['doi']} is kept")
+            elif "doi" not in data:
+                data["doi"] = doi
+                self.lines[path] = number
 
     def part(self, line: Line) -> None:
         """A part heading without a PDF: an entry of kind part, so the heading keeps its place

@@ -20,6 +20,11 @@ ISBN_LINE = re.compile(
     r"(?:\s*\((?P<qualifier>[^()]*)\))?",
     re.I,
 )
+# A DOI on a line of its own, as a DOI or as its link: the book's above the contents, else the
+# DOI of the entry it is printed in
+DOI_LINE = re.compile(
+    r"(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.[0-9]{4,9}/\S+)", re.I
+)
 ISBN_FORMATS = {"e": "electronic", "electronic": "electronic", "ebook": "electronic",
                 "print": "print", "hardcover": "hardcover", "hardback": "hardcover",
                 "hbk": "hardcover", "cloth": "hardcover", "paperback": "paperback",
@@ -64,6 +69,7 @@ class RowReader:
     warnings: list[Problem] = field(default_factory=list)
     keyed: list[int] = field(default_factory=list)  # the lines read as "Key: value" or ISBN
     cc_without_version: tuple[Line, str] | None = None  # "Creative Commons  CC-BY" alone
+    dois: list[Line] = field(default_factory=list)  # (line, DOI), placed once entries are read
 
     def fail(self, line: int, message: str) -> NoReturn:
         raise RecordError(Problem(self.source, line, "", f"{message}; {ADVICE}"))
@@ -83,6 +89,9 @@ class RowReader:
         info = 0  # 1: after the "Additional Information" heading, 2: in the table below it
         following = following_texts(lines)
         for i, (number, text) in enumerate(lines):
+            if doi := DOI_LINE.fullmatch(text):
+                self.dois.append((number, doi["doi"]))
+                text = ""
             if text:
                 took = self.keyed_line(number, text, info > 0)
                 info = 1 if text.lower() == "additional information" else 2 if info else 0
