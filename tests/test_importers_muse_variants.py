@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bookrdf.importers.muse import parse_muse_page
 
 SEED = Path(__file__).parent.parent / "data" / "raw" / "000_b131de8bda212195.txt"
@@ -81,3 +83,35 @@ def test_an_entry_with_two_dois_keeps_the_first_and_warns() -> None:
     (chapter,) = [ch for ch in result.book.chapters if ch.label == "1"]
     assert chapter.doi == "10.1515/a"
     assert [(w.line, w.field) for w in result.warnings] == [(62, "chapters[6].doi")]
+
+
+@pytest.mark.parametrize(
+    ("line", "pages"),
+    [
+        ("PP. 7-25", ("7", "25")),  # a page styled in capitals, copied as shown
+        ("Pp. 7-25", ("7", "25")),
+        ("pp 7-25", ("7", "25")),  # without the dot
+        ("pp.7–25", ("7", "25")),
+        ("P. XV", ("XV", "XV")),
+        ("PP. VII-XII", ("VII", "XII")),
+    ],
+)
+def test_pages_lines_in_other_cases_and_without_the_dot_are_pages(
+    line: str, pages: tuple[str, str]
+) -> None:
+    result = parse_muse_page(seed_text().replace("pp. 7-25\n", f"{line}\n"), "page.txt")
+    (chapter,) = [ch for ch in result.book.chapters if ch.label == "1"]
+    assert chapter.pages is not None
+    assert (chapter.pages.start, chapter.pages.end) == pages
+    assert chapter.excerpt is not None
+    assert chapter.excerpt.startswith("The democratic people's republic of Korea")
+    assert result.warnings == ()
+
+
+@pytest.mark.parametrize("line", ["P. T. Barnum opened his museum in 1841 ...", "Pages of it ..."])
+def test_an_excerpt_opening_like_a_pages_line_stays_an_excerpt(line: str) -> None:
+    result = parse_muse_page(seed_text().replace("pp. 7-25\n", f"{line}\n"), "page.txt")
+    (chapter,) = [ch for ch in result.book.chapters if ch.label == "1"]
+    assert chapter.pages is None
+    assert chapter.excerpt is not None
+    assert chapter.excerpt.startswith(line)

@@ -18,23 +18,24 @@ from bookrdf.importers import identifiers
 from bookrdf.importers.muse.layout import (
     ADVICE,
     CHROME,
-    PAGES_LINE,
     PART,
     PDF_LINE,
     READ_MORE,
     Line,
     Para,
     contents_items,
+    is_page_range,
     joined_text,
     label_and_title,
     page_lines,
     page_paragraphs,
+    pages_of,
     split_gap,
 )
 from bookrdf.importers.muse.rows import RowReader
 from bookrdf.importers.names import name_parts, people_in
 from bookrdf.importers.text import utf8_text
-from bookrdf.model import Book, page_range
+from bookrdf.model import Book
 from bookrdf.records import parse_record
 
 # A journal issue page, which this reader must refuse rather than read as a book
@@ -89,14 +90,6 @@ def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = Non
     reader.check_end(page)
     book = parse_record(reader.record(book_id), source, reader.lines)
     return MuseImport(book, tuple(sorted(reader.warnings, key=lambda w: w.line or 0)))
-
-
-def _is_page_range(text: str) -> bool:
-    try:
-        page_range(text.strip())
-    except ValueError:
-        return False
-    return True
 
 
 @dataclass
@@ -207,8 +200,10 @@ class _Reader(RowReader):
         last, text = max((line for line in page if line[1]), default=(0, ""))
         # a line MUSE ends an entry with: the page may have been trimmed by hand, but nothing
         # in it is cut short; text that stops mid-excerpt is what a cut-off save leaves
-        if any(rx.fullmatch(text) for rx in (PDF_LINE, PAGES_LINE, READ_MORE)) or text.endswith(
-            ("...", "…")
+        if (
+            any(rx.fullmatch(text) for rx in (PDF_LINE, READ_MORE))
+            or pages_of(text)
+            or text.endswith(("...", "…"))
         ):
             return
         why = "the page ends mid-text, without the ISBNs or 'Publication Year' that close a MUSE "
@@ -249,9 +244,9 @@ class _Reader(RowReader):
             self.unplaced(line, path)
         if people:
             entry["contributors"] = self.people(people, f"{path}.contributors")
-        pages = PAGES_LINE.fullmatch(pdf[-1][1]) if len(pdf) > 1 else None
-        if pages and _is_page_range(pages["pages"]):
-            entry["pages"] = pages["pages"]
+        pages = pages_of(pdf[-1][1]) if len(pdf) > 1 else None
+        if pages and is_page_range(pages):
+            entry["pages"] = pages
             self.lines[f"{path}.pages"] = pdf[1][0]
         elif len(pdf) > 1:
             self.unplaced(pdf[1], f"{path}.pages", "is not a page range; left out")

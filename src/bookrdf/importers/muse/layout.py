@@ -7,7 +7,7 @@ import re
 
 from bookrdf.errors import Problem, RecordError
 from bookrdf.importers.names import people_in
-from bookrdf.model import roman_to_int
+from bookrdf.model import page_range, roman_to_int
 
 Line = tuple[int, str]  # 1-based line number, whitespace-normalised text
 Para = list[Line]
@@ -39,7 +39,10 @@ PART = re.compile(
 
 PDF_LINE = re.compile(r"(?:pdf\s*icon\s*)?download pdf(?:\s*\((?P<size>[^)]*)\))?", re.I)
 
-PAGES_LINE = re.compile(r"pp?\.\s*(?P<pages>\S.*)")
+# "pp. 7-25", "p. v", and "PP. 7-25" as a page styled in capitals copies; other forms ("pp 7-25",
+# "P. XV") only with a page range after them, so an excerpt opening "P. T. Barnum" stays text
+_PAGES = re.compile(r"(?:pp?|PP|Pp)\.\s*(?P<pages>\S.*)")
+_PAGES_LOOSE = re.compile(r"pp?\.?\s*(?P<pages>[0-9ivxlcdm]\S*(?:\s.*)?)", re.I)
 
 READ_MORE = re.compile(r"read more", re.I)
 
@@ -48,6 +51,22 @@ LABELLED = re.compile(
     r"(?P<label>(?i:chapter|part|book|section)\s+(?:[0-9]+|[IVXLC]+|[ivxlc]+))[.:]\s+(?P<t1>\S.*)"
     r"|(?P<number>[0-9]{1,3})\.\s+(?P<t2>\S.*)|(?P<roman>[IVXL]+)\.\s+(?P<t3>(?![A-Z]\.\s)\S.*)"
 )
+
+
+def pages_of(text: str) -> str | None:
+    """The pages a pages line prints ("vii-xii" of "pp. vii-xii"); None for any other line."""
+    if match := _PAGES.fullmatch(text):
+        return match["pages"]
+    match = _PAGES_LOOSE.fullmatch(text)
+    return match["pages"] if match and is_page_range(match["pages"]) else None
+
+
+def is_page_range(text: str) -> bool:
+    try:
+        page_range(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def following_texts(lines: list[Line]) -> list[str]:
@@ -75,7 +94,7 @@ def contents_items(lines: list[Line]) -> list[tuple[str, Para]]:
             items.append(("pdf", [line]))
         elif last_kind == "part":  # a heading stands alone: with a line below, it is text
             items[-1] = ("text", [*last, line])
-        elif seen_kind == "pdf" and len(seen) == 1 and PAGES_LINE.fullmatch(line[1]):
+        elif seen_kind == "pdf" and len(seen) == 1 and pages_of(line[1]):
             seen.append(line)
         elif READ_MORE.fullmatch(line[1]):
             items.append(("more", [line]))
