@@ -115,3 +115,15 @@ def test_an_excerpt_opening_like_a_pages_line_stays_an_excerpt(line: str) -> Non
     assert chapter.pages is None
     assert chapter.excerpt is not None
     assert chapter.excerpt.startswith(line)
+
+
+@pytest.mark.parametrize("heading", ["Related Content", "Cite", "Recommended", "Share"])
+def test_a_section_below_the_contents_is_no_excerpt_of_the_last_entry(heading: str) -> None:
+    block = f"{heading}\n\nOther Books in This Series\nThe Cleanest Race\nB. R. Myers\n"
+    text = seed_text().replace(CLOSING_ISBNS, "") + "\n\n" + block
+    result = parse_muse_page(text, "page.txt")
+    last = result.book.chapters[-1]
+    assert (last.pages and last.pages.pagination, last.excerpt) == ("267-274", None)
+    reported = [w.message.split('"')[1] for w in result.warnings]
+    assert reported == ["Other Books in This Series", "The Cleanest Race", "B. R. Myers"]
+    assert all(heading in w.message for w in result.warnings)

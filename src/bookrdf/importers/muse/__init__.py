@@ -18,6 +18,7 @@ from bookrdf.importers import identifiers
 from bookrdf.importers.muse.layout import (
     ADVICE,
     CHROME,
+    CLOSING_HEADINGS,
     PART,
     PDF_LINE,
     READ_MORE,
@@ -192,7 +193,7 @@ class _Reader(RowReader):
         PDF line; without them, and ending mid-text, it was probably cut off when saved."""
         last_pdf = max(number for number, text in page if PDF_LINE.fullmatch(text))
         if any(n > last_pdf for n in self.keyed) or any(
-            "Project MUSE" in text or text.lower() == "additional information"
+            "Project MUSE" in text or text.lower() in CLOSING_HEADINGS
             for n, text in page
             if n > last_pdf
         ):
@@ -211,18 +212,23 @@ class _Reader(RowReader):
         self.warnings.append(Problem(self.source, last, "", why))
 
     def before_closing_isbns(self, lines: list[Line]) -> list[Line]:
-        """The contents end at the ISBNs below the last PDF line: text after them (a copyright
-        line, a footer) is no entry's excerpt, and is reported instead."""
+        """The contents end at the ISBNs, or a heading such as "Related Content", below the last
+        PDF line: text after them (a copyright line, a footer, links to other books) is no
+        entry's excerpt, and is reported instead."""
         last_pdf = max((n for n, text in lines if PDF_LINE.fullmatch(text)), default=0)
         closing = [
-            number
+            (number, "the ISBNs that close the contents")
             for key, number in self.lines.items()
             if key.startswith("isbn[") and number > last_pdf
+        ] + [
+            (number, f'"{text}", below the contents')
+            for number, text in lines
+            if number > last_pdf and text.lower() in CLOSING_HEADINGS
         ]
         if not last_pdf or not closing:
             return lines
-        end = min(closing)
-        why = "comes after the ISBNs that close the contents; was not placed in the record"
+        end, what = min(closing)
+        why = f"comes after {what}; was not placed in the record"
         for line in lines:
             if line[0] > end and line[1]:
                 self.unplaced(line, why=why)

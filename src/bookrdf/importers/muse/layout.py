@@ -31,6 +31,14 @@ VIEWS = re.compile(
     r"(?:view|html|download epub|epub)(?:\s*\|\s*(?:view|html|download epub|epub))*", re.I
 )
 
+# Headings of what MUSE prints below a book's contents: below the last PDF line they end the
+# contents, and what follows them is no entry's excerpt
+CLOSING_HEADINGS = {
+    "related content", "related books", "recommended", "recommended content", "you might also like",
+    "you may also like", "cite", "cite this", "cite this book", "citation", "how to cite",
+    "share", "additional information",
+}  # fmt: skip
+
 # A part heading with no PDF of its own: "Part I. Land", "Part Two: Labour", "PART 3", "PART TWO"
 PART = re.compile(
     r"(?P<label>(?:Part|PART)\s+(?:[0-9]+|[IVXLC]+|(?i:one|two|three|four|five|six|seven|eight"
