@@ -127,3 +127,19 @@ def test_a_section_below_the_contents_is_no_excerpt_of_the_last_entry(heading: s
     reported = [w.message.split('"')[1] for w in result.warnings]
     assert reported == ["Other Books in This Series", "The Cleanest Race", "B. R. Myers"]
     assert all(heading in w.message for w in result.warnings)
+
+
+FOOTER = (
+    "Project MUSE Mission\n"
+    "Project MUSE promotes the creation and dissemination of essential humanities and social "
+    "science resources through collaboration with libraries, publishers, and scholars.\n"
+    "2715 North Charles Street\n"
+    "©2026 Project MUSE. Produced by Johns Hopkins University Press.\n"
+)
+
+
+def test_muse_footer_below_the_contents_is_no_excerpt_of_the_last_entry() -> None:
+    text = seed_text().replace(CLOSING_ISBNS, "") + "\n\n" + FOOTER
+    result = parse_muse_page(text, "page.txt")
+    assert result.book.chapters[-1].excerpt is None
+    assert [w.line for w in result.warnings] == [170, 171, 172]

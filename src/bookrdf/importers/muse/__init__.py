@@ -45,6 +45,8 @@ _ISSUE = re.compile(
     r"|(?:(?:Print|Online|E-?)\s*)?ISSN:?\s*[0-9]{4}-?[0-9]{3}[0-9Xx]",
     re.I,
 )
+# The first line of MUSE's footer: "Project MUSE Mission", "©2026 Project MUSE. Produced by…"
+_FOOTER = re.compile(r"(?:(?:©|\(c\)|copyright)\s*[0-9]{4}\s+)?Project MUSE\b", re.I)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
 
 
@@ -212,8 +214,8 @@ class _Reader(RowReader):
         self.warnings.append(Problem(self.source, last, "", why))
 
     def before_closing_isbns(self, lines: list[Line]) -> list[Line]:
-        """The contents end at the ISBNs, or a heading such as "Related Content", below the last
-        PDF line: text after them (a copyright line, a footer, links to other books) is no
+        """The contents end at the ISBNs, a heading such as "Related Content" or MUSE's footer
+        below the last PDF line: text after them (a copyright line, links to other books) is no
         entry's excerpt, and is reported instead."""
         last_pdf = max((n for n, text in lines if PDF_LINE.fullmatch(text)), default=0)
         closing = [
@@ -221,9 +223,9 @@ class _Reader(RowReader):
             for key, number in self.lines.items()
             if key.startswith("isbn[") and number > last_pdf
         ] + [
-            (number, f'"{text}", below the contents')
+            (number, f'"{text}", below the contents' if len(text) < 40 else "MUSE's footer")
             for number, text in lines
-            if number > last_pdf and text.lower() in CLOSING_HEADINGS
+            if number > last_pdf and (text.lower() in CLOSING_HEADINGS or _FOOTER.match(text))
         ]
         if not last_pdf or not closing:
             return lines
