@@ -143,3 +143,17 @@ def test_muse_footer_below_the_contents_is_no_excerpt_of_the_last_entry() -> Non
     result = parse_muse_page(text, "page.txt")
     assert result.book.chapters[-1].excerpt is None
     assert [w.line for w in result.warnings] == [170, 171, 172]
+
+
+HEADER = (
+    "Skip to main content\nProject MUSE\nSearch\nBrowse\nAbout\nLog In\n"
+    "We use cookies to improve your experience. By continuing to browse this site, you agree "
+    "to our use of cookies.\nAccept All Cookies\nCookie Settings\n"
+)
+
+
+def test_the_site_header_and_cookie_banner_above_the_book_are_not_its_title() -> None:
+    result = parse_muse_page(HEADER + seed_text(), "page.txt")
+    assert (result.book.title, result.book.line_of("title")) == ("Crisis in North Korea", 13)
+    assert [c.name for c in result.book.contributors] == ["Andrei N. Lankov"]
+    assert result.warnings == ()

@@ -23,9 +23,16 @@ CHROME = {
     "download full book", "table of contents", "book", "or", "search", "buy this book in print",
     "marc record", "marc record download", "additional information",
     "skip to main content", "project muse", "project muse logo", "open access",
+    # the site's navigation above the book, and its cookie banner's buttons
+    "browse", "about", "log in", "login", "sign in", "log out", "my account", "cart", "menu",
+    "advanced search", "subscribe", "help", "contact", "contact us", "accept all cookies",
+    "accept cookies", "reject all", "cookie settings", "manage cookies",
+    "you are not currently authenticated.", "view institutional login options",
     # MUSE's words above a chapter's excerpt when it has no abstract; not part of the excerpt
     "in lieu of an abstract, here is a brief excerpt of the content:",
 }  # fmt: skip
+# A cookie banner's sentence: "We use cookies to improve your experience…"
+COOKIES = re.compile(r"(?=.*\bcookies\b)(?:we use|this (?:web)?site uses|by continuing).*", re.I)
 # The other ways to open an entry MUSE prints beside "Download PDF": chrome, never text.
 VIEWS = re.compile(
     r"(?:view|html|download epub|epub)(?:\s*\|\s*(?:view|html|download epub|epub))*", re.I

@@ -10,7 +10,15 @@ from typing import Any, NoReturn
 
 from bookrdf.errors import Problem, RecordError
 from bookrdf.importers.identifiers import isbn_key
-from bookrdf.importers.muse.layout import ADVICE, CHROME, PDF_LINE, VIEWS, Line, following_texts
+from bookrdf.importers.muse.layout import (
+    ADVICE,
+    CHROME,
+    COOKIES,
+    PDF_LINE,
+    VIEWS,
+    Line,
+    following_texts,
+)
 from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
 
 ISBN_LINE = re.compile(
@@ -98,7 +106,7 @@ class RowReader:
                 nxt = following[i]
                 self.keyed += [number] if took else []
                 chrome = text.lower() in CHROME and not PDF_LINE.fullmatch(nxt)
-                if took or chrome or VIEWS.fullmatch(text):
+                if took or chrome or VIEWS.fullmatch(text) or COOKIES.match(text):
                     text = ""
             else:
                 info = 0 if info == 2 else info
