@@ -157,3 +157,16 @@ def test_the_site_header_and_cookie_banner_above_the_book_are_not_its_title() ->
     assert (result.book.title, result.book.line_of("title")) == ("Crisis in North Korea", 13)
     assert [c.name for c in result.book.contributors] == ["Andrei N. Lankov"]
     assert result.warnings == ()
+
+
+def test_soft_hyphens_and_ligatures_a_copy_carries_are_not_kept() -> None:
+    text = seed_text().replace("Crisis in North Korea", "Cri\u00adsis in North Ko\u00adrea", 1)
+    text = text.replace("4. The Conspiracy", "4. The Con\u00adspir\u00adacy")
+    text = text.replace(
+        "Publication Year: 2005\n\nNorth", "Publication Year: 2005\n\n\ufb01rst North"
+    )
+    book = parse_muse_page(text, "page.txt").book
+    assert book.title == "Crisis in North Korea"
+    assert [ch.title for ch in book.chapters if ch.label == "4"] == ["The Conspiracy"]
+    assert book.description is not None
+    assert book.description.startswith("first North Korea")

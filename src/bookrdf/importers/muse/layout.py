@@ -15,6 +15,12 @@ Para = list[Line]
 # Invisible characters a saved page may carry at the ends of a line (a zero-width space, a word
 # joiner, a byte order mark): trimmed like spaces, or "read more\u200b" would be a title.
 _INVISIBLE = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
+# What a copy from a browser or a PDF may carry that is no part of the text: soft hyphens (shown
+# only where a line breaks) and the Latin ligatures of a typeface ("ﬁ" is "fi")
+_PRESENTATION = str.maketrans(
+    {"\u00ad": "", "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+     "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+)  # fmt: skip
 _HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|head|body)", re.I)
 
 ADVICE = "save the book's page on muse.jhu.edu as UTF-8 text and import that file"
@@ -206,5 +212,5 @@ def page_lines(text: str, source: str, advice: str) -> list[Line]:
             raise RecordError(Problem(source, 1, "", f"{what}; {advice}"))
     return [
         (n, " ".join(_INVISIBLE.sub(" ", raw).split()))
-        for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1)
+        for n, raw in enumerate(re.split(r"\r\n|\r|\n", text.translate(_PRESENTATION)), 1)
     ]
