@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,55 @@ def test_soft_hyphens_and_ligatures_a_copy_carries_are_not_kept() -> None:
     assert [ch.title for ch in book.chapters if ch.label == "4"] == ["The Conspiracy"]
     assert book.description is not None
     assert book.description.startswith("first North Korea")
+
+
+def lynx_dump(text: str) -> str:
+    """The seed as `lynx -dump` writes a page: links numbered ("[7]Download PDF"), lines
+    indented and wrapped, and the list of the links' URLs at the end."""
+    links = 0
+    out: list[str] = []
+    for line in text.splitlines():
+        linked = ("Andrei", "read more", "Published by: ", "Title Page", "Note on", "Conclusion")
+        if line.startswith(linked) or line.split(".")[0] in {str(n) for n in range(1, 11)}:
+            links += 1
+            at = len("Published by: ") if line.startswith("Published by: ") else 0
+            line = f"{line[:at]}[{links}]{line[at:]}"
+        elif line.startswith("pdf icon"):
+            line = f"[{links + 1}]pdf icon[{links + 2}]{line[8:]}"
+            links += 2
+        out += textwrap.wrap(
+            line, 76, initial_indent="   ", subsequent_indent="   ", break_on_hyphens=False
+        ) or [""]
+    out += ["", "References", ""]
+    out += [f"  {n}. https://muse.jhu.edu/pub/1/monograph/chapter/{n}" for n in range(1, links + 1)]
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lynx_dump,
+        # w3m and links show an image's alt text in brackets
+        lambda text: text.replace("pdf iconDownload PDF", "[pdf icon]Download PDF"),
+        # html2text writes Markdown: links, images and headings
+        lambda text: (
+            text.replace(
+                "pdf iconDownload PDF (99.7 KB)",
+                "![pdf icon](/images/pdf.png)[Download PDF (99.7 KB)](https://muse.jhu.edu/c/1/pdf)",
+            )
+            .replace("\nread more\n", "\n[read more](https://muse.jhu.edu/pub/1/chapter/2)\n")
+            .replace("Crisis in North Korea\n", "# Crisis in North Korea\n", 1)
+            .replace("\n1. North Korea", "\n1\\. North Korea")
+        ),
+        # a list's bullets
+        lambda text: text.replace("pdf iconDownload", "* pdf iconDownload").replace(
+            "\nread more", "\n\u2022 read more"
+        ),
+    ],
+    ids=["lynx", "w3m", "html2text", "bullets"],
+)
+def test_a_page_dumped_by_a_text_browser_reads_as_the_page(variant: Callable[[str], str]) -> None:
+    expected = parse_muse_page(seed_text(), "page.txt")
+    result = parse_muse_page(variant(seed_text()), "page.txt")
+    assert result.book == expected.book
+    assert result.warnings == ()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bookrdf.errors import Problem, RecordError
+from bookrdf.importers.muse.dumps import unmarked
 from bookrdf.importers.names import people_in
 from bookrdf.model import page_range, roman_to_int
 
@@ -199,8 +200,8 @@ def joined_text(paras: list[Para]) -> str:
 
 
 def page_lines(text: str, source: str, advice: str) -> list[Line]:
-    """The page's lines, numbered, spaces and invisible characters trimmed; a page that is empty,
-    binary or HTML is one problem, with `advice`."""
+    """The page's lines, numbered, spaces, invisible characters and a text browser's marks
+    trimmed; a page that is empty, binary or HTML is one problem, with `advice`."""
     text = text.removeprefix("\ufeff")
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
     for bad, what in (
@@ -210,7 +211,7 @@ def page_lines(text: str, source: str, advice: str) -> list[Line]:
     ):
         if bad:
             raise RecordError(Problem(source, 1, "", f"{what}; {advice}"))
-    return [
-        (n, " ".join(_INVISIBLE.sub(" ", raw).split()))
-        for n, raw in enumerate(re.split(r"\r\n|\r|\n", text.translate(_PRESENTATION)), 1)
-    ]
+    lines = re.split(r"\r\n|\r|\n", text.translate(_PRESENTATION))
+    return list(
+        enumerate(unmarked([" ".join(_INVISIBLE.sub(" ", raw).split()) for raw in lines]), 1)
+    )
