@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bookrdf.importers.muse import parse_muse_page
+from bookrdf.errors import RecordError
+from bookrdf.importers.muse import parse_muse_page, read_muse_page
 
 SEED = Path(__file__).parent.parent / "data" / "raw" / "000_b131de8bda212195.txt"
 CLOSING_ISBNS = "E-ISBN-13: 9780824862039\nPrint-ISBN-13: 9780824828097\n"
@@ -224,3 +226,33 @@ def test_a_page_dumped_by_a_text_browser_reads_as_the_page(variant: Callable[[st
     result = parse_muse_page(variant(seed_text()), "page.txt")
     assert result.book == expected.book
     assert result.warnings == ()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_page_saved_as_utf_16_with_its_byte_order_mark_is_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "page.txt"
+    text = seed_text().replace("\n", "\r\n")
+    path.write_bytes(("\ufeff" + text if encoding.endswith("be") else text).encode(encoding))
+    assert read_muse_page(path).book == parse_muse_page(seed_text()).book
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("Crisis\n".encode("utf-16-le"), "is UTF-16 text without a byte order mark"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "is a PDF file, not a page saved as text"),
+        (gzip.compress(b"Crisis in North Korea\n"), "is compressed (gzip); decompress it first"),
+        (b"PK\x03\x04\x14\x00\x00\x00mimetypeapplication/epub+zip", "is a ZIP file"),
+    ],
+)
+def test_a_file_of_another_kind_says_what_it_is(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "page.txt"
+    path.write_bytes(content)
+    with pytest.raises(RecordError) as caught:
+        read_muse_page(path)
+    assert str(caught.value).startswith(f"{path}:1: {message}")
+    assert "\n" not in str(caught.value)

@@ -8,12 +8,13 @@ then contents entries anchored on their "Download PDF" line, then ISBNs. Each en
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bookrdf.errors import InputError, Problem
+from bookrdf.errors import InputError, Problem, RecordError
 from bookrdf.importers import identifiers
 from bookrdf.importers.muse.layout import (
     ADVICE,
@@ -47,6 +48,16 @@ _ISSUE = re.compile(
 )
 # The first line of MUSE's footer: "Project MUSE Mission", "©2026 Project MUSE. Produced by…"
 _FOOTER = re.compile(r"(?:(?:©|\(c\)|copyright)\s*[0-9]{4}\s+)?Project MUSE\b", re.I)
+# Files given by mistake for a page, told by their first bytes
+_KINDS = (
+    (b"%PDF-", f"is a PDF file, not a page saved as text; {ADVICE}"),
+    (b"\x1f\x8b", "is compressed (gzip); decompress it first: gunzip -k {path}"),
+    (
+        b"PK\x03\x04",
+        f"is a ZIP file (an EPUB, a Word document…), not a page saved as text; {ADVICE}",
+    ),
+)
+_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
 
 
@@ -69,8 +80,30 @@ def read_muse_page(path: Path, book_id: str | None = None) -> MuseImport:
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror}); check the path") from None
-    text = utf8_text(raw, str(path), f"is not UTF-8 text; {ADVICE}")
-    return parse_muse_page(text, str(path), book_id)
+    return parse_muse_page(_page_text(raw, str(path)), str(path), book_id)
+
+
+def _page_text(raw: bytes, source: str) -> str:
+    """The text of a page saved as UTF-8, or as UTF-16 with its byte order mark (Notepad's
+    "Unicode"); a file of another kind given by mistake is one problem saying what it is."""
+    what = next((what for magic, what in _KINDS if raw.startswith(magic)), None)
+    # UTF-16 without a BOM: Latin text has a NUL in every other byte, and none in the others
+    zeros = sorted((raw[:4000:2].count(0), raw[1:4000:2].count(0)))
+    if (
+        what is None
+        and not raw.startswith(_BOMS)
+        and zeros[0] == 0
+        and zeros[1] * 4 > len(raw[:4000])
+    ):
+        what = f"is UTF-16 text without a byte order mark; {ADVICE}"
+    if what is not None:
+        raise RecordError(Problem(source, 1, "", what.format(path=source)))
+    if raw.startswith(_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RecordError(Problem(source, 1, "", f"is not UTF-16 text; {ADVICE}")) from None
+    return utf8_text(raw, source, f"is not UTF-8 text; {ADVICE}")
 
 
 def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = None) -> MuseImport:
