@@ -256,3 +256,14 @@ def test_a_file_of_another_kind_says_what_it_is(
         read_muse_page(path)
     assert str(caught.value).startswith(f"{path}:1: {message}")
     assert "\n" not in str(caught.value)
+
+
+def test_a_row_whose_value_is_on_the_next_line_is_read_as_one_row() -> None:
+    # a browser's copy may put a row's label and its value (a link) on lines of their own
+    text = seed_text().replace("Published by: ", "Published by:\n")
+    text = text.replace("Publication Year: ", "Publication Year:\n")
+    text = text.replace("E-ISBN-13: ", "E-ISBN-13:\n")
+    result = parse_muse_page(text, "page.txt")
+    assert result.book == parse_muse_page(seed_text()).book
+    assert (result.book.line_of("publisher"), result.book.line_of("published")) == (13, 8)
+    assert result.warnings == ()

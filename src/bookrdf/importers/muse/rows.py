@@ -43,6 +43,14 @@ KEYED = re.compile(
     r"|launched on muse|open access|marc record|creative commons)\s*(?P<colon>:)?\s*(?P<value>.*)",
     re.I,
 )
+# A row's label alone on its line, its value (a link, as a browser's copy may set it apart) on
+# the next: "Published by:" above "University of Hawai'i Press"
+_LABEL_ONLY = re.compile(
+    r"(?:publication year|copyright year|published by|series|language"
+    r"|(?:(?:e|electronic|print|hardcover|cloth|paperback|paper|related)[- ]?)?isbn(?:-?1[03])?)"
+    r"\s*:",
+    re.I,
+)
 _PAGE_KEYS = {"publication year", "copyright year", "published by", "series"}
 NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
 # Rows of the "Additional Information" table, told by their values where the page lost the
@@ -52,6 +60,17 @@ _ROW_VALUES = {"oclc": r"[0-9]+", "pages": r"[0-9]+", "launched on muse": r"[0-9
 LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
              "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja",
              "korean": "ko"}  # fmt: skip
+
+
+def joined_rows(lines: list[Line]) -> list[Line]:
+    """A row label alone on its line joined to the value on the next line, which is blanked."""
+    out = list(lines)
+    for i, (number, text) in enumerate(out):
+        if _LABEL_ONLY.fullmatch(text) and i + 1 < len(out) and out[i + 1][1]:
+            value = out[i + 1]
+            if not _LABEL_ONLY.fullmatch(value[1]) and not PDF_LINE.fullmatch(value[1]):
+                out[i], out[i + 1] = (number, f"{text} {value[1]}"), (value[0], "")
+    return out
 
 
 def page_key(key: str, value: str) -> bool:
@@ -94,6 +113,7 @@ class RowReader:
     def keyed_lines(self, lines: list[Line]) -> list[Line]:
         """Blank out chrome and 'Key: value' lines; chrome right above a PDF line is a title."""
         out: list[Line] = []
+        lines = joined_rows(lines)
         info = 0  # 1: after the "Additional Information" heading, 2: in the table below it
         following = following_texts(lines)
         for i, (number, text) in enumerate(lines):
