@@ -267,3 +267,16 @@ def test_a_row_whose_value_is_on_the_next_line_is_read_as_one_row() -> None:
     assert result.book == parse_muse_page(seed_text()).book
     assert (result.book.line_of("publisher"), result.book.line_of("published")) == (13, 8)
     assert result.warnings == ()
+
+
+def test_rows_without_a_colon_are_rows_when_their_value_fits() -> None:
+    # the "Additional Information" table's form ("Label<TAB>value"), without its heading
+    text = seed_text().replace("Publication Year: 2005", "Publication Year\t2005")
+    text = text.replace(CLOSING_ISBNS, "OCLC\t57349520\nPages\t288\n\n" + CLOSING_ISBNS)
+    result = parse_muse_page(text, "page.txt")
+    assert result.book.published is not None
+    assert result.book.published.text == "2005"
+    assert result.book.description is not None
+    assert result.book.description.startswith("North Korea remains")
+    assert result.book.chapters[-1].excerpt is None
+    assert [w.message.split('"')[1] for w in result.warnings] == ["OCLC 57349520", "Pages 288"]

@@ -55,7 +55,8 @@ _PAGE_KEYS = {"publication year", "copyright year", "published by", "series"}
 NO_FIELD = {"series", "oclc", "pages", "launched on muse", "open access"}
 # Rows of the "Additional Information" table, told by their values where the page lost the
 # table's heading: no entry's excerpt and no title.
-_ROW_VALUES = {"oclc": r"[0-9]+", "pages": r"[0-9]+", "launched on muse": r"[0-9-]+",
+_ROW_VALUES = {"publication year": r"[0-9]{4}", "copyright year": r"[0-9]{4}",
+               "oclc": r"[0-9]+", "pages": r"[0-9]+", "launched on muse": r"[0-9-]+",
                "open access": r"yes|no", "marc record": r"download"}  # fmt: skip
 LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
              "portuguese": "pt", "russian": "ru", "chinese": "zh", "japanese": "ja",
@@ -73,14 +74,19 @@ def joined_rows(lines: list[Line]) -> list[Line]:
     return out
 
 
+def bare_row(key: str, value: str) -> bool:
+    """Whether "Key value", without a colon, is a row: its value has the row's own form."""
+    row = _ROW_VALUES.get(key.lower())
+    return row is not None and re.fullmatch(row, value, re.I) is not None
+
+
 def page_key(key: str, value: str) -> bool:
     """Whether "Key: value" is a row of the page, not prose that opens with such a word."""
     key = key.lower()
-    row = _ROW_VALUES.get(key)
     return (
         key in _PAGE_KEYS
         or (key == "language" and value.lower() in LANGUAGES)
-        or (row is not None and re.fullmatch(row, value, re.I) is not None)
+        or bare_row(key, value)
     )
 
 
@@ -152,8 +158,13 @@ class RowReader:
             return True
         keyed = KEYED.fullmatch(text)
         # Outside "Additional Information" only the page's own "Key: value" lines count, and a
-        # "Language: …" line that names a language.
-        if keyed and (info or (keyed["colon"] and page_key(keyed["key"], keyed["value"]))):
+        # "Language: …" line that names a language; without the colon (the table's "Key<TAB>
+        # value" without its heading), only a value of the row's own form ("Pages  288").
+        if keyed and (
+            info
+            or (keyed["colon"] and page_key(keyed["key"], keyed["value"]))
+            or bare_row(keyed["key"], keyed["value"])
+        ):
             self.keyed_value((number, text), keyed["key"].lower(), keyed["value"])
             return True
         if info and text.lower() not in CHROME:
