@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -280,3 +281,25 @@ def test_rows_without_a_colon_are_rows_when_their_value_fits() -> None:
     assert result.book.description.startswith("North Korea remains")
     assert result.book.chapters[-1].excerpt is None
     assert [w.message.split('"')[1] for w in result.warnings] == ["OCLC 57349520", "Pages 288"]
+
+
+def test_a_file_of_invisible_characters_and_spaces_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text("\n\u200b\n\ufeff \u00a0\n\u2060\t\n", "utf-8")
+    with pytest.raises(RecordError, match=r"page\.txt:1: is empty; "):
+        read_muse_page(path)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x" + " " * 100_000 + "x",  # a dump's padding between columns, drawn out
+        "x" + "\u200b " * 50_000 + "x",
+        "[" * 50_000 + "](",  # what reads like the start of Markdown links, never closed
+    ],
+)
+def test_a_long_line_is_read_in_linear_time(line: str) -> None:
+    text = seed_text().replace("Publication Year: 2005\n", f"Publication Year: 2005\n{line}\n", 1)
+    start = time.perf_counter()
+    parse_muse_page(text, "page.txt")
+    assert time.perf_counter() - start < 2

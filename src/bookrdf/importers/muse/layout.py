@@ -15,7 +15,10 @@ Para = list[Line]
 
 # Invisible characters a saved page may carry at the ends of a line (a zero-width space, a word
 # joiner, a byte order mark): trimmed like spaces, or "read more\u200b" would be a title.
-_INVISIBLE = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
+# (str.strip with these characters and every space: a regex anchored at the end, "[…]+$", is
+# tried at every space of a line, so a line with a long run of spaces took minutes)
+_INVISIBLE = "\u200b\u2060\ufeff"
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _INVISIBLE
 # What a copy from a browser or a PDF may carry that is no part of the text: soft hyphens (shown
 # only where a line breaks) and the Latin ligatures of a typeface ("ﬁ" is "fi")
 _PRESENTATION = str.maketrans(
@@ -205,13 +208,11 @@ def page_lines(text: str, source: str, advice: str) -> list[Line]:
     text = text.removeprefix("\ufeff")
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
     for bad, what in (
-        (not text.strip(), "is empty"),
+        (not text.strip(_SPACES), "is empty"),  # spaces and invisible characters only
         ("\x00" in text or controls > len(text) // 100, "is a binary file, not a text page"),
         (_HTML.match(text), "is HTML, not a page saved as text"),
     ):
         if bad:
             raise RecordError(Problem(source, 1, "", f"{what}; {advice}"))
     lines = re.split(r"\r\n|\r|\n", text.translate(_PRESENTATION))
-    return list(
-        enumerate(unmarked([" ".join(_INVISIBLE.sub(" ", raw).split()) for raw in lines]), 1)
-    )
+    return list(enumerate(unmarked([" ".join(raw.strip(_SPACES).split()) for raw in lines]), 1))
