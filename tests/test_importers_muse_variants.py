@@ -303,3 +303,32 @@ def test_a_long_line_is_read_in_linear_time(line: str) -> None:
     start = time.perf_counter()
     parse_muse_page(text, "page.txt")
     assert time.perf_counter() - start < 2
+
+
+def test_a_chapter_s_people_below_its_pdf_or_pages_line_are_its_people() -> None:
+    text = seed_text().replace("pp. 7-25\n", "pp. 7-25\nAna Souza and Peter Holm\n")
+    text = text.replace("pp. 26-59\n", "pp. 26-59\n\nMary Jones\n")
+    text = text.replace("(83.8 KB)\npp. 60-72\n", "(83.8 KB)\nby Jin-woo Park\npp. 60-72\n")
+    text = text.replace("pp. 267-274\n", "pp. 267-274\nJohn Smith\n")
+    result = parse_muse_page(text, "page.txt")
+    chapters = result.book.chapters
+    names = {ch.label: [c.name for c in ch.contributors] for ch in chapters if ch.contributors}
+    assert names == {
+        "1": ["Ana Souza", "Peter Holm"],
+        "2": ["Mary Jones"],
+        "3": ["Jin-woo Park"],
+        None: ["John Smith"],
+    }
+    expected = parse_muse_page(seed_text()).book.chapters
+    assert [(ch.pages, ch.excerpt) for ch in chapters] == [
+        (ch.pages, ch.excerpt) for ch in expected
+    ]
+    assert result.book.line_of("chapters[7].contributors[0]") == 72
+    assert result.warnings == ()
+
+
+def test_a_name_like_title_after_an_entry_without_excerpt_stays_the_next_title() -> None:
+    text = seed_text().replace("Note on Romanization\n", "Kim Il Sung\n")
+    result = parse_muse_page(text, "page.txt")
+    assert [ch.title for ch in result.book.chapters][4] == "Kim Il Sung"
+    assert all(ch.contributors == () for ch in result.book.chapters)

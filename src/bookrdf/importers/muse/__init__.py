@@ -187,6 +187,12 @@ class _Reader(RowReader):
             tail, stray, head = split_gap(
                 [item for item in gap if item[0] != "part"], has_next=n < len(pdfs)
             )
+            people = [para[0] for kind, para in gap if kind == "people"]
+            if n and people and "contributors" not in self.chapters[-1]:
+                self.chapters[-1]["contributors"] = self.people(people, f"{path}.contributors")
+            elif people:
+                for line in people:
+                    self.unplaced(line, path)
             if n and tail:
                 self.chapters[-1]["excerpt"] = joined_text(tail)
                 self.lines[f"{path}.excerpt"] = tail[0][0][0]

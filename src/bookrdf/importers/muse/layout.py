@@ -106,21 +106,26 @@ def following_texts(lines: list[Line]) -> list[str]:
 
 
 def contents_items(lines: list[Line]) -> list[tuple[str, Para]]:
-    """The contents as ('pdf', [pdf, pages?]), ('more', [line]) and ('text', paragraph) items."""
+    """The contents as ('pdf', [pdf, pages?]), ('more', [line]), ('people', [line]) and ('text',
+    paragraph) items."""
     items: list[tuple[str, Para]] = []
+    pdf: Para = []  # the last PDF item while only people lines follow it: pages may still come
     for line in lines:
         last_kind, last = items[-1] if items else ("", [])
-        seen_kind, seen = next((item for item in reversed(items) if item[0]), ("", []))
+        pdf = pdf if last_kind in ("", "pdf", "people") else []
         if not line[1]:
             items.append(("", []))
         elif last_kind == "" and is_part_heading(line[1]):
             items.append(("part", [line]))
         elif PDF_LINE.fullmatch(line[1]):
-            items.append(("pdf", [line]))
+            pdf = [line]
+            items.append(("pdf", pdf))
         elif last_kind == "part":  # a heading stands alone: with a line below, it is text
             items[-1] = ("text", [*last, line])
-        elif seen_kind == "pdf" and len(seen) == 1 and pages_of(line[1]):
-            seen.append(line)
+        elif len(pdf) == 1 and pages_of(line[1]):
+            pdf.append(line)
+        elif pdf and len(line[1]) <= 200 and people_in(line[1]):
+            items.append(("people", [line]))  # a chapter's people below its PDF or pages line
         elif READ_MORE.fullmatch(line[1]):
             items.append(("more", [line]))
         elif last_kind == "text" and not last[-1][1].endswith(("...", "\u2026")):
@@ -128,9 +133,11 @@ def contents_items(lines: list[Line]) -> list[tuple[str, Para]]:
         else:
             items.append(("text", [line]))
     found = [item for item in items if item[0]]
-    # a part heading right above a PDF line has a PDF of its own: it is that entry's title
+    # a part heading right above a PDF line has a PDF of its own: it is that entry's title; so
+    # is a line that reads as people there (an entry without excerpt before "Kim Il Sung")
     return [
-        ("text", para) if kind == "part" and found[i + 1 : i + 2] and found[i + 1][0] == "pdf"
+        ("text", para)
+        if kind in ("part", "people") and found[i + 1 : i + 2] and found[i + 1][0] == "pdf"
         else (kind, para)
         for i, (kind, para) in enumerate(found)
     ]  # fmt: skip
