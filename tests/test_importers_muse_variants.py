@@ -332,3 +332,13 @@ def test_a_name_like_title_after_an_entry_without_excerpt_stays_the_next_title()
     result = parse_muse_page(text, "page.txt")
     assert [ch.title for ch in result.book.chapters][4] == "Kim Il Sung"
     assert all(ch.contributors == () for ch in result.book.chapters)
+
+
+def test_two_pages_joined_in_one_file_are_refused_at_the_second(tmp_path: Path) -> None:
+    path = tmp_path / "pages.txt"
+    path.write_text(seed_text() + "\n" + seed_text().replace("Lankov", "Lankova"), "utf-8")
+    with pytest.raises(RecordError) as caught:
+        read_muse_page(path)
+    second = len(seed_text().splitlines()) + 12
+    assert str(caught.value).startswith(f"{path}:{second}: is a second book page's")
+    assert "\n" not in str(caught.value)

@@ -116,6 +116,11 @@ def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = Non
         why = f'is a journal issue page ("{issue[1][:60]}"), not a book page; bookrdf imports '
         reader.fail(issue[0], why + "books")
     publisher = reader.lines.get("publisher")
+    pdfs = [number for number, text in page if PDF_LINE.fullmatch(text)]
+    if pdfs and pdfs[0] < reader.second_publisher < pdfs[-1]:
+        why = "is a second book page's 'Published by:' line, below the first page's entries and "
+        why += "above more: this file holds two pages (joined with cat?); give each its own file"
+        raise RecordError(Problem(source, reader.second_publisher, "", why))
     if publisher is None:
         reader.fail(1, "has no 'Published by:' line, so it is not a Project MUSE book page")
     reader.read_head(page_paragraphs(lines[: publisher - 1]), page)

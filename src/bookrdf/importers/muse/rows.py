@@ -102,6 +102,7 @@ class RowReader:
     warnings: list[Problem] = field(default_factory=list)
     keyed: list[int] = field(default_factory=list)  # the lines read as "Key: value" or ISBN
     cc_without_version: tuple[Line, str] | None = None  # "Creative Commons  CC-BY" alone
+    second_publisher: int = 0  # the line of a second "Published by:" row
     dois: list[Line] = field(default_factory=list)  # (line, DOI), placed once entries are read
 
     def fail(self, line: int, message: str) -> NoReturn:
@@ -188,6 +189,9 @@ class RowReader:
         year = re.fullmatch(r"[0-9]{4}", value)
         if key == "published by" and "publisher" not in self.data and value:
             self.put("publisher", {"name": value}, line[0])
+        elif key == "published by" and not self.second_publisher:
+            self.second_publisher = line[0]  # a second page, if entries follow it (see below)
+            self.unplaced(line)
         elif key == "publication year" and year and "published" not in self.data:
             self.put("published", value, line[0])
         elif key == "language" and value.lower() in LANGUAGES:
