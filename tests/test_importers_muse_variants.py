@@ -342,3 +342,14 @@ def test_two_pages_joined_in_one_file_are_refused_at_the_second(tmp_path: Path) 
     second = len(seed_text().splitlines()) + 12
     assert str(caught.value).startswith(f"{path}:{second}: is a second book page's")
     assert "\n" not in str(caught.value)
+
+
+def test_a_part_heading_with_its_title_on_the_next_line_is_one_part() -> None:
+    text = seed_text().replace(
+        "1. North Korea and Its", "Part I\nThe Crisis Unfolds\n\n1. North Korea and Its"
+    )
+    result = parse_muse_page(text, "page.txt")
+    parts = [(ch.label, ch.title) for ch in result.book.chapters if ch.kind == "part"]
+    assert parts == [("Part I", "The Crisis Unfolds")]
+    assert result.book.line_of("chapters[6].title") == 58
+    assert result.warnings == ()

@@ -204,7 +204,7 @@ class _Reader(RowReader):
             for line in (line for para in (stray if n else tail + stray) for line in para):
                 self.unplaced(line, path)
             for _, para in (item for item in gap if item[0] == "part"):
-                self.part(para[0])
+                self.part(para)
             if n < len(pdfs):
                 self.start_entry(head, items[pdfs[n]][1])
 
@@ -223,15 +223,18 @@ class _Reader(RowReader):
                 data["doi"] = doi
                 self.lines[path] = number
 
-    def part(self, line: Line) -> None:
+    def part(self, para: Para) -> None:
         """A part heading without a PDF: an entry of kind part, so the heading keeps its place
-        (records have no nesting; the chapters after it follow it in the contents)."""
+        (records have no nesting; the chapters after it follow it in the contents). Its title
+        may be on the line below ("Part I" above "The Crisis")."""
+        line = para[0]
         match = PART.fullmatch(line[1])
         path = f"chapters[{len(self.chapters)}]"
         entry = {"label": match["label"], "kind": "part"} if match else {}
-        if match and match["title"]:
-            entry["title"] = match["title"]
-        self.lines[path] = self.lines[f"{path}.label"] = self.lines[f"{path}.title"] = line[0]
+        title = (match["title"] if match else "") or (para[1][1] if len(para) > 1 else "")
+        entry |= {"title": title} if match and title else {}
+        self.lines[path] = self.lines[f"{path}.label"] = line[0]
+        self.lines[f"{path}.title"] = para[-1][0]
         self.chapters.append(entry)
 
     def check_end(self, page: list[Line]) -> None:

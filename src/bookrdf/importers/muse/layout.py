@@ -120,6 +120,8 @@ def contents_items(lines: list[Line]) -> list[tuple[str, Para]]:
         elif PDF_LINE.fullmatch(line[1]):
             pdf = [line]
             items.append(("pdf", pdf))
+        elif last_kind == "part" and len(last) == 1 and _part_title(last[0][1], line[1]):
+            last.append(line)  # "Part I" above its title, "The Crisis": one heading
         elif last_kind == "part":  # a heading stands alone: with a line below, it is text
             items[-1] = ("text", [*last, line])
         elif len(pdf) == 1 and pages_of(line[1]):
@@ -180,6 +182,12 @@ def is_part_heading(text: str) -> bool:
         return False
     title = match["title"]
     return not title or (not title[0].islower() and not title.endswith((".", ",", ";")))
+
+
+def _part_title(heading: str, text: str) -> bool:
+    """Whether `text`, below a part heading that has no title, is that title."""
+    match = PART.fullmatch(heading)
+    return bool(match and not match["title"] and is_part_heading(f"{heading}. {text}"))
 
 
 def is_heading_like(para: Para) -> bool:
