@@ -62,7 +62,9 @@ _PAGES_WORD = re.compile(r"^pp?(\.\s*|\s+)")
 # Invisible characters copied in at the ends of a text (a byte order mark, a zero-width space or
 # word joiner), trimmed like spaces: "\ufeffTitle" is the title "Title", which search finds.
 # Direction marks stay: they settle where an RTL title's last punctuation is shown.
-_EDGES = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
+# (str.strip with these and every space: a regex anchored at the end, "[…]+$", is tried at
+# every space of a text, so a text with a long run of spaces inside took minutes)
+_EDGES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u2060\ufeff"
 
 
 class _Parser:
@@ -79,7 +81,7 @@ class _Parser:
     def text(self, value: Any) -> str | None:
         if value is None:
             return None
-        return " ".join(_EDGES.sub("", str(value)).split()) or None
+        return " ".join(str(value).strip(_EDGES).split()) or None
 
     def book_id(self, book_id: str) -> str:
         stem, dot, suffix = book_id.rpartition(".")
@@ -100,7 +102,7 @@ class _Parser:
         return text
 
     def long_text(self, value: Any) -> str | None:
-        return None if value is None else _EDGES.sub("", str(value)) or None
+        return None if value is None else str(value).strip(_EDGES) or None
 
     def book(self, data: Mapping[str, Any]) -> Book:
         chapters = tuple(

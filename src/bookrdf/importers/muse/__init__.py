@@ -7,61 +7,57 @@ then contents entries anchored on their "Download PDF" line, then ISBNs. Each en
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from bookrdf.errors import InputError, Problem, RecordError
 from bookrdf.importers import identifiers
 from bookrdf.importers.muse.layout import (
-    PAGES_LINE,
+    ADVICE,
+    CHROME,
+    CLOSING_HEADINGS,
     PART,
     PDF_LINE,
     READ_MORE,
     Line,
     Para,
     contents_items,
-    following_texts,
+    is_page_range,
     joined_text,
     label_and_title,
     page_lines,
     page_paragraphs,
+    pages_of,
     split_gap,
 )
-from bookrdf.importers.muse.licence import CC_CODE, CC_STATEMENT, CC_WORDS, UNKNOWN_LICENCE, cc_url
-from bookrdf.importers.muse.rows import (
-    ISBN_FORMATS,
-    ISBN_LINE,
-    KEYED,
-    LANGUAGES,
-    NO_FIELD,
-    page_key,
-)
+from bookrdf.importers.muse.rows import RowReader
 from bookrdf.importers.names import name_parts, people_in
 from bookrdf.importers.text import utf8_text
-from bookrdf.model import Book, page_range
+from bookrdf.model import Book
 from bookrdf.records import parse_record
 
-_ADVICE = "save the book's page on muse.jhu.edu as UTF-8 text and import that file"
-_CHROME = {
-    "we cannot verify your location", "browse book and journal content on project muse",
-    "download full book", "table of contents", "book", "or", "search", "buy this book in print",
-    "marc record", "marc record download", "additional information",
-    "skip to main content", "project muse", "project muse logo", "open access",
-    # MUSE's words above a chapter's excerpt when it has no abstract; not part of the excerpt
-    "in lieu of an abstract, here is a brief excerpt of the content:",
-}  # fmt: skip
-# The other ways to open an entry MUSE prints beside "Download PDF": chrome, never text.
-_VIEWS = re.compile(
-    r"(?:view|html|download epub|epub)(?:\s*\|\s*(?:view|html|download epub|epub))*", re.I
-)
 # A journal issue page, which this reader must refuse rather than read as a book
 _ISSUE = re.compile(
     r"(?:Volume|Vol\.)\s*[0-9]+,?\s*(?:Number|Issue|No\.)\s*[0-9]+.*"
     r"|(?:(?:Print|Online|E-?)\s*)?ISSN:?\s*[0-9]{4}-?[0-9]{3}[0-9Xx]",
     re.I,
 )
+# The first line of MUSE's footer: "Project MUSE Mission", "©2026 Project MUSE. Produced by…"
+_FOOTER = re.compile(r"(?:(?:©|\(c\)|copyright)\s*[0-9]{4}\s+)?Project MUSE\b", re.I)
+# Files given by mistake for a page, told by their first bytes
+_KINDS = (
+    (b"%PDF-", f"is a PDF file, not a page saved as text; {ADVICE}"),
+    (b"\x1f\x8b", "is compressed (gzip); decompress it first: gunzip -k {path}"),
+    (
+        b"PK\x03\x04",
+        f"is a ZIP file (an EPUB, a Word document…), not a page saved as text; {ADVICE}",
+    ),
+)
+_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(B|bytes|KB|kB|MB|GB)")
 
 
@@ -84,153 +80,62 @@ def read_muse_page(path: Path, book_id: str | None = None) -> MuseImport:
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror}); check the path") from None
-    text = utf8_text(raw, str(path), f"is not UTF-8 text; {_ADVICE}")
-    return parse_muse_page(text, str(path), book_id)
+    return parse_muse_page(_page_text(raw, str(path)), str(path), book_id)
+
+
+def _page_text(raw: bytes, source: str) -> str:
+    """The text of a page saved as UTF-8, or as UTF-16 with its byte order mark (Notepad's
+    "Unicode"); a file of another kind given by mistake is one problem saying what it is."""
+    what = next((what for magic, what in _KINDS if raw.startswith(magic)), None)
+    # UTF-16 without a BOM: Latin text has a NUL in every other byte, and none in the others
+    zeros = sorted((raw[:4000:2].count(0), raw[1:4000:2].count(0)))
+    if (
+        what is None
+        and not raw.startswith(_BOMS)
+        and zeros[0] == 0
+        and zeros[1] * 4 > len(raw[:4000])
+    ):
+        what = f"is UTF-16 text without a byte order mark; {ADVICE}"
+    if what is not None:
+        raise RecordError(Problem(source, 1, "", what.format(path=source)))
+    if raw.startswith(_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RecordError(Problem(source, 1, "", f"is not UTF-16 text; {ADVICE}")) from None
+    return utf8_text(raw, source, f"is not UTF-8 text; {ADVICE}")
 
 
 def parse_muse_page(text: str, source: str = "<page>", book_id: str | None = None) -> MuseImport:
     """Parse the text of one MUSE book page; lines it cannot place come back as warnings."""
     reader = _Reader(source)
-    page = page_lines(text, source, _ADVICE)
+    page = page_lines(text, source, ADVICE)
     lines = reader.keyed_lines(page)
     issue = next((line for line in page if _ISSUE.fullmatch(line[1])), None)
     if issue and not reader.isbns:
         why = f'is a journal issue page ("{issue[1][:60]}"), not a book page; bookrdf imports '
         reader.fail(issue[0], why + "books")
     publisher = reader.lines.get("publisher")
+    pdfs = [number for number, text in page if PDF_LINE.fullmatch(text)]
+    if pdfs and pdfs[0] < reader.second_publisher < pdfs[-1]:
+        why = "is a second book page's 'Published by:' line, below the first page's entries and "
+        why += "above more: this file holds two pages (joined with cat?); give each its own file"
+        raise RecordError(Problem(source, reader.second_publisher, "", why))
     if publisher is None:
         reader.fail(1, "has no 'Published by:' line, so it is not a Project MUSE book page")
     reader.read_head(page_paragraphs(lines[: publisher - 1]), page)
     reader.read_contents(lines[publisher:])
     if not reader.chapters:
         reader.fail(publisher, "has no contents entries ('Download PDF' lines) after it")
+    reader.place_dois()
     reader.check_end(page)
     book = parse_record(reader.record(book_id), source, reader.lines)
     return MuseImport(book, tuple(sorted(reader.warnings, key=lambda w: w.line or 0)))
 
 
-def _is_page_range(text: str) -> bool:
-    try:
-        page_range(text.strip())
-    except ValueError:
-        return False
-    return True
-
-
 @dataclass
-class _Reader:
-    """Collects one page's record fields, their lines and the warnings."""
-
-    source: str
-    data: dict[str, Any] = field(default_factory=dict)
-    isbns: list[dict[str, str]] = field(default_factory=list)
-    chapters: list[dict[str, Any]] = field(default_factory=list)
-    lines: dict[str, int] = field(default_factory=lambda: {"": 1})
-    warnings: list[Problem] = field(default_factory=list)
-    keyed: list[int] = field(default_factory=list)  # the lines read as "Key: value" or ISBN
-    cc_without_version: tuple[Line, str] | None = None  # "Creative Commons  CC-BY" alone
-
-    def fail(self, line: int, message: str) -> NoReturn:
-        raise RecordError(Problem(self.source, line, "", f"{message}; {_ADVICE}"))
-
-    def unplaced(self, line: Line, path: str = "", why: str = "") -> None:
-        text = line[1] if len(line[1]) <= 60 else line[1][:57] + "..."
-        why = why or "was not placed in the record; add it by hand if needed"
-        self.warnings.append(Problem(self.source, line[0], path, f'"{text}" {why}'))
-
-    def put(self, path: str, value: Any, line: int) -> None:
-        self.data[path] = value
-        self.lines[path] = line
-
-    def keyed_lines(self, lines: list[Line]) -> list[Line]:
-        """Blank out chrome and 'Key: value' lines; chrome right above a PDF line is a title."""
-        out: list[Line] = []
-        info = 0  # 1: after the "Additional Information" heading, 2: in the table below it
-        following = following_texts(lines)
-        for i, (number, text) in enumerate(lines):
-            if text:
-                took = self.keyed_line(number, text, info > 0)
-                info = 1 if text.lower() == "additional information" else 2 if info else 0
-                nxt = following[i]
-                self.keyed += [number] if took else []
-                chrome = text.lower() in _CHROME and not PDF_LINE.fullmatch(nxt)
-                if took or chrome or _VIEWS.fullmatch(text):
-                    text = ""
-            else:
-                info = 0 if info == 2 else info
-            out.append((number, text))
-        return out
-
-    def keyed_line(self, number: int, text: str, info: bool) -> bool:
-        if statement := CC_STATEMENT.fullmatch(text):
-            words = re.split(r"[- ]+", statement["name"].lower())
-            code = "-".join(CC_WORDS.get(word, "?") for word in words)
-            self.licence((number, text), code, statement["version"])
-            return True
-        if isbn := ISBN_LINE.fullmatch(text):
-            value = re.sub(r"[ -]", "", isbn["value"]).upper()
-            qualifier = re.sub(r"[\s.-]", "", isbn["qualifier"] or "").lower()
-            kind = (isbn["kind"] or isbn["kind2"] or "").lower()
-            fmt = ISBN_FORMATS.get(qualifier) or ISBN_FORMATS.get(kind)
-            if all(i["value"] != value for i in self.isbns):
-                self.lines[f"isbn[{len(self.isbns)}]"] = number
-                self.isbns.append({"value": value, **({"format": fmt} if fmt else {})})
-            return True
-        if ISBN_LINE.match(text):  # "Print ISBN: …; E-ISBN: …": no excerpt, and no guess
-            why = "reads like an ISBN line but has more on it than an ISBN and its format; give "
-            self.unplaced((number, text), "isbn", why + "the ISBNs in the record by hand")
-            return True
-        keyed = KEYED.fullmatch(text)
-        # Outside "Additional Information" only the page's own "Key: value" lines count, and a
-        # "Language: …" line that names a language.
-        if keyed and (info or (keyed["colon"] and page_key(keyed["key"], keyed["value"]))):
-            self.keyed_value((number, text), keyed["key"].lower(), keyed["value"])
-            return True
-        if info and text.lower() not in _CHROME:
-            self.unplaced((number, text))
-        return info
-
-    def keyed_value(self, line: Line, key: str, value: str) -> None:
-        year = re.fullmatch(r"[0-9]{4}", value)
-        if key == "published by" and "publisher" not in self.data and value:
-            self.put("publisher", {"name": value}, line[0])
-        elif key == "publication year" and year and "published" not in self.data:
-            self.put("published", value, line[0])
-        elif key == "language" and value.lower() in LANGUAGES:
-            self.put("language", LANGUAGES[value.lower()], line[0])
-        elif key == "creative commons":
-            code = CC_CODE.fullmatch(value)
-            if code is None:
-                self.unplaced(line, "license", UNKNOWN_LICENCE)
-            else:
-                self.licence(line, code["code"].lower().replace(" ", "-"), code["version"])
-        elif key == "marc record" or (
-            # MUSE prints the year twice; a copyright year equal to it loses nothing
-            key in ("publication year", "copyright year") and self.data.get("published") == value
-        ):
-            pass
-        elif key in NO_FIELD:
-            self.unplaced(line, why="was left out: a bookrdf record has no such field")
-        else:
-            self.unplaced(line)
-
-    def licence(self, line: Line, code: str, version: str | None) -> None:
-        """A Creative Commons licence named on the page: its deed's URL once the version is
-        known (the statement gives it, the "Creative Commons" row often does not)."""
-        code = "0" if code == "zero" else code
-        known = self.data.get("license")
-        url = cc_url(code, version) if version else None
-        if "?" in code or (code != "0" and not re.fullmatch(r"by(-nc)?(-sa|-nd)?", code)):
-            self.unplaced(line, "license", UNKNOWN_LICENCE)
-        elif url and known and known != url:
-            why = f"names another licence than {known}; the first is kept"
-            self.unplaced(line, "license", why)
-        elif url:
-            self.put("license", url, line[0])
-        elif known and f"/{code}/" not in known:
-            self.unplaced(line, "license", f"names another licence than {known}; left out")
-        else:
-            self.cc_without_version = (line, code)
+class _Reader(RowReader):
+    """Reads one page's head and contents into record fields, with their lines and warnings."""
 
     def read_head(self, paras: list[Para], page: list[Line]) -> None:
         """Title (and subtitle), people, and the description, from above 'Published by:'."""
@@ -287,25 +192,49 @@ class _Reader:
             tail, stray, head = split_gap(
                 [item for item in gap if item[0] != "part"], has_next=n < len(pdfs)
             )
+            people = [para[0] for kind, para in gap if kind == "people"]
+            if n and people and "contributors" not in self.chapters[-1]:
+                self.chapters[-1]["contributors"] = self.people(people, f"{path}.contributors")
+            elif people:
+                for line in people:
+                    self.unplaced(line, path)
             if n and tail:
                 self.chapters[-1]["excerpt"] = joined_text(tail)
                 self.lines[f"{path}.excerpt"] = tail[0][0][0]
             for line in (line for para in (stray if n else tail + stray) for line in para):
                 self.unplaced(line, path)
             for _, para in (item for item in gap if item[0] == "part"):
-                self.part(para[0])
+                self.part(para)
             if n < len(pdfs):
                 self.start_entry(head, items[pdfs[n]][1])
 
-    def part(self, line: Line) -> None:
+    def place_dois(self) -> None:
+        """Each DOI line to the entry it is printed in (from the entry's title, or its PDF line
+        when untitled, to the next entry); above the first entry, to the book."""
+        starts = [self.lines[f"chapters[{i}]"] for i in range(len(self.chapters))]
+        for number, doi in self.dois:
+            at = bisect.bisect_right(starts, number) - 1
+            path, data = (
+                (f"chapters[{at}].doi", self.chapters[at]) if at >= 0 else ("doi", self.data)
+            )
+            if "doi" in data and data["doi"] != doi:
+                self.unplaced((number, doi), path, f"is a second DOI; {data['doi']} is kept")
+            elif "doi" not in data:
+                data["doi"] = doi
+                self.lines[path] = number
+
+    def part(self, para: Para) -> None:
         """A part heading without a PDF: an entry of kind part, so the heading keeps its place
-        (records have no nesting; the chapters after it follow it in the contents)."""
+        (records have no nesting; the chapters after it follow it in the contents). Its title
+        may be on the line below ("Part I" above "The Crisis")."""
+        line = para[0]
         match = PART.fullmatch(line[1])
         path = f"chapters[{len(self.chapters)}]"
         entry = {"label": match["label"], "kind": "part"} if match else {}
-        if match and match["title"]:
-            entry["title"] = match["title"]
-        self.lines[path] = self.lines[f"{path}.label"] = self.lines[f"{path}.title"] = line[0]
+        title = (match["title"] if match else "") or (para[1][1] if len(para) > 1 else "")
+        entry |= {"title": title} if match and title else {}
+        self.lines[path] = self.lines[f"{path}.label"] = line[0]
+        self.lines[f"{path}.title"] = para[-1][0]
         self.chapters.append(entry)
 
     def check_end(self, page: list[Line]) -> None:
@@ -313,7 +242,7 @@ class _Reader:
         PDF line; without them, and ending mid-text, it was probably cut off when saved."""
         last_pdf = max(number for number, text in page if PDF_LINE.fullmatch(text))
         if any(n > last_pdf for n in self.keyed) or any(
-            "Project MUSE" in text or text.lower() == "additional information"
+            "Project MUSE" in text or text.lower() in CLOSING_HEADINGS
             for n, text in page
             if n > last_pdf
         ):
@@ -321,8 +250,10 @@ class _Reader:
         last, text = max((line for line in page if line[1]), default=(0, ""))
         # a line MUSE ends an entry with: the page may have been trimmed by hand, but nothing
         # in it is cut short; text that stops mid-excerpt is what a cut-off save leaves
-        if any(rx.fullmatch(text) for rx in (PDF_LINE, PAGES_LINE, READ_MORE)) or text.endswith(
-            ("...", "…")
+        if (
+            any(rx.fullmatch(text) for rx in (PDF_LINE, READ_MORE))
+            or pages_of(text)
+            or text.endswith(("...", "…"))
         ):
             return
         why = "the page ends mid-text, without the ISBNs or 'Publication Year' that close a MUSE "
@@ -330,18 +261,23 @@ class _Reader:
         self.warnings.append(Problem(self.source, last, "", why))
 
     def before_closing_isbns(self, lines: list[Line]) -> list[Line]:
-        """The contents end at the ISBNs below the last PDF line: text after them (a copyright
-        line, a footer) is no entry's excerpt, and is reported instead."""
+        """The contents end at the ISBNs, a heading such as "Related Content" or MUSE's footer
+        below the last PDF line: text after them (a copyright line, links to other books) is no
+        entry's excerpt, and is reported instead."""
         last_pdf = max((n for n, text in lines if PDF_LINE.fullmatch(text)), default=0)
         closing = [
-            number
+            (number, "the ISBNs that close the contents")
             for key, number in self.lines.items()
             if key.startswith("isbn[") and number > last_pdf
+        ] + [
+            (number, f'"{text}", below the contents' if len(text) < 40 else "MUSE's footer")
+            for number, text in lines
+            if number > last_pdf and (text.lower() in CLOSING_HEADINGS or _FOOTER.match(text))
         ]
         if not last_pdf or not closing:
             return lines
-        end = min(closing)
-        why = "comes after the ISBNs that close the contents; was not placed in the record"
+        end, what = min(closing)
+        why = f"comes after {what}; was not placed in the record"
         for line in lines:
             if line[0] > end and line[1]:
                 self.unplaced(line, why=why)
@@ -356,14 +292,16 @@ class _Reader:
             label, entry["title"] = label_and_title(head_lines[0][1])
             entry |= {"label": label} if label else {}
             self.lines[f"{path}.title"] = self.lines[f"{path}.label"] = head_lines[0][0]
-        people = [line for line in head_lines[1:] if people_in(line[1])]
-        for line in (line for line in head_lines[1:] if line not in people):
+        # below the title, chrome is a badge ("Open Access" above the PDF line), not a person
+        below = [line for line in head_lines[1:] if line[1].lower() not in CHROME]
+        people = [line for line in below if people_in(line[1])]
+        for line in (line for line in below if line not in people):
             self.unplaced(line, path)
         if people:
             entry["contributors"] = self.people(people, f"{path}.contributors")
-        pages = PAGES_LINE.fullmatch(pdf[-1][1]) if len(pdf) > 1 else None
-        if pages and _is_page_range(pages["pages"]):
-            entry["pages"] = pages["pages"]
+        pages = pages_of(pdf[-1][1]) if len(pdf) > 1 else None
+        if pages and is_page_range(pages):
+            entry["pages"] = pages
             self.lines[f"{path}.pages"] = pdf[1][0]
         elif len(pdf) > 1:
             self.unplaced(pdf[1], f"{path}.pages", "is not a page range; left out")
