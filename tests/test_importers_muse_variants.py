@@ -302,7 +302,8 @@ def test_a_long_line_is_read_in_linear_time(line: str) -> None:
     text = seed_text().replace("Publication Year: 2005\n", f"Publication Year: 2005\n{line}\n", 1)
     start = time.perf_counter()
     parse_muse_page(text, "page.txt")
-    assert time.perf_counter() - start < 2
+    # about 0.1 to 0.5 s here; the backtracking it guards against took minutes (0068474)
+    assert time.perf_counter() - start < 10
 
 
 def test_a_chapter_s_people_below_its_pdf_or_pages_line_are_its_people() -> None:
