@@ -11,6 +11,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from bookrdf.crosswalk import CROSSWALK
 from bookrdf.model import Book, Chapter, Contributor, entry_kinds
 from bookrdf.rows import (
+    SHORT,
     BookGraph,
     Lit,
     Row,
@@ -114,6 +115,9 @@ class _Triples:
                 found = values.get(predicate)
                 if found is None:
                     values[predicate] = [obj]
+                elif len(found) >= SHORT:
+                    if not node.put_long(predicate, obj):
+                        continue
                 elif obj in found:
                     continue
                 else:
