@@ -472,12 +472,22 @@ def test_a_local_release_over_a_cluster_release_leaves_no_parts(
     assert len(triples(out / "books.nt.gz")) > 0
 
 
-def test_executor_options_go_together(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        cli, ["publish", "x.yaml", "-o", str(tmp_path), "--partitions", "2"]
-    )
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--partitions", "2"], "--partitions"),
+        (["--executor", "dask", "--jobs", "2"], "--jobs"),  # it was ignored
+        (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "-j", "3"], "--jobs"),
+    ],
+)
+def test_executor_options_go_together(tmp_path: Path, options: list[str], named: str) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["publish", "x.yaml", "-o", str(out), *options])
     assert result.exit_code == 2
-    assert "--scheduler and --partitions go with --executor dask" in result.stderr
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("Error: ")
+    assert named in error
+    assert not out.exists()
 
 
 VOID = "http://rdfs.org/ns/void#"

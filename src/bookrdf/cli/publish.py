@@ -130,6 +130,11 @@ def publish_(
     if executor == "dask":
         if site or formats:
             raise click.UsageError("--site and --format go with --executor local only")
+        if jobs is not None:  # a cluster runs a task on each of its workers' threads
+            raise click.UsageError(
+                "--jobs goes with --executor local only; a Dask cluster runs as many tasks at "
+                "once as its workers have threads (--partitions sets how many tasks there are)"
+            )
         _publish_on_dask(
             list(inputs),
             out,
