@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from bookrdf.cli import (
+    PathArg,
     _minter,
     _print_report,
     _progress,
@@ -36,11 +37,11 @@ from bookrdf.validation import ReportTally, report_graph, report_json
 
 
 @cli.command(name="publish")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=PathArg(path_type=Path))
 @click.option(
     "-o",
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     required=True,
     help="Release folder.",
 )
@@ -231,7 +232,7 @@ def _print_release(summary: ReleaseSummary) -> None:
 
 
 @cli.command(name="validate")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=PathArg(path_type=Path))
 @shapes_option
 @click.option(
     "--report",
