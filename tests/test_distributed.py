@@ -218,6 +218,24 @@ def test_a_split_file_reads_as_the_whole_file(catalogue: Path) -> None:
     assert [(b.source, b.lines) for b in read] == [(b.source, b.lines) for b in whole]
 
 
+def test_files_joined_with_cat_read_in_blocks_as_the_whole_file(tmp_path: Path) -> None:
+    """Each file saved with a byte order mark and CRLF, joined with `cat`: a local run reads
+    the marks mid-file; a block read on a worker refused each as not JSON."""
+    path = tmp_path / "joined.jsonl"
+    parts = [
+        "\ufeff" + "".join(json.dumps(record(n)) + "\r\n" for n in range(k, k + 4)) + "\r\n"
+        for k in range(0, 24, 4)
+    ]
+    path.write_bytes("".join(parts).encode("utf-8"))
+    plan = plan_partitions([path], 5, tmp_path)
+    assert sum(len(p.slices) for p in plan) > 1
+    read = [book for p in plan for s in p.slices for book in read_slice(s, p.cwd)]
+    whole = list(read_books([path]))
+    assert len(whole) == 24
+    assert read == whole
+    assert [(b.source, b.lines) for b in read] == [(b.source, b.lines) for b in whole]
+
+
 def test_crossref_json_lines_are_never_cut(tmp_path: Path) -> None:
     # a chapter may be on any line of a Crossref dump: a block of lines would lose its book
     items = json.loads((FIXTURES / "crossref" / "seed.json").read_text("utf-8"))["message"]
