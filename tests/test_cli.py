@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -592,3 +593,55 @@ def test_commands_that_do_not_validate_never_import_pyshacl(tmp_path: Path) -> N
     assert (tmp_path / "release" / "books.ttl").exists()
     checked = run("validate", str(SEED_RECORD))
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["publish", "crisis.yaml", "--out", ""],
+        ["publish", "", "--out", "release"],
+        ["site", "crisis.yaml", "--out", ""],
+        ["generate", "--books", "2", "--out", ""],
+        ["import", "csv", "books.csv", "-o", ""],
+        ["validate", ""],
+        ["load", "", "--store", "store"],
+        ["query", "toc", "--store", ""],
+        ["diff", "", "release"],
+    ],
+)
+def test_an_empty_path_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """An empty path is an unset shell variable (`--out "$RELEASE"`), not this folder: a
+    release, a site or a catalogue was written into the working folder, and inputs read from it."""
+    (tmp_path / "crisis.yaml").write_bytes(SEED_RECORD.read_bytes())
+    (tmp_path / "books.csv").write_text("book_id,title\na,A\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1].startswith("Error: ")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["books.csv", "crisis.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("publish", "books.jsonl"),
+        ("validate", "books.jsonl"),
+        ("load", "books.jsonl"),
+        ("validate", "books.nt"),
+        ("load", "books.nt"),
+    ],
+)
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path, command: str, name: str) -> None:
+    """`mkfifo books.jsonl; zcat dump.gz > books.jsonl &`: bookrdf opens an input more than
+    once (its format, its records, its checksum), and the second open of a pipe waits for a
+    writer that has gone: the run hung forever. No writer is started here: nothing may wait."""
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    where = {"publish": ["--out", str(tmp_path / "out")], "load": ["--store", str(tmp_path / "s")]}
+    result = run(command, str(pipe), *where.get(command, []))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {pipe}: ")
+    assert result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

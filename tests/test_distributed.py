@@ -218,6 +218,24 @@ def test_a_split_file_reads_as_the_whole_file(catalogue: Path) -> None:
     assert [(b.source, b.lines) for b in read] == [(b.source, b.lines) for b in whole]
 
 
+def test_files_joined_with_cat_read_in_blocks_as_the_whole_file(tmp_path: Path) -> None:
+    """Each file saved with a byte order mark and CRLF, joined with `cat`: a local run reads
+    the marks mid-file; a block read on a worker refused each as not JSON."""
+    path = tmp_path / "joined.jsonl"
+    parts = [
+        "\ufeff" + "".join(json.dumps(record(n)) + "\r\n" for n in range(k, k + 4)) + "\r\n"
+        for k in range(0, 24, 4)
+    ]
+    path.write_bytes("".join(parts).encode("utf-8"))
+    plan = plan_partitions([path], 5, tmp_path)
+    assert sum(len(p.slices) for p in plan) > 1
+    read = [book for p in plan for s in p.slices for book in read_slice(s, p.cwd)]
+    whole = list(read_books([path]))
+    assert len(whole) == 24
+    assert read == whole
+    assert [(b.source, b.lines) for b in read] == [(b.source, b.lines) for b in whole]
+
+
 def test_crossref_json_lines_are_never_cut(tmp_path: Path) -> None:
     # a chapter may be on any line of a Crossref dump: a block of lines would lose its book
     items = json.loads((FIXTURES / "crossref" / "seed.json").read_text("utf-8"))["message"]
@@ -472,12 +490,22 @@ def test_a_local_release_over_a_cluster_release_leaves_no_parts(
     assert len(triples(out / "books.nt.gz")) > 0
 
 
-def test_executor_options_go_together(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        cli, ["publish", "x.yaml", "-o", str(tmp_path), "--partitions", "2"]
-    )
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--partitions", "2"], "--partitions"),
+        (["--executor", "dask", "--jobs", "2"], "--jobs"),  # it was ignored
+        (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "-j", "3"], "--jobs"),
+    ],
+)
+def test_executor_options_go_together(tmp_path: Path, options: list[str], named: str) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["publish", "x.yaml", "-o", str(out), *options])
     assert result.exit_code == 2
-    assert "--scheduler and --partitions go with --executor dask" in result.stderr
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("Error: ")
+    assert named in error
+    assert not out.exists()
 
 
 VOID = "http://rdfs.org/ns/void#"

@@ -791,3 +791,37 @@ def test_every_format_writes_the_organisations_as_the_mapping_makes_them(fmt: st
 
 
 _RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+
+
+class _Counted(str):
+    """A text that counts how often it is compared for equality."""
+
+    compared = 0
+
+    def __eq__(self, other: object) -> bool:
+        _Counted.compared += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+@pytest.mark.parametrize("adder", ["mapping", "rows"])
+def test_one_subject_with_many_objects_is_collected_in_linear_comparisons(adder: str) -> None:
+    """A book of 100,000 entries has as many dcterms:hasPart: each was compared with every
+    earlier one (minutes); repeats are still dropped and the order kept."""
+    from bookrdf.mapping import _Triples
+    from bookrdf.rows import Subject
+
+    parts = [_Counted(f"{WORK}/chapter/{n}") for n in range(3000)]
+    triples = _Triples()
+    node = Subject(str(WORK))
+    _Counted.compared = 0
+    for part in [*parts, *parts[::7]]:
+        if adder == "mapping":
+            triples.add(str(WORK), "book.chapters", part)
+        else:
+            node.put(str(DCTERMS.hasPart), part)
+    if adder == "mapping":
+        node = triples.subjects[str(WORK)]
+    assert node.values[str(DCTERMS.hasPart)] == parts
+    assert _Counted.compared < 100 * len(parts)  # a scan of every earlier one: 4.5 million

@@ -123,6 +123,26 @@ def test_a_term_over_the_parser_limit_is_refused(tmp_path: Path, command: str, n
     )
 
 
+@pytest.mark.parametrize("command", ["validate", "load"])
+@pytest.mark.parametrize("kept", [0, 10, 0.5])
+def test_a_gzip_file_cut_short_is_refused(
+    release: Path, tmp_path: Path, command: str, kept: float
+) -> None:
+    """A part cut off by a copy that stopped, even at its first byte: an empty file is no
+    gzip stream (gzip -t refuses it), so it is not read as no triples."""
+    whole = gzip.compress((release / "books.nt").read_bytes())
+    cut = tmp_path / "part-00001.nt.gz"
+    cut.write_bytes(whole[: int(kept * len(whole)) if isinstance(kept, float) else kept])
+    other = tmp_path / "part-00000.nt.gz"
+    other.write_bytes(whole)
+    store = ["--store", str(tmp_path / "store")] if command == "load" else []
+    result = run(command, *store, str(other), str(cut))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {cut}: ")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "store").exists()
+
+
 @pytest.mark.parametrize("command", ["validate", "load", "publish"])
 def test_a_release_folder_is_refused_naming_its_books_file(release: Path, command: str) -> None:
     out = ["--store", str(release.parent / "store")] if command == "load" else []

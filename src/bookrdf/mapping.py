@@ -11,6 +11,7 @@ from bookrdf.crosswalk import CROSSWALK
 from bookrdf.identity import contributor_iri_text, name_keys, person_iri, person_key
 from bookrdf.model import Book, Chapter, Contributor, entry_kinds
 from bookrdf.rows import (
+    SHORT,
     BookGraph,
     Lit,
     Row,
@@ -113,6 +114,9 @@ class _Triples:
                 found = values.get(predicate)
                 if found is None:
                     values[predicate] = [obj]
+                elif len(found) >= SHORT:
+                    if not node.put_long(predicate, obj):
+                        continue
                 elif obj in found:
                     continue
                 else:

@@ -256,14 +256,18 @@ def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
         raise InputError(f"{path}: permission denied") from None
     with handle:
         for number, raw in enumerate(handle, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise RecordError(
-                    Problem(str(path), number, "", "is not UTF-8 text; save the file as UTF-8")
-                ) from None
-            # a byte order mark starts the file, or a file joined to it (`cat a.jsonl b.jsonl`)
-            yield number, text.removeprefix("\ufeff")
+            yield number, line_text(path, number, raw)
+
+
+def line_text(path: Path, number: int, raw: bytes) -> str:
+    """Line `number` of a UTF-8 file, past a byte order mark (`cat a.jsonl b.jsonl` joins two)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordError(
+            Problem(str(path), number, "", "is not UTF-8 text; save the file as UTF-8")
+        ) from None
+    return text.removeprefix("\ufeff")
 
 
 def _parse_json(text: str, source: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:

@@ -104,12 +104,13 @@ class Subject:
     """One subject's distinct statements: its classes, and its objects by predicate, each in
     the order they were made (what Turtle and JSON-LD are written from)."""
 
-    __slots__ = ("iri", "types", "values")
+    __slots__ = ("iri", "long", "types", "values")
 
     def __init__(self, iri: str) -> None:
         self.iri = iri
         self.types: list[str] = []
         self.values: dict[str, list[Term]] = {}
+        self.long: dict[str, set[Term]] | None = None  # the objects of predicates with many
 
     def put(self, predicate: str, obj: Term) -> bool:
         """Add a statement; False when it was there already."""
@@ -121,11 +122,29 @@ class Subject:
         found = self.values.get(predicate)
         if found is None:
             self.values[predicate] = [obj]
+        elif len(found) >= SHORT:
+            return self.put_long(predicate, obj)
         elif obj in found:
             return False
         else:
             found.append(obj)
         return True
 
+    def put_long(self, predicate: str, obj: Term) -> bool:
+        """`put` for a predicate with SHORT objects or more, looked up in a set: a book of
+        100,000 entries has as many `dcterms:hasPart`, and a scan of the list for each made
+        mapping it take minutes. Every object added after the list grew long comes here."""
+        if self.long is None:
+            self.long = {}
+        seen = self.long.get(predicate)
+        if seen is None:
+            seen = self.long[predicate] = set(self.values[predicate])
+        if obj in seen:
+            return False
+        seen.add(obj)
+        self.values[predicate].append(obj)
+        return True
+
 
 _RDF_TYPE = str(RDF.type)
+SHORT = 32  # objects of one predicate a list scan finds faster than a set is built

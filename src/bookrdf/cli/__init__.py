@@ -120,6 +120,17 @@ class BookRdfGroup(click.Group):
             raise Failure([f"Error: {err}"], err.exit_code) from None
 
 
+class PathArg(click.Path):
+    """A path option or argument that refuses an empty text: `Path("")` is the working
+    folder, and an empty value is an unset shell variable (`--out "$RELEASE"`) far more often
+    than a wish to write a release into this folder or read every file in it ("." says so)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail('an empty path; give a file or folder name ("." for this folder)', param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _dash_is_stdout(
     _ctx: click.Context, _param: click.Parameter, value: Path | None
 ) -> Path | None:
@@ -129,7 +140,7 @@ def _dash_is_stdout(
 output_option = click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=PathArg(path_type=Path),
     callback=_dash_is_stdout,
     help="A .yaml file (one book) or a folder (one record per book). Default (or -): stdout.",
 )
@@ -146,7 +157,7 @@ validate_option = click.option(
 )
 shapes_option = click.option(
     "--shapes",
-    type=click.Path(exists=True, path_type=Path),
+    type=PathArg(exists=True, path_type=Path),
     help="SHACL shapes to use instead of bookrdf's own (a .ttl file or a folder of them).",
 )
 base_option = click.option(
@@ -167,7 +178,7 @@ jobs_option = click.option(
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathArg(dir_okay=False, path_type=Path),
     help="Settings file (default: ./bookrdf.toml when present).",
 )
 @click.pass_context
@@ -185,7 +196,7 @@ def import_() -> None:
 
 
 @import_.command(name="muse")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("pages", nargs=-1, required=True, type=PathArg(path_type=Path))
 @output_option
 def import_muse(pages: Sequence[Path], output: Path | None) -> None:
     """Read Project MUSE book pages saved as text into YAML records.
@@ -245,7 +256,7 @@ def _record_files(books: Sequence[Book]) -> dict[str, str]:
 
 
 @cli.command(name="map")
-@click.argument("record", type=click.Path(path_type=Path))
+@click.argument("record", type=PathArg(path_type=Path))
 @click.option(
     "-f",
     "--format",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bookrdf.cli import _progress, cli, stderr
+from bookrdf.cli import PathArg, _progress, cli, stderr
 from bookrdf.errors import ConfigError
 from bookrdf.generate import FORMATS, write_catalogue
 
@@ -19,7 +19,7 @@ from bookrdf.generate import FORMATS, write_catalogue
 @click.option(
     "-o",
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     required=True,
     help="Folder to write books.jsonl (or books.csv and chapters.csv) into.",
 )

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bookrdf.cli import (
+    PathArg,
     _minter,
     base_option,
     cli,
@@ -25,8 +26,8 @@ from bookrdf.store import open_store
 
 
 @import_.command(name="csv")
-@click.argument("books", type=click.Path(path_type=Path))
-@click.argument("chapters", required=False, type=click.Path(path_type=Path))
+@click.argument("books", type=PathArg(path_type=Path))
+@click.argument("chapters", required=False, type=PathArg(path_type=Path))
 @output_option
 @strict_option
 def import_csv(books: Path, chapters: Path | None, output: Path | None, strict: bool) -> None:
@@ -45,7 +46,7 @@ def import_csv(books: Path, chapters: Path | None, output: Path | None, strict: 
 
 
 @import_.command(name="crossref")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=PathArg(path_type=Path))
 @output_option
 @strict_option
 def import_crossref(files: Sequence[Path], output: Path | None, strict: bool) -> None:
@@ -63,11 +64,11 @@ def export_() -> None:
 
 
 @export_.command(name="records")
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=PathArg(path_type=Path))
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     help="Read the books in this embedded store instead of RDF files.",
 )
 @output_option

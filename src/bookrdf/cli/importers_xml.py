@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from bookrdf.cli import finish_import, import_, output_option, strict_option
+from bookrdf.cli import PathArg, finish_import, import_, output_option, strict_option
 from bookrdf.importers.marc import read_marc
 from bookrdf.importers.onix import read_onix
 
-_files = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+_files = click.argument("files", nargs=-1, required=True, type=PathArg(path_type=Path))
 
 
 @import_.command(name="onix")

@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from bookrdf.cli import (
+    PathArg,
     _minter,
     _print_report,
     _progress,
@@ -36,11 +37,11 @@ from bookrdf.validation import ReportTally, report_graph, report_json
 
 
 @cli.command(name="publish")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=PathArg(path_type=Path))
 @click.option(
     "-o",
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     required=True,
     help="Release folder.",
 )
@@ -130,6 +131,11 @@ def publish_(
     if executor == "dask":
         if site or formats:
             raise click.UsageError("--site and --format go with --executor local only")
+        if jobs is not None:  # a cluster runs a task on each of its workers' threads
+            raise click.UsageError(
+                "--jobs goes with --executor local only; a Dask cluster runs as many tasks at "
+                "once as its workers have threads (--partitions sets how many tasks there are)"
+            )
         _publish_on_dask(
             list(inputs),
             out,
@@ -226,7 +232,7 @@ def _print_release(summary: ReleaseSummary) -> None:
 
 
 @cli.command(name="validate")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=PathArg(path_type=Path))
 @shapes_option
 @click.option(
     "--report",

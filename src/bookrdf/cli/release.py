@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from bookrdf.cli import cli
+from bookrdf.cli import PathArg, cli
 from bookrdf.release import DIFF_FORMATS, diff_releases, render_diff
 
 
 @cli.command(name="diff")
-@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("old", type=PathArg(file_okay=False, path_type=Path))
+@click.argument("new", type=PathArg(file_okay=False, path_type=Path))
 @click.option(
     "-f",
     "--format",

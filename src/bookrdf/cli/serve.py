@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import click
 
 from bookrdf.cli import (
+    PathArg,
     _minter,
     _print_report,
     _progress,
@@ -30,11 +31,11 @@ title_option = click.option(
 
 
 @cli.command(name="site")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=PathArg(path_type=Path))
 @click.option(
     "-o",
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     required=True,
     help="Site folder (a release folder is fine: the site goes beside the dumps).",
 )
@@ -78,7 +79,7 @@ def site_(
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     help="Embedded store folder (default: .bookrdf/store, or `store` in bookrdf.toml).",
 )
 @click.option(
@@ -87,7 +88,7 @@ def site_(
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
 @click.option(
     "--dumps",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=PathArg(exists=True, file_okay=False, path_type=Path),
     help="A release folder whose dumps are served under /dumps/.",
 )
 @click.option(

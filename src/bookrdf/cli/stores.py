@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from bookrdf.cli import (
+    PathArg,
     _minter,
     _print_report,
     _progress,
@@ -98,11 +99,11 @@ retries_option = click.option(
 
 
 @cli.command(name="load")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=PathArg(path_type=Path))
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     help="Embedded store folder (default: .bookrdf/store, or `store` in bookrdf.toml).",
 )
 @endpoint_option
@@ -200,7 +201,7 @@ def _counted(count: int, noun: str) -> str:
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     help="Embedded store folder (default: .bookrdf/store).",
 )
 @endpoint_option
@@ -208,7 +209,7 @@ def _counted(count: int, noun: str) -> str:
     "--data",
     "data_files",
     multiple=True,
-    type=click.Path(path_type=Path),
+    type=PathArg(path_type=Path),
     help="Query these RDF files instead of a store (repeatable).",
 )
 @click.option(

@@ -12,7 +12,7 @@ from bookrdf.errors import InputError, Problem, RecordError, RecordErrors
 from bookrdf.model import Book
 from bookrdf.pipeline import Warn, read_file, record_lines
 from bookrdf.pipeline.inputs import file_groups, read_group
-from bookrdf.records import RecordLine, parse_line
+from bookrdf.records import RecordLine, line_text, parse_line
 
 _CHUNK = 1 << 20  # bytes read at a time while looking for block ends
 
@@ -171,11 +171,5 @@ def _numbered_lines(path: Path, piece: Slice) -> Iterator[tuple[int, str]]:
                 if remaining <= 0:
                     break
                 remaining -= len(raw)
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise RecordError(
-                    Problem(str(path), number, "", "is not UTF-8 text; save the file as UTF-8")
-                ) from None
-            yield number, text.removeprefix("\ufeff") if number == 1 else text
+            yield number, line_text(path, number, raw)
             number += 1

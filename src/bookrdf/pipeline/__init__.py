@@ -24,6 +24,7 @@ from bookrdf.pipeline.inputs import (
     read_file,
     read_group,
     record_lines,
+    refuse_pipe,
 )
 from bookrdf.pipeline.stored import editions_held_elsewhere, isbns_held_elsewhere
 from bookrdf.publish import DEFAULT_FORMATS, ReleaseSummary
@@ -223,6 +224,8 @@ def validate(
     minter = minter or Minter()
     shapes_graph = load_shapes(shapes)
     rdf_files = [p for p in paths if is_rdf_file(p)]
+    for path in rdf_files:
+        refuse_pipe(path)
     record_paths = [p for p in paths if not is_rdf_file(p)]
     reports: list[BookReport] = []
     checked = 0
@@ -310,6 +313,8 @@ def load(
     """
     minter = minter or Minter()
     rdf_files = [path for path in paths if is_rdf_file(path)]
+    for path in rdf_files:
+        refuse_pipe(path)
     if rdf_files and len(rdf_files) != len(paths):
         raise InputError(
             f"{rdf_files[0]}: load RDF files and records in separate runs, "

@@ -47,12 +47,24 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
                 raise InputError(f"{path}: the folder has no record files (.yaml, .json, .jsonl)")
             files.extend(found)
         elif path.exists():
+            refuse_pipe(path)
             files.append(path)
         elif path.is_symlink():
             raise InputError(f"{path}: is a link that leads nowhere (or in a loop); check the path")
         else:
             raise InputError(f"{path}: no such file or folder; check the path")
     return _each_once(files)
+
+
+def refuse_pipe(path: Path) -> None:
+    """Refuse a named pipe or a device: an input is opened more than once (its format, then
+    its books; a release's checksum of it; a dump's two routing passes), and a second open of
+    a pipe waits for a writer that has gone, forever."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise InputError(
+            f"{path}: is a pipe or a device, not a file; bookrdf reads an input more than once, "
+            "so write it to a file first"
+        )
 
 
 def _each_once(files: list[Path]) -> list[Path]:

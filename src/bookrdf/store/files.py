@@ -127,6 +127,11 @@ def open_rdf(path: Path) -> Iterator[IO[bytes]]:
     with ExitStack() as stack:
         stream: IO[bytes] = stack.enter_context(path.open("rb"))
         if path.suffix.lower() == ".gz":
+            # Python reads an empty file as an empty gzip stream; gzip -t refuses it, and a
+            # part cut off at its first byte must not load as no triples
+            if not stream.read(1):
+                raise EOFError("it is empty, and an empty file is no gzip stream")
+            stream.seek(0)
             # typeshed does not count GzipFile as an IO[bytes]; it is one
             stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream)))
         _skip_byte_order_mark(stream)
