@@ -241,10 +241,14 @@ class Minter:
 
     def person_iri(self, book_id: str, key: str) -> str:
         """A contributor: global when identified (ORCID, ISNI…), else scoped to the book."""
+        return self._contributor_iri("person", book_id, key)
+
+    def _contributor_iri(self, kind: str, book_id: str, key: str) -> str:
+        """'{base}{kind}/{scheme}/{id}' when `key` is 'scheme:id', else '{work}/{kind}/{key}'."""
         if ":" in key:
             scheme, value = key.split(":", 1)
-            return f"{self.base}person/{scheme}/{segment(value)}"
-        return f"{self.work_iri(book_id)}/person/{key}"
+            return f"{self.base}{kind}/{scheme}/{segment(value)}"
+        return f"{self.work_iri(book_id)}/{kind}/{key}"
 
     def person(self, book_id: str, key: str) -> URIRef:
         return URIRef(self.person_iri(book_id, key))
@@ -254,10 +258,7 @@ class Minter:
         identified, else scoped to the book) under its own segment, 'organization': it never
         meets a person's IRI, nor a publisher's ('{base}org/…', minted from name and place
         and carrying no identifiers), even when one body is both author and publisher."""
-        if ":" in key:
-            scheme, value = key.split(":", 1)
-            return f"{self.base}organization/{scheme}/{segment(value)}"
-        return f"{self.work_iri(book_id)}/organization/{key}"
+        return self._contributor_iri("organization", book_id, key)
 
     def contributor_organization(self, book_id: str, key: str) -> URIRef:
         return URIRef(self.contributor_organization_iri(book_id, key))
