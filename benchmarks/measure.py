@@ -26,8 +26,10 @@ _POLL_SECONDS = 0.05
 class Run:
     """One child process: wall time, exit code, output, and its peak memory.
 
-    `rss_mb` is the largest resident set of the child or any process it waited for (the
-    kernel's ru_maxrss from wait4); `tree_rss_mb` is the largest sum over the child and its
+    `rss_mb` is the child's own peak resident set: its `VmHWM` once it runs the command, read
+    every 50 ms (the kernel's ru_maxrss from wait4 where /proc is not there, or the child ended
+    before a reading: on Linux that figure is at least the parent's own peak, which an exec
+    carries over); `tree_rss_mb` is the largest sum over the child and its
     descendants at any one sample (every 50 ms, with psutil when installed), which is what
     worker processes cost together.
     """
@@ -57,11 +59,13 @@ def run_process(args: Sequence[str], timeout: float, cwd: Path | None = None) ->
         start = time.perf_counter()
         child = subprocess.Popen(args, stdout=out, stderr=err, cwd=cwd)
         tree_peak = 0
+        own_peak_kb: int | None = None
         watched = psutil.Process(child.pid) if psutil else None
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
+            own_peak_kb = _high_water_kb(child.pid) or own_peak_kb
             if watched is not None:
                 tree_peak = max(tree_peak, _tree_rss(watched, psutil))
             if time.perf_counter() - start > timeout:
@@ -77,11 +81,26 @@ def run_process(args: Sequence[str], timeout: float, cwd: Path | None = None) ->
         return Run(
             seconds=seconds,
             code=child.returncode,
-            rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+            rss_mb=(own_peak_kb or usage.ru_maxrss) / 1024,  # Linux reports KiB
             tree_rss_mb=tree_peak / 2**20 if watched is not None else None,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )
+
+
+def _high_water_kb(pid: int) -> int | None:
+    """The peak resident set (KiB) of a child process, from /proc: None while it is still the
+    forked copy of this process (its memory is ours until it runs its command), or without
+    /proc."""
+    try:
+        if Path(f"/proc/{pid}/cmdline").read_bytes() == Path("/proc/self/cmdline").read_bytes():
+            return None
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None  # ended in between, or no /proc
+    return None
 
 
 def _psutil() -> Any:
