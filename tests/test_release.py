@@ -647,12 +647,17 @@ def test_a_forked_worker_does_not_keep_the_release_folder_locked(tmp_path: Path)
     # a flock belongs to the open file: a worker forked while a run held it kept it locked
     # after the run was killed, and the next publish was refused as "another bookrdf run"
     out = tmp_path / "out"
+    running, started = os.pipe()
     with atomic_files(out, ["books.nt"], alone=True) as handles:
         handles["books.nt"].write(b"")
         child = os.fork()
         if child == 0:  # a worker: lives on after its parent's run
+            os.write(started, b"1")  # past the fork's hooks, which run before any child code
             time.sleep(30)
             os._exit(0)
+    os.read(running, 1)  # a busy machine may not have run the child at all yet
+    os.close(running)
+    os.close(started)
     try:
         fd = os.open(out, os.O_RDONLY)
         try:
